@@ -1,0 +1,259 @@
+import { existsSync, readdirSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:net";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { startProcess, type ManagedProcess } from "./processes";
+
+export const REPO_ROOT = resolve(__dirname, "..", "..");
+export const FUNCTIONS_DIR = join(REPO_ROOT, "functions");
+export const REGION = "us-central1";
+export const HOST = "127.0.0.1";
+
+/** Firestore triggers this codebase exports, registered with the Firestore emulator. */
+export const FIRESTORE_TRIGGERS: readonly { name: string; document: string }[] = [];
+
+export class MissingEmulatorError extends Error {
+  override name = "MissingEmulatorError";
+}
+
+/**
+ * The Cloud Firestore emulator jar: `$FIRESTORE_EMULATOR_JAR`, else the Debian package's, else
+ * firebase-tools' own download.
+ */
+export function findFirestoreEmulatorJar(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.FIRESTORE_EMULATOR_JAR;
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return fromEnv;
+    throw new MissingEmulatorError(
+      `FIRESTORE_EMULATOR_JAR points at ${fromEnv}, which does not exist`,
+    );
+  }
+  const candidates = [
+    "/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar",
+  ];
+  try {
+    const listed = execFileSync("dpkg", ["-L", "google-cloud-cli-firestore-emulator"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    candidates.unshift(
+      ...listed.split("\n").filter((l) => l.endsWith("cloud-firestore-emulator.jar")),
+    );
+  } catch {
+    // Not a Debian machine, or the package is not installed.
+  }
+  const cache = join(homedir(), ".cache", "firebase", "emulators");
+  if (existsSync(cache)) {
+    candidates.push(
+      ...readdirSync(cache)
+        .filter((f) => /^cloud-firestore-emulator-v.*\.jar$/.test(f))
+        .sort()
+        .reverse()
+        .map((f) => join(cache, f)),
+    );
+  }
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) {
+    throw new MissingEmulatorError(
+      "No Cloud Firestore emulator found: install the Debian package google-cloud-cli-firestore-emulator, " +
+        "or set FIRESTORE_EMULATOR_JAR to cloud-firestore-emulator.jar",
+    );
+  }
+  return found;
+}
+
+/**
+ * Refuses to go on unless Firestore access is pointed at an emulator and a `demo-` project, so no
+ * test or dev tool can reach a real project.
+ */
+export function assertEmulatorOnly(env: NodeJS.ProcessEnv = process.env): void {
+  if (!env.FIRESTORE_EMULATOR_HOST) {
+    throw new MissingEmulatorError(
+      "FIRESTORE_EMULATOR_HOST is not set: refusing to run against a real Firestore",
+    );
+  }
+  const project = env.GCLOUD_PROJECT ?? env.GOOGLE_CLOUD_PROJECT;
+  if (!project?.startsWith("demo-")) {
+    throw new MissingEmulatorError(
+      `GCLOUD_PROJECT must be a demo- project (got ${project ?? "nothing"}): refusing to run`,
+    );
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  process?: ManagedProcess,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (process && process.child.exitCode !== null) {
+      throw new Error(`${process.name} exited early:\n${process.output()}`);
+    }
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Timed out waiting for ${what}${process ? `:\n${process.output()}` : ""}`);
+}
+
+export interface FirestoreEmulator {
+  host: string;
+  projectId: string;
+  process: ManagedProcess;
+}
+
+export async function startFirestoreEmulator(options: {
+  projectId: string;
+  port: number;
+  rulesPath?: string;
+  functionsEmulator?: string;
+  seedFrom?: string;
+  onOutput?: (text: string) => void;
+}): Promise<FirestoreEmulator> {
+  const jar = findFirestoreEmulatorJar();
+  const args = ["-cp", jar, "com.google.cloud.datastore.emulator.firestore.CloudFirestore"];
+  args.push("--host", HOST, "--port", String(options.port), "--project_id", options.projectId);
+  if (options.rulesPath) args.push("--rules", options.rulesPath);
+  if (options.functionsEmulator) args.push("--functions_emulator", options.functionsEmulator);
+  if (options.seedFrom) args.push("--seed_from_export", options.seedFrom);
+  const process = startProcess("Firestore emulator", "java", args, { onOutput: options.onOutput });
+  const host = `${HOST}:${options.port}`;
+  await waitFor(
+    `the Firestore emulator on ${host}`,
+    async () => (await fetch(`http://${host}/`)).ok,
+    30_000,
+    process,
+  );
+  return { host, projectId: options.projectId, process };
+}
+
+export interface FunctionsEmulator {
+  projectId: string;
+  functionsHost: string;
+  authHost: string;
+  process: ManagedProcess;
+}
+
+/**
+ * Starts firebase-tools' functions and auth emulators with the compiled code (`functions/lib`),
+ * wired to a Firestore emulator started with `startFirestoreEmulator`, and registers the project's
+ * Firestore triggers with it so a real write fires them.
+ */
+export async function startFunctionsEmulator(options: {
+  projectId: string;
+  firestore: FirestoreEmulator;
+  ports: { functions: number; auth: number; hub: number; logging: number };
+  onOutput?: (text: string) => void;
+}): Promise<FunctionsEmulator> {
+  const { projectId, ports } = options;
+  const configDir = join(REPO_ROOT, ".tmp", projectId);
+  mkdirSync(configDir, { recursive: true });
+  const configPath = join(configDir, "firebase.json");
+  const emulator = (port: number) => ({ host: HOST, port });
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      functions: [{ source: "../../functions", codebase: "default", runtime: "nodejs20" }],
+      emulators: {
+        singleProjectMode: true,
+        functions: emulator(ports.functions),
+        auth: emulator(ports.auth),
+        hub: emulator(ports.hub),
+        logging: emulator(ports.logging),
+        ui: { enabled: false },
+      },
+    }),
+  );
+  const firebaseBin = join(
+    FUNCTIONS_DIR,
+    "node_modules",
+    "firebase-tools",
+    "lib",
+    "bin",
+    "firebase.js",
+  );
+  const process = startProcess(
+    "Functions and Auth emulators",
+    globalThis.process.execPath,
+    [
+      firebaseBin,
+      "emulators:start",
+      "--only",
+      "functions,auth",
+      "--project",
+      projectId,
+      "--config",
+      configPath,
+    ],
+    {
+      cwd: configDir,
+      env: {
+        ...globalThis.process.env,
+        FIRESTORE_EMULATOR_HOST: options.firestore.host,
+        FIREBASE_CLI_DISABLE_UPDATE_CHECK: "true",
+      },
+      onOutput: options.onOutput,
+    },
+  );
+  const functionsHost = `${HOST}:${ports.functions}`;
+  await waitFor(
+    "the functions emulator",
+    () => Promise.resolve(/All emulators ready/.test(process.output())),
+    120_000,
+    process,
+  );
+  await registerFirestoreTriggers(options.firestore, functionsHost);
+  return { projectId, functionsHost, authHost: `${HOST}:${ports.auth}`, process };
+}
+
+/** The emulator's id for a function: `us-central1-NAME-N`, N being its reload counter. */
+async function triggerKeys(functionsHost: string, projectId: string): Promise<string[]> {
+  const response = await fetch(`http://${functionsHost}/${projectId}/${REGION}/__list__`);
+  return Array.from(
+    (await response.text()).matchAll(new RegExp(`${REGION}-[\\w-]+-\\d+`, "g")),
+    (m) => m[0],
+  );
+}
+
+export async function registerFirestoreTriggers(
+  firestore: FirestoreEmulator,
+  functionsHost: string,
+): Promise<void> {
+  if (FIRESTORE_TRIGGERS.length === 0) return;
+  const keys = await triggerKeys(functionsHost, firestore.projectId);
+  for (const trigger of FIRESTORE_TRIGGERS) {
+    const key = keys.find((k) => k.startsWith(`${REGION}-${trigger.name}-`));
+    if (!key)
+      throw new Error(
+        `The functions emulator does not list ${trigger.name} (saw ${keys.join(", ")})`,
+      );
+    const url = `http://${firestore.host}/emulator/v1/projects/${firestore.projectId}/eventarcTrigger?eventarcTriggerId=${key}`;
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        eventType: "google.cloud.firestore.document.v1.updated",
+        database: "(default)",
+        namespace: "(default)",
+        document: { value: trigger.document, matchType: "PATH_PATTERN" },
+      }),
+    });
+    if (!response.ok)
+      throw new Error(
+        `Registering ${key} failed: HTTP ${response.status} ${await response.text()}`,
+      );
+  }
+}

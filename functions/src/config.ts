@@ -1,0 +1,46 @@
+import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+
+// Every setting is declared here once. Values are read with `.value()` at run time only.
+
+export const datamartBaseUrl = defineString("DATAMART_BASE_URL", {
+  default: "https://api.datamartgh.shop/api/developer",
+  description: "Datamart developer API base URL",
+});
+export const datamartTimeoutMs = defineInt("DATAMART_TIMEOUT_MS", {
+  default: 10_000,
+  description: "Timeout of one Datamart request, in milliseconds",
+});
+export const datamartApiKey = defineSecret("DATAMART_API_KEY");
+
+export const syncConcurrency = defineInt("SYNC_CONCURRENCY", {
+  default: 8,
+  description: "Datamart status requests in flight at once during a sync run",
+});
+export const syncRatePerMinute = defineInt("SYNC_RATE_PER_MINUTE", {
+  default: 180,
+  description: "Datamart status requests per minute (Datamart documents about 200/min)",
+});
+export const syncTimeBudgetSeconds = defineInt("SYNC_TIME_BUDGET_SECONDS", {
+  default: 240,
+  description: "A sync run takes no new work after this many seconds (below the function timeout)",
+});
+export const syncBackoffMinutes = defineString("SYNC_BACKOFF_MINUTES", {
+  default: "1,2,5,10,15,30,60",
+  description: "Minutes between checks of an unchanged order; the last step repeats",
+});
+export const syncAttentionAfterHours = defineInt("SYNC_ATTENTION_AFTER_HOURS", {
+  default: 24,
+  description: "An order still open after this many hours is flagged needsAttention",
+});
+export const syncMaxConsecutiveFailures = defineInt("SYNC_MAX_CONSECUTIVE_FAILURES", {
+  default: 5,
+  description: "Transient Datamart failures in a row that end a sync run early",
+});
+
+/**
+ * The sync schedule. firebase-functions types `onSchedule`'s schedule as a plain string fixed at
+ * deploy time (not a param expression), so it is read from the deploy environment (`functions/.env`).
+ */
+export const SYNC_SCHEDULE = process.env.SYNC_SCHEDULE ?? "every 5 minutes";
+/** The scheduled function's timeout; the time budget above must stay below it. */
+export const SYNC_TIMEOUT_SECONDS = 300;

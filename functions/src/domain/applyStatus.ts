@@ -1,0 +1,130 @@
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Firestore,
+  type UpdateData,
+} from "firebase-admin/firestore";
+import { COLLECTIONS } from "../firestore";
+import { logStatusChanged } from "../logs";
+import { orderSchema } from "./order";
+import {
+  effectiveStatus,
+  isFinalStatus,
+  mapDatamartStatus,
+  type DataSellStatus,
+} from "./orderStatus";
+import { SYNC_FIELDS } from "./syncFields";
+
+export type StatusSource = "poll" | "admin" | "user" | "webhook";
+
+export interface StatusReport {
+  /** Datamart's raw order status, as it answered. */
+  datamartStatus: string;
+  source: StatusSource;
+  at?: Date;
+}
+
+export type ApplyOutcome =
+  | { kind: "changed"; from: string; to: DataSellStatus }
+  | { kind: "unchanged"; status: string }
+  | { kind: "ignored-final"; status: string }
+  | { kind: "unknown-status"; datamartStatus: string }
+  | { kind: "not-found" };
+
+/** A status history entry: `transactions/{id}/statusHistory/{auto}`, server-only. */
+export interface StatusHistoryEntry {
+  from: string;
+  to: DataSellStatus;
+  datamartStatus: string;
+  source: StatusSource;
+  at: Timestamp;
+}
+
+const FAILED_PRECONDITION = 9;
+
+/**
+ * The one path that changes an order's status. Monotonic: a final status never changes again, so a
+ * late or replayed `processing` cannot move `delivered` back. On a change it writes `status`, the raw
+ * `datamartStatus`, `lastSyncedAt` and a history entry atomically, and takes the order off the poll
+ * schedule once it is final.
+ *
+ * Given the snapshot the caller already read, it writes with that snapshot's update time as a
+ * precondition (no second read); if the order moved meanwhile, it decides again in a transaction.
+ */
+export async function applyStatus(
+  db: Firestore,
+  order: DocumentReference | DocumentSnapshot,
+  report: StatusReport,
+): Promise<ApplyOutcome> {
+  const to = mapDatamartStatus(report.datamartStatus);
+  if (!to) return { kind: "unknown-status", datamartStatus: report.datamartStatus };
+  const at = report.at ?? new Date();
+
+  if ("exists" in order && order.exists && order.updateTime) {
+    const outcome = decide(order.data(), to);
+    if (outcome.kind !== "changed") return outcome;
+    try {
+      const batch = db.batch();
+      writeChange(batch, order.ref, outcome, report, at, { lastUpdateTime: order.updateTime });
+      await batch.commit();
+      logStatusChanged(order.ref.id, outcome.from, outcome.to, report.source);
+      return outcome;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== FAILED_PRECONDITION) throw error;
+    }
+  }
+
+  const ref = "exists" in order ? order.ref : order;
+  const outcome = await db.runTransaction(async (tx) => {
+    const snapshot = await tx.get(ref);
+    if (!snapshot.exists) return { kind: "not-found" } as const;
+    const decided = decide(snapshot.data(), to);
+    if (decided.kind === "changed") writeChange(tx, ref, decided, report, at);
+    return decided;
+  });
+  if (outcome.kind === "changed") logStatusChanged(ref.id, outcome.from, outcome.to, report.source);
+  return outcome;
+}
+
+function decide(data: unknown, to: DataSellStatus): ApplyOutcome {
+  const current = orderSchema.pick({ status: true }).safeParse(data);
+  const from = current.success ? current.data.status : "";
+  if (isFinalStatus(from)) return { kind: "ignored-final", status: from };
+  if (effectiveStatus(from) === to) return { kind: "unchanged", status: from };
+  return { kind: "changed", from, to };
+}
+
+interface Writer {
+  update(ref: DocumentReference, data: UpdateData<object>, precondition?: object): unknown;
+  create(ref: DocumentReference, data: object): unknown;
+}
+
+function writeChange(
+  writer: Writer,
+  ref: DocumentReference,
+  change: Extract<ApplyOutcome, { kind: "changed" }>,
+  report: StatusReport,
+  at: Date,
+  precondition?: { lastUpdateTime: Timestamp },
+): void {
+  const update: Record<string, unknown> = {
+    status: change.to,
+    datamartStatus: report.datamartStatus,
+    // The app stores its own times as ISO strings; keep its fields in its format.
+    lastSyncedAt: at.toISOString(),
+  };
+  // A final order leaves the poll schedule.
+  if (isFinalStatus(change.to)) update[SYNC_FIELDS.nextCheckAt] = FieldValue.delete();
+  if (precondition) writer.update(ref, update, precondition);
+  else writer.update(ref, update);
+  const entry: StatusHistoryEntry = {
+    from: change.from,
+    to: change.to,
+    datamartStatus: report.datamartStatus,
+    source: report.source,
+    at: Timestamp.fromDate(at),
+  };
+  writer.create(ref.collection(COLLECTIONS.statusHistory).doc(), entry);
+}

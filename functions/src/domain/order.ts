@@ -1,0 +1,61 @@
+import { Timestamp } from "firebase-admin/firestore";
+import { z } from "zod";
+
+/** Times in existing orders are ISO strings; newer writes may be Firestore Timestamps. */
+export function toDate(value: unknown): Date | undefined {
+  if (value instanceof Timestamp) return value.toDate();
+  if (value instanceof Date) return value;
+  if (typeof value === "string" && value.trim() !== "") {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  }
+  return undefined;
+}
+
+const optionalText = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v).trim())
+  .optional()
+  .nullable()
+  .catch(undefined);
+
+/** The fields of a `transactions/{id}` document this system reads. Everything else is kept as is. */
+export const orderSchema = z.looseObject({
+  userId: optionalText,
+  status: z.string(),
+  network: optionalText,
+  packageName: optionalText,
+  volume: optionalText,
+  phoneNumber: optionalText,
+  amount: z.union([z.number(), z.string()]).optional().nullable().catch(undefined),
+  reference: optionalText,
+  orderReference: optionalText,
+  datamartTransactionId: optionalText,
+  datamartStatus: optionalText,
+  datamartResponse: z
+    .looseObject({
+      purchaseId: optionalText,
+      orderReference: optionalText,
+      transactionReference: optionalText,
+    })
+    .optional()
+    .nullable()
+    .catch(undefined),
+  timestamp: z.unknown().optional(),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+/**
+ * The references Datamart may know this order by, best first: the `GN-…` order reference, the
+ * `TRX-…` transaction reference, then the bare purchase id DataSell stores in `datamartTransactionId`.
+ */
+export function datamartReferences(order: Order): string[] {
+  const candidates = [
+    order.orderReference,
+    order.datamartResponse?.orderReference,
+    order.datamartResponse?.transactionReference,
+    order.datamartTransactionId,
+    order.datamartResponse?.purchaseId,
+  ];
+  return [...new Set(candidates.filter((ref): ref is string => !!ref))];
+}

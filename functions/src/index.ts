@@ -1,0 +1,3 @@
+import { setGlobalOptions } from "firebase-functions/v2";
+
+setGlobalOptions({ region: "us-central1", memory: "256MiB" });

@@ -1,0 +1,154 @@
+import axios, { type AxiosInstance } from "axios";
+import { z } from "zod";
+import { ProviderError } from "./providerError";
+import { retryAfterMs, transportError } from "./httpFailure";
+
+export interface DatamartOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+}
+
+const rateLimitSchema = z
+  .object({ limit: z.number(), remaining: z.number(), resetInSeconds: z.number() })
+  .partial()
+  .optional()
+  .catch(undefined);
+
+const envelopeSchema = z.looseObject({
+  status: z.enum(["success", "error"]),
+  message: z.string().optional(),
+  data: z.unknown().optional(),
+  rateLimit: rateLimitSchema,
+});
+
+const orderStatusDataSchema = z.looseObject({
+  orderStatus: z.string().trim().min(1),
+  orderId: z.string().optional(),
+  reference: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+
+export interface DatamartOrderStatus {
+  /** The reference Datamart answered for. */
+  reference: string;
+  /** Datamart's raw order status, e.g. `completed` (never the envelope's `success`). */
+  orderStatus: string;
+  /** The whole `data` object, kept for diagnosis. */
+  data: Record<string, unknown>;
+}
+
+/** The adapter for Datamart's developer API: timeouts, auth, response parsing, typed errors. */
+export class DatamartClient {
+  private readonly http: AxiosInstance;
+
+  constructor(options: DatamartOptions) {
+    this.http = axios.create({
+      baseURL: options.baseUrl.replace(/\/+$/, ""),
+      timeout: options.timeoutMs,
+      headers: { "X-API-Key": options.apiKey, Accept: "application/json" },
+      // Every answer is judged below, by status and body.
+      validateStatus: () => true,
+      responseType: "text",
+      transitional: { silentJSONParsing: true, forcedJSONParsing: false },
+    });
+  }
+
+  /** `GET /order-status/:reference`. Throws ProviderError. */
+  async getOrderStatus(reference: string): Promise<DatamartOrderStatus> {
+    let response;
+    try {
+      response = await this.http.get<string>(`/order-status/${encodeURIComponent(reference)}`);
+    } catch (error) {
+      throw transportError("datamart", error);
+    }
+    const body = parseJson(response.data);
+    const envelope = envelopeSchema.safeParse(body);
+    const { status } = response;
+
+    if (status === 429) {
+      const wait =
+        retryAfterMs(response.headers["retry-after"]) ??
+        secondsToMs(envelope.data?.rateLimit?.resetInSeconds);
+      throw new ProviderError("datamart", "rate-limited", "Datamart rate limit reached", {
+        status,
+        retryAfterMs: wait,
+        body,
+      });
+    }
+    if (status >= 500) {
+      throw new ProviderError("datamart", "server", `Datamart answered HTTP ${status}`, {
+        status,
+        body,
+      });
+    }
+    if (status === 401 || status === 403) {
+      throw new ProviderError("datamart", "auth", `Datamart refused the API key (HTTP ${status})`, {
+        status,
+        body,
+      });
+    }
+    if (status === 404) {
+      throw new ProviderError("datamart", "not-found", "Datamart does not know this reference", {
+        status,
+        body,
+      });
+    }
+    if (!envelope.success) {
+      throw new ProviderError("datamart", "bad-response", "Datamart answered an unexpected body", {
+        status,
+        body,
+      });
+    }
+    if (envelope.data.status === "error" || status >= 400) {
+      throw new ProviderError(
+        "datamart",
+        "rejected",
+        `Datamart rejected the request: ${envelope.data.message ?? `HTTP ${status}`}`,
+        { status, body },
+      );
+    }
+    const data = orderStatusDataSchema.safeParse(envelope.data.data);
+    if (!data.success) {
+      throw new ProviderError("datamart", "bad-response", "Datamart's answer has no order status", {
+        status,
+        body,
+      });
+    }
+    return { reference, orderStatus: data.data.orderStatus, data: data.data };
+  }
+
+  /**
+   * Asks with each reference in turn: a 404 for one form is worth one try with the next form
+   * (real orders hold the purchase id, the `GN-…` and the `TRX-…` reference). Throws the last error.
+   */
+  async getOrderStatusByAnyReference(references: readonly string[]): Promise<DatamartOrderStatus> {
+    let lastError: unknown = new ProviderError(
+      "datamart",
+      "not-found",
+      "The order has no Datamart reference",
+    );
+    for (const reference of references) {
+      try {
+        return await this.getOrderStatus(reference);
+      } catch (error) {
+        if (!(error instanceof ProviderError && error.kind === "not-found")) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== "string") return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : Math.max(0, seconds * 1000);
+}

@@ -1,0 +1,134 @@
+import { expect } from "chai";
+import type { DocumentReference, Timestamp } from "firebase-admin/firestore";
+import { applyStatus } from "../../src/domain/applyStatus";
+import { COLLECTIONS } from "../../src/firestore";
+import { clearFirestore, seedOrder, testDb } from "../support/firestore";
+
+async function history(ref: DocumentReference) {
+  const snapshot = await ref.collection(COLLECTIONS.statusHistory).get();
+  return snapshot.docs.map((d) => d.data());
+}
+
+describe("applyStatus (Firestore emulator)", () => {
+  beforeEach(clearFirestore);
+
+  it("marks the order delivered when Datamart says completed, with raw status and history", async () => {
+    const ref = await seedOrder("order-1", { sync: { nextCheckAt: new Date() } });
+    const at = new Date("2026-11-26T10:00:00.000Z");
+    const outcome = await applyStatus(testDb(), ref, {
+      datamartStatus: "completed",
+      source: "poll",
+      at,
+    });
+    expect(outcome).to.deep.equal({ kind: "changed", from: "processing", to: "delivered" });
+
+    const order = (await ref.get()).data()!;
+    expect(order).to.include({
+      status: "delivered",
+      datamartStatus: "completed",
+      lastSyncedAt: at.toISOString(),
+    });
+    expect(order.sync).to.not.have.property("nextCheckAt");
+    const entries = await history(ref);
+    expect(entries).to.have.length(1);
+    expect(entries[0]).to.include({
+      from: "processing",
+      to: "delivered",
+      datamartStatus: "completed",
+      source: "poll",
+    });
+    expect((entries[0].at as Timestamp).toDate().toISOString()).to.equal(at.toISOString());
+  });
+
+  it("works from a snapshot the caller already read", async () => {
+    const ref = await seedOrder("order-2");
+    const outcome = await applyStatus(testDb(), await ref.get(), {
+      datamartStatus: "failed",
+      source: "admin",
+    });
+    expect(outcome.kind).to.equal("changed");
+    expect((await ref.get()).get("status")).to.equal("failed");
+  });
+
+  it("decides again when the snapshot is stale", async () => {
+    const ref = await seedOrder("order-3");
+    const stale = await ref.get();
+    await applyStatus(testDb(), ref, { datamartStatus: "refunded", source: "webhook" });
+    const outcome = await applyStatus(testDb(), stale, {
+      datamartStatus: "completed",
+      source: "poll",
+    });
+    expect(outcome).to.deep.equal({ kind: "ignored-final", status: "refunded" });
+    expect((await ref.get()).get("status")).to.equal("refunded");
+    expect(await history(ref)).to.have.length(1);
+  });
+
+  it("writes nothing when the status did not change", async () => {
+    const ref = await seedOrder("order-4");
+    const before = await ref.get();
+    const outcome = await applyStatus(testDb(), ref, { datamartStatus: "waiting", source: "poll" });
+    expect(outcome).to.deep.equal({ kind: "unchanged", status: "processing" });
+    expect((await ref.get()).updateTime!.isEqual(before.updateTime!)).to.be.true;
+    expect(await history(ref)).to.have.length(0);
+  });
+
+  it("treats a stored legacy success as processing: pending changes nothing", async () => {
+    const ref = await seedOrder("order-5", { status: "success" });
+    expect(
+      await applyStatus(testDb(), ref, { datamartStatus: "pending", source: "poll" }),
+    ).to.deep.equal({
+      kind: "unchanged",
+      status: "success",
+    });
+    expect(
+      await applyStatus(testDb(), ref, { datamartStatus: "completed", source: "poll" }),
+    ).to.deep.equal({
+      kind: "changed",
+      from: "success",
+      to: "delivered",
+    });
+  });
+
+  it("never moves a final order back", async () => {
+    const ref = await seedOrder("order-6", { status: "delivered" });
+    const outcome = await applyStatus(testDb(), ref, {
+      datamartStatus: "processing",
+      source: "webhook",
+    });
+    expect(outcome).to.deep.equal({ kind: "ignored-final", status: "delivered" });
+    expect((await ref.get()).get("status")).to.equal("delivered");
+    expect(await history(ref)).to.have.length(0);
+  });
+
+  it("reports an unknown Datamart status and leaves the order as it is", async () => {
+    const ref = await seedOrder("order-7");
+    const before = await ref.get();
+    const outcome = await applyStatus(testDb(), before, {
+      datamartStatus: "on_hold",
+      source: "poll",
+    });
+    expect(outcome).to.deep.equal({ kind: "unknown-status", datamartStatus: "on_hold" });
+    expect((await ref.get()).updateTime!.isEqual(before.updateTime!)).to.be.true;
+  });
+
+  it("reports a missing order", async () => {
+    const ref = testDb().collection(COLLECTIONS.transactions).doc("missing");
+    expect(
+      await applyStatus(testDb(), ref, { datamartStatus: "completed", source: "user" }),
+    ).to.deep.equal({
+      kind: "not-found",
+    });
+  });
+
+  it("records one change and one history entry when two calls race for the same change", async () => {
+    const ref = await seedOrder("order-8");
+    const snapshot = await ref.get();
+    const outcomes = await Promise.all([
+      applyStatus(testDb(), snapshot, { datamartStatus: "completed", source: "poll" }),
+      applyStatus(testDb(), snapshot, { datamartStatus: "completed", source: "webhook" }),
+      applyStatus(testDb(), ref, { datamartStatus: "completed", source: "user" }),
+    ]);
+    expect(outcomes.filter((o) => o.kind === "changed")).to.have.length(1);
+    expect(await history(ref)).to.have.length(1);
+  });
+});

@@ -1,0 +1,65 @@
+import { expect } from "chai";
+import { getStatusMessage } from "../../src/domain/statusMessages";
+import { orderSchema } from "../../src/domain/order";
+import { FINAL_STATUSES, type DataSellStatus } from "../../src/domain/orderStatus";
+
+const GSM7 = /^[A-Za-z0-9 @£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!"#¤%&'()*+,\-./:;<=>?¡ÄÖÑÜ§¿äöñüà]*$/;
+
+const order = orderSchema.parse({
+  status: "processing",
+  network: "YELLO",
+  packageName: "1GB",
+  volume: "1",
+  phoneNumber: "0501234567",
+});
+
+describe("status messages", () => {
+  it("tells the customer their data was delivered, with bundle, network and number", () => {
+    expect(getStatusMessage("delivered", order)).to.equal(
+      "Your 1GB MTN data to 0501234567 has been delivered. Thank you for choosing DataSell.",
+    );
+  });
+
+  it("says an order is being processed", () => {
+    expect(getStatusMessage("processing", order)).to.contain("is being processed");
+  });
+
+  it("says a refunded order's payment has been refunded", () => {
+    expect(getStatusMessage("refunded", order)).to.contain("your payment has been refunded");
+  });
+
+  it("names the failure and cancellation", () => {
+    expect(getStatusMessage("failed", order)).to.contain("failed");
+    expect(getStatusMessage("cancelled", order)).to.contain("was cancelled");
+  });
+
+  it("uses Telecel and AirtelTigo names and falls back to the volume", () => {
+    const at = orderSchema.parse({
+      status: "processing",
+      network: "AT_PREMIUM",
+      volume: "2",
+      phoneNumber: "0271234567",
+    });
+    expect(getStatusMessage("delivered", at)).to.contain("2GB AirtelTigo data");
+    const telecel = orderSchema.parse({
+      status: "processing",
+      network: "TELECEL",
+      packageName: "5GB",
+    });
+    expect(getStatusMessage("delivered", telecel)).to.contain("5GB Telecel data");
+  });
+
+  it("fits one GSM-7 SMS for every status with long realistic details", () => {
+    const long = orderSchema.parse({
+      status: "processing",
+      network: "AT_PREMIUM",
+      packageName: "100GB",
+      phoneNumber: "+233 24 123 4567",
+    });
+    for (const status of ["processing", ...FINAL_STATUSES] as DataSellStatus[]) {
+      const text = getStatusMessage(status, long);
+      expect(text.length, text).to.be.at.most(160);
+      expect(text).to.match(GSM7);
+    }
+  });
+});

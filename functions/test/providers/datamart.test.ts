@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import nock from "nock";
+import { freePort } from "../../dev/emulators";
+import { DatamartClient } from "../../src/providers/datamart";
+import { ProviderError } from "../../src/providers/providerError";
+
+const BASE = "https://datamart.test/api/developer";
+const KEY = "dm-secret-key-123";
+
+function client(timeoutMs = 1_000): DatamartClient {
+  return new DatamartClient({ baseUrl: BASE, apiKey: KEY, timeoutMs });
+}
+
+function statusReply(orderStatus: unknown): object {
+  return {
+    status: "success",
+    data: { orderId: "66a0", reference: "GN-1", orderStatus, network: "YELLO", capacity: "1" },
+    rateLimit: { limit: 200, remaining: 199, resetInSeconds: 60 },
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(ProviderError);
+    const providerError = error as ProviderError;
+    expect(JSON.stringify({ ...providerError, message: providerError.message })).not.to.contain(
+      KEY,
+    );
+    return providerError;
+  }
+  throw new Error("expected a ProviderError");
+}
+
+describe("Datamart client", () => {
+  afterEach(() => nock.cleanAll());
+
+  it("reads data.orderStatus with the API key header", async () => {
+    nock(BASE, { reqheaders: { "X-API-Key": KEY } })
+      .get("/order-status/GN-1")
+      .reply(200, statusReply("completed"));
+    const result = await client().getOrderStatus("GN-1");
+    expect(result.orderStatus).to.equal("completed");
+    expect(result.data).to.include({ network: "YELLO" });
+  });
+
+  it("never takes the envelope's success for an order status", async () => {
+    nock(BASE)
+      .get("/order-status/GN-1")
+      .reply(200, { status: "success", data: { reference: "GN-1" } });
+    const error = await failure(client().getOrderStatus("GN-1"));
+    expect(error.kind).to.equal("bad-response");
+    expect(error.transient).to.be.false;
+  });
+
+  it("classifies a timeout as transient", async () => {
+    nock(BASE).get("/order-status/GN-1").delay(300).reply(200, statusReply("completed"));
+    const error = await failure(client(50).getOrderStatus("GN-1"));
+    expect(error.kind).to.equal("timeout");
+    expect(error.transient).to.be.true;
+  });
+
+  it("classifies a refused connection as transient", async () => {
+    const closed = new DatamartClient({
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
+      apiKey: KEY,
+      timeoutMs: 1_000,
+    });
+    const error = await failure(closed.getOrderStatus("GN-1"));
+    expect(error.kind).to.equal("network");
+    expect(error.transient).to.be.true;
+  });
+
+  it("classifies a 5xx as transient and keeps the raw body", async () => {
+    nock(BASE).get("/order-status/GN-1").reply(502, "<html>Bad gateway</html>");
+    const error = await failure(client().getOrderStatus("GN-1"));
+    expect(error).to.include({ kind: "server", transient: true, status: 502 });
+    expect(error.details.body).to.equal("<html>Bad gateway</html>");
+  });
+
+  it("takes the wait from Retry-After on a 429", async () => {
+    nock(BASE)
+      .get("/order-status/GN-1")
+      .reply(429, { status: "error", message: "Too many" }, { "Retry-After": "7" });
+    const error = await failure(client().getOrderStatus("GN-1"));
+    expect(error).to.include({ kind: "rate-limited", transient: true, retryAfterMs: 7_000 });
+  });
+
+  it("takes the wait from rateLimit.resetInSeconds when a 429 has no Retry-After", async () => {
+    nock(BASE)
+      .get("/order-status/GN-1")
+      .reply(429, { status: "error", rateLimit: { limit: 200, remaining: 0, resetInSeconds: 12 } });
+    const error = await failure(client().getOrderStatus("GN-1"));
+    expect(error.retryAfterMs).to.equal(12_000);
+  });
+
+  it("classifies 404 as an unknown reference, permanent", async () => {
+    nock(BASE)
+      .get("/order-status/GN-404")
+      .reply(404, { status: "error", message: "Order not found" });
+    const error = await failure(client().getOrderStatus("GN-404"));
+    expect(error).to.include({ kind: "not-found", transient: false });
+  });
+
+  it("classifies 401 and 403 as auth failures, permanent", async () => {
+    nock(BASE)
+      .get("/order-status/GN-1")
+      .reply(401, { status: "error", message: "Invalid API key" });
+    nock(BASE)
+      .get("/order-status/GN-2")
+      .reply(403, { status: "error", message: "API_RULE_VIOLATION" });
+    expect(await failure(client().getOrderStatus("GN-1"))).to.include({
+      kind: "auth",
+      transient: false,
+    });
+    expect(await failure(client().getOrderStatus("GN-2"))).to.include({
+      kind: "auth",
+      status: 403,
+    });
+  });
+
+  it("classifies malformed JSON as a bad response, permanent", async () => {
+    nock(BASE)
+      .get("/order-status/GN-1")
+      .reply(200, "{not json", { "Content-Type": "application/json" });
+    const error = await failure(client().getOrderStatus("GN-1"));
+    expect(error).to.include({ kind: "bad-response", transient: false });
+    expect(error.details.body).to.equal("{not json");
+  });
+
+  it("classifies an error envelope with HTTP 200 as rejected", async () => {
+    nock(BASE).get("/order-status/GN-1").reply(200, { status: "error", message: "Something odd" });
+    const error = await failure(client().getOrderStatus("GN-1"));
+    expect(error).to.include({ kind: "rejected", transient: false });
+    expect(error.message).to.contain("Something odd");
+  });
+
+  it("tries the next reference form after a 404", async () => {
+    nock(BASE)
+      .get("/order-status/GN-1")
+      .reply(404, { status: "error", message: "Order not found" });
+    nock(BASE).get("/order-status/TRX-1").reply(200, statusReply("processing"));
+    const result = await client().getOrderStatusByAnyReference(["GN-1", "TRX-1", "66a0"]);
+    expect(result).to.include({ reference: "TRX-1", orderStatus: "processing" });
+  });
+
+  it("does not try other forms after an error that is not a 404", async () => {
+    nock(BASE).get("/order-status/GN-1").reply(500, "down");
+    const error = await failure(client().getOrderStatusByAnyReference(["GN-1", "TRX-1"]));
+    expect(error.kind).to.equal("server");
+  });
+
+  it("reports not-found when no form is known", async () => {
+    nock(BASE).get("/order-status/GN-1").reply(404, { status: "error" });
+    nock(BASE).get("/order-status/TRX-1").reply(404, { status: "error" });
+    const error = await failure(client().getOrderStatusByAnyReference(["GN-1", "TRX-1"]));
+    expect(error.kind).to.equal("not-found");
+  });
+});
