@@ -13,3 +13,31 @@ export { logger };
 export function logStatusChanged(orderId: string, from: string, to: string, source: string): void {
   logger.info("Order status changed", { orderId, from, to, source });
 }
+
+export function logUnknownDatamartStatus(orderId: string, datamartStatus: string): void {
+  logger.warn("Unknown Datamart order status: order left unchanged", {
+    orderId,
+    datamartStatus,
+    alert: true,
+  });
+}
+
+export function logNeedsAttention(orderId: string, reason: string): void {
+  logger.warn("Order needs attention", { orderId, reason });
+}
+
+export function logSyncOrderFailed(orderId: string, error: unknown): void {
+  const details =
+    error instanceof Error
+      ? {
+          name: error.name,
+          message: error.message,
+          ...("kind" in error ? { kind: error.kind } : {}),
+        }
+      : { message: String(error) };
+  logger.warn("Datamart status check failed", { orderId, ...details });
+}
+
+export function logSyncCompleted(summary: object): void {
+  logger.info("Datamart sync completed", summary);
+}

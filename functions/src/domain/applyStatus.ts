@@ -115,8 +115,8 @@ function writeChange(
     // The app stores its own times as ISO strings; keep its fields in its format.
     lastSyncedAt: at.toISOString(),
   };
-  // A final order leaves the poll schedule.
-  if (isFinalStatus(change.to)) update[SYNC_FIELDS.nextCheckAt] = FieldValue.delete();
+  // A final order leaves the poll schedule, with its bookkeeping and any needsAttention flag.
+  if (isFinalStatus(change.to)) update[SYNC_FIELDS.all] = FieldValue.delete();
   if (precondition) writer.update(ref, update, precondition);
   else writer.update(ref, update);
   const entry: StatusHistoryEntry = {

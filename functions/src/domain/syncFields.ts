@@ -3,6 +3,7 @@
  * due order. The SMS trigger looks at `status` only, so a bookkeeping write never notifies anyone.
  */
 export const SYNC_FIELDS = {
+  all: "sync",
   nextCheckAt: "sync.nextCheckAt",
   lane: "sync.lane",
   attempts: "sync.attempts",

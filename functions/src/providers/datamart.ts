@@ -121,8 +121,12 @@ export class DatamartClient {
   /**
    * Asks with each reference in turn: a 404 for one form is worth one try with the next form
    * (real orders hold the purchase id, the `GN-…` and the `TRX-…` reference). Throws the last error.
+   * `beforeEachRequest` lets a caller throttle every request, fallbacks included.
    */
-  async getOrderStatusByAnyReference(references: readonly string[]): Promise<DatamartOrderStatus> {
+  async getOrderStatusByAnyReference(
+    references: readonly string[],
+    beforeEachRequest: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<DatamartOrderStatus> {
     let lastError: unknown = new ProviderError(
       "datamart",
       "not-found",
@@ -130,6 +134,7 @@ export class DatamartClient {
     );
     for (const reference of references) {
       try {
+        await beforeEachRequest();
         return await this.getOrderStatus(reference);
       } catch (error) {
         if (!(error instanceof ProviderError && error.kind === "not-found")) throw error;

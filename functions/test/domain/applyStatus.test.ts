@@ -12,8 +12,10 @@ async function history(ref: DocumentReference) {
 describe("applyStatus (Firestore emulator)", () => {
   beforeEach(clearFirestore);
 
-  it("marks the order delivered when Datamart says completed, with raw status and history", async () => {
-    const ref = await seedOrder("order-1", { sync: { nextCheckAt: new Date() } });
+  it("marks the order delivered when Datamart says completed, with raw status and history, off the poll schedule", async () => {
+    const ref = await seedOrder("order-1", {
+      sync: { nextCheckAt: new Date(), needsAttention: true },
+    });
     const at = new Date("2026-11-26T10:00:00.000Z");
     const outcome = await applyStatus(testDb(), ref, {
       datamartStatus: "completed",
@@ -28,7 +30,7 @@ describe("applyStatus (Firestore emulator)", () => {
       datamartStatus: "completed",
       lastSyncedAt: at.toISOString(),
     });
-    expect(order.sync).to.not.have.property("nextCheckAt");
+    expect(order).to.not.have.property("sync");
     const entries = await history(ref);
     expect(entries).to.have.length(1);
     expect(entries[0]).to.include({

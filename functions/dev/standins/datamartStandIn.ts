@@ -1,0 +1,193 @@
+import { listen, sendJson, type RunningServer } from "./http";
+import { HOST } from "../emulators";
+
+/** An order as the stand-in knows it; it answers for its id and both references. */
+export interface StandInOrder {
+  orderId: string;
+  orderReference: string;
+  transactionReference: string;
+  status: string;
+  phoneNumber?: string;
+  network?: string;
+  capacity?: string;
+  price?: number;
+}
+
+/** What the stand-in answers instead of the order's status: a fixed HTTP status and raw body. */
+export interface CannedReply {
+  httpStatus: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export interface DatamartStandInOptions {
+  port?: number;
+  /** Added to every answer, plus up to `jitterMs` more. */
+  latencyMs?: number;
+  jitterMs?: number;
+  /** Requests per sliding minute before it answers 429 like Datamart. */
+  ratePerMinute?: number;
+  apiKey?: string;
+}
+
+export interface RecordedRequest {
+  reference: string;
+  at: number;
+  status: number;
+}
+
+/**
+ * A stand-in for Datamart's developer API on 127.0.0.1: `GET /api/developer/order-status/:ref` in
+ * Datamart's envelope, with latency, a rate limit that answers 429 with Retry-After and a
+ * `rateLimit` block, 404 for unknown references, and canned failures. It records every request and
+ * the most requests it had in flight at once.
+ */
+export class DatamartStandIn {
+  readonly requests: RecordedRequest[] = [];
+  maxInFlight = 0;
+  private inFlight = 0;
+  private readonly orders = new Map<string, StandInOrder>();
+  private readonly windowStarts: number[] = [];
+  private cannedReplies: CannedReply[] = [];
+  private outage: CannedReply | undefined;
+
+  private constructor(
+    private readonly server: RunningServer,
+    readonly options: DatamartStandInOptions,
+  ) {}
+
+  static async start(options: DatamartStandInOptions = {}): Promise<DatamartStandIn> {
+    let standIn: DatamartStandIn | undefined;
+    const server = await listen(async (req, _body, res) => {
+      await standIn!.handle(req.method ?? "GET", req.url ?? "/", req.headers["x-api-key"], res);
+    }, options.port);
+    standIn = new DatamartStandIn(server, options);
+    return standIn;
+  }
+
+  get baseUrl(): string {
+    return `http://${HOST}:${this.server.port}/api/developer`;
+  }
+
+  addOrder(order: StandInOrder): void {
+    for (const key of [order.orderId, order.orderReference, order.transactionReference])
+      this.orders.set(key, order);
+  }
+
+  /** Sets the status of the order known by any of its references. */
+  setStatus(reference: string, status: string): void {
+    const order = this.orders.get(reference);
+    if (!order) throw new Error(`The stand-in does not know ${reference}`);
+    order.status = status;
+  }
+
+  /** The next requests get these answers, one each, before normal service resumes. */
+  replyNext(...replies: CannedReply[]): void {
+    this.cannedReplies.push(...replies);
+  }
+
+  /** Every request gets this answer until `setOutage(undefined)`. */
+  setOutage(reply: CannedReply | undefined): void {
+    this.outage = reply;
+  }
+
+  setRatePerMinute(perMinute: number | undefined): void {
+    this.options.ratePerMinute = perMinute;
+  }
+
+  reset(): void {
+    this.orders.clear();
+    this.requests.length = 0;
+    this.windowStarts.length = 0;
+    this.cannedReplies = [];
+    this.outage = undefined;
+    this.maxInFlight = 0;
+  }
+
+  close(): Promise<void> {
+    return this.server.close();
+  }
+
+  private async handle(
+    method: string,
+    url: string,
+    apiKey: string | string[] | undefined,
+    res: import("node:http").ServerResponse,
+  ): Promise<void> {
+    const match = /^\/api\/developer\/order-status\/([^/?]+)$/.exec(url);
+    if (method !== "GET" || !match) {
+      sendJson(res, 404, { status: "error", message: "Route not found" });
+      return;
+    }
+    const reference = decodeURIComponent(match[1]);
+    const at = Date.now();
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      const { latencyMs = 0, jitterMs = 0 } = this.options;
+      const delay = latencyMs + Math.random() * jitterMs;
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      const reply = this.answer(reference, apiKey, at);
+      this.requests.push({ reference, at, status: reply.httpStatus });
+      sendJson(res, reply.httpStatus, reply.body, reply.headers);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private answer(
+    reference: string,
+    apiKey: string | string[] | undefined,
+    at: number,
+  ): CannedReply {
+    const limit = this.options.ratePerMinute;
+    if (limit !== undefined) {
+      while (this.windowStarts.length > 0 && this.windowStarts[0] <= at - 60_000)
+        this.windowStarts.shift();
+      if (this.windowStarts.length >= limit) {
+        const resetInSeconds = Math.max(1, Math.ceil((this.windowStarts[0] + 60_000 - at) / 1000));
+        return json(
+          429,
+          {
+            status: "error",
+            message: "Rate limit exceeded",
+            rateLimit: { limit, remaining: 0, resetInSeconds },
+          },
+          { "Retry-After": String(resetInSeconds) },
+        );
+      }
+      this.windowStarts.push(at);
+    }
+    const canned = this.cannedReplies.shift() ?? this.outage;
+    if (canned) return canned;
+    if (this.options.apiKey && apiKey !== this.options.apiKey) {
+      return json(401, { status: "error", message: "Invalid API key" });
+    }
+    const order = this.orders.get(reference);
+    if (!order) return json(404, { status: "error", message: "Order not found" });
+    const rateLimit =
+      limit === undefined
+        ? undefined
+        : { limit, remaining: limit - this.windowStarts.length, resetInSeconds: 60 };
+    return json(200, {
+      status: "success",
+      data: {
+        orderId: order.orderId,
+        reference: order.orderReference,
+        phoneNumber: order.phoneNumber ?? "0241234567",
+        network: order.network ?? "YELLO",
+        capacity: order.capacity ?? "1",
+        price: order.price ?? 6,
+        orderStatus: order.status,
+        processingMethod: "api",
+        createdAt: new Date(at - 60_000).toISOString(),
+        updatedAt: new Date(at).toISOString(),
+      },
+      rateLimit,
+    });
+  }
+}
+
+function json(httpStatus: number, body: unknown, headers?: Record<string, string>): CannedReply {
+  return { httpStatus, body: JSON.stringify(body), headers };
+}

@@ -1,0 +1,50 @@
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { COLLECTIONS } from "../firestore";
+
+const ALREADY_EXISTS = 6;
+
+export interface Lease {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the named lease for `ttlMs` unless another holder's lease is still live. A holder that
+ * crashes never releases it; the lease then simply expires.
+ */
+export async function tryAcquireLease(
+  db: Firestore,
+  name: string,
+  holder: string,
+  ttlMs: number,
+  now: () => Date,
+): Promise<Lease | undefined> {
+  const ref = db.collection(COLLECTIONS.leases).doc(name);
+  const lease = () => ({
+    holder,
+    acquiredAt: Timestamp.fromDate(now()),
+    expiresAt: Timestamp.fromMillis(now().getTime() + ttlMs),
+  });
+  let acquired: boolean;
+  try {
+    // Create-once: of two runs starting together, exactly one creates it and the other knows at once.
+    await ref.create(lease());
+    acquired = true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
+    acquired = await db.runTransaction(async (tx) => {
+      const current = await tx.get(ref);
+      const expiresAt = current.get("expiresAt") as Timestamp | undefined;
+      if (current.exists && expiresAt && expiresAt.toMillis() > now().getTime()) return false;
+      tx.set(ref, lease());
+      return true;
+    });
+  }
+  if (!acquired) return undefined;
+  return {
+    release: () =>
+      db.runTransaction(async (tx) => {
+        const current = await tx.get(ref);
+        if (current.get("holder") === holder) tx.delete(ref);
+      }),
+  };
+}

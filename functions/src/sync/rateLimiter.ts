@@ -1,0 +1,34 @@
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Spaces request starts at least `60s / perMinute` apart, so no 60-second window ever holds more
+ * than `perMinute` starts. `pause` honours a provider's Retry-After and halves the rate.
+ */
+export class RateLimiter {
+  private intervalMs: number;
+  private nextSlot = 0;
+  private pausedUntil = 0;
+
+  constructor(perMinute: number) {
+    if (!(perMinute > 0)) throw new Error(`The rate limit must be positive, got ${perMinute}`);
+    this.intervalMs = 60_000 / perMinute;
+  }
+
+  async acquire(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const at = Math.max(now, this.nextSlot, this.pausedUntil);
+      if (at <= now) {
+        this.nextSlot = now + this.intervalMs;
+        return;
+      }
+      await sleep(at - now);
+    }
+  }
+
+  /** The provider said "too many": wait as told, then go on at half the rate. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.intervalMs = Math.min(this.intervalMs * 2, 60_000);
+  }
+}
