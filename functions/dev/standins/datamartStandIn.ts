@@ -51,17 +51,17 @@ export class DatamartStandIn {
   private cannedReplies: CannedReply[] = [];
   private outage: CannedReply | undefined;
 
-  private constructor(
-    private readonly server: RunningServer,
-    readonly options: DatamartStandInOptions,
-  ) {}
+  private server!: RunningServer;
+
+  private constructor(readonly options: DatamartStandInOptions) {}
 
   static async start(options: DatamartStandInOptions = {}): Promise<DatamartStandIn> {
-    let standIn: DatamartStandIn | undefined;
-    const server = await listen(async (req, _body, res) => {
-      await standIn!.handle(req.method ?? "GET", req.url ?? "/", req.headers["x-api-key"], res);
-    }, options.port);
-    standIn = new DatamartStandIn(server, options);
+    const standIn = new DatamartStandIn(options);
+    standIn.server = await listen(
+      (req, _body, res) =>
+        standIn.handle(req.method ?? "GET", req.url ?? "/", req.headers["x-api-key"], res),
+      options.port,
+    );
     return standIn;
   }
 

@@ -1,6 +1,7 @@
 import nock from "nock";
 import { freePort, startFirestoreEmulator } from "../../dev/emulators";
 import { stopAll } from "../../dev/processes";
+import { stopFunctionsStack } from "./functionsStack";
 
 /** The test run's own project: a demo- id, so nothing can reach a real project. */
 export const TEST_PROJECT = "demo-datasell-test";
@@ -25,5 +26,6 @@ export async function mochaGlobalSetup(): Promise<void> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
+  await stopFunctionsStack();
   await stopAll();
 }

@@ -157,11 +157,14 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     await placeOrder(standIn, "a", "completed");
     await placeOrder(standIn, "b", "on_hold");
     await placeOrder(standIn, "c", "completed");
-    await testDb().collection(COLLECTIONS.transactions).doc("ghost").set({
-      status: "processing",
-      datamartTransactionId: "nope",
-      timestamp: new Date(Date.now() - 60_000).toISOString(),
-    });
+    await testDb()
+      .collection(COLLECTIONS.transactions)
+      .doc("ghost")
+      .set({
+        status: "processing",
+        datamartTransactionId: "nope",
+        timestamp: new Date(Date.now() - 60_000).toISOString(),
+      });
     // Newest first: "c" gets the garbage, the older "ghost" comes last.
     standIn.replyNext({ httpStatus: 200, body: "<html>garbage</html>" });
     const summary = await sync({ concurrency: 1 });

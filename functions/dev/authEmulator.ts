@@ -1,0 +1,51 @@
+export interface DemoUser {
+  uid: string;
+  email: string;
+  admin?: boolean;
+}
+
+const PASSWORD = "demo-password";
+
+async function post(url: string, body: unknown, admin = false): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      ...(admin ? { Authorization: "Bearer owner" } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok && !JSON.stringify(json).includes("DUPLICATE")) {
+    throw new Error(`Auth emulator: HTTP ${response.status} ${JSON.stringify(json)}`);
+  }
+  return json;
+}
+
+/**
+ * An ID token from the Auth emulator for this user, created on first use, with the `admin` custom
+ * claim set or cleared as asked.
+ */
+export async function idTokenFor(
+  authHost: string,
+  projectId: string,
+  user: DemoUser,
+): Promise<string> {
+  const base = `http://${authHost}/identitytoolkit.googleapis.com/v1`;
+  await post(
+    `${base}/projects/${projectId}/accounts`,
+    { localId: user.uid, email: user.email, password: PASSWORD },
+    true,
+  );
+  await post(
+    `${base}/projects/${projectId}/accounts:update`,
+    { localId: user.uid, customAttributes: JSON.stringify(user.admin ? { admin: true } : {}) },
+    true,
+  );
+  const session = await post(`${base}/accounts:signInWithPassword?key=fake-api-key`, {
+    email: user.email,
+    password: PASSWORD,
+    returnSecureToken: true,
+  });
+  return String(session.idToken);
+}

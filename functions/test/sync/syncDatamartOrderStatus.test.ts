@@ -1,0 +1,37 @@
+import { expect } from "chai";
+import { COLLECTIONS } from "../../src/firestore";
+import { placeOrder } from "../support/datamart";
+import { clearFirestore, testDb } from "../support/firestore";
+import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+
+describe("syncDatamartOrderStatus (functions emulator)", function () {
+  this.timeout(120_000);
+  let stack: FunctionsStack;
+
+  before(async () => {
+    stack = await functionsStack();
+  });
+  beforeEach(async () => {
+    stack.datamart.reset();
+    await clearFirestore();
+  });
+
+  it("updates orders from Datamart and writes its run summary when Cloud Scheduler invokes it", async () => {
+    await placeOrder(stack.datamart, "sched-1", "completed");
+    await placeOrder(stack.datamart, "sched-2", "pending");
+
+    await stack.invokeScheduled("syncDatamartOrderStatus");
+
+    const orders = testDb().collection(COLLECTIONS.transactions);
+    expect((await orders.doc("sched-1").get()).get("status")).to.equal("delivered");
+    expect((await orders.doc("sched-2").get()).get("status")).to.equal("processing");
+    const runs = await testDb().collection(COLLECTIONS.syncRuns).get();
+    expect(runs.docs.map((d) => d.data())).to.have.length(1);
+    expect(runs.docs[0].data()).to.include({
+      trigger: "schedule",
+      updated: 1,
+      unchanged: 1,
+      skipped: false,
+    });
+  });
+});
