@@ -162,6 +162,8 @@ export async function startFunctionsEmulator(options: {
   ports: { functions: number; auth: number; hub: number; logging: number };
   /** Param values for this run, e.g. the stand-ins' URLs; the rest take their declared defaults. */
   params?: Record<string, string>;
+  /** An `emulators:export` folder to load auth users from. */
+  importFrom?: string;
   onOutput?: (text: string) => void;
 }): Promise<FunctionsEmulator> {
   const { projectId, ports } = options;
@@ -204,6 +206,7 @@ export async function startFunctionsEmulator(options: {
       projectId,
       "--config",
       configPath,
+      ...(options.importFrom ? ["--import", options.importFrom] : []),
     ],
     {
       cwd: configDir,

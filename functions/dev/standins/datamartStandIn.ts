@@ -20,8 +20,19 @@ export interface CannedReply {
   headers?: Record<string, string>;
 }
 
+/** How orders added with `progress: true` move: pending -> processing -> completed (or failed). */
+export interface Progression {
+  /** Each step waits a random time in this range, in milliseconds. */
+  stepMs: [number, number];
+  /** Share of orders that end `failed` instead of `completed`, 0 to 1. */
+  failShare: number;
+}
+
 export interface DatamartStandInOptions {
   port?: number;
+  progression?: Progression;
+  /** Called whenever an order's status changes in the stand-in. */
+  onStatus?: (order: StandInOrder) => void;
   /** Added to every answer, plus up to `jitterMs` more. */
   latencyMs?: number;
   jitterMs?: number;
@@ -49,6 +60,7 @@ export class DatamartStandIn {
   private readonly orders = new Map<string, StandInOrder>();
   private readonly windowStarts: number[] = [];
   private cannedReplies: CannedReply[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private outage: CannedReply | undefined;
 
   private server!: RunningServer;
@@ -58,8 +70,10 @@ export class DatamartStandIn {
   static async start(options: DatamartStandInOptions = {}): Promise<DatamartStandIn> {
     const standIn = new DatamartStandIn(options);
     standIn.server = await listen(
-      (req, _body, res) =>
-        standIn.handle(req.method ?? "GET", req.url ?? "/", req.headers["x-api-key"], res),
+      (req, body, res) =>
+        req.url?.startsWith("/_standin/")
+          ? standIn.control(req.method ?? "GET", req.url, body, res)
+          : standIn.handle(req.method ?? "GET", req.url ?? "/", req.headers["x-api-key"], res),
       options.port,
     );
     return standIn;
@@ -69,9 +83,17 @@ export class DatamartStandIn {
     return `http://${HOST}:${this.server.port}/api/developer`;
   }
 
-  addOrder(order: StandInOrder): void {
-    for (const key of [order.orderId, order.orderReference, order.transactionReference])
+  /** Adds an order; with `progress`, it moves on by itself as `options.progression` says. */
+  addOrder(order: StandInOrder, progress = false): void {
+    for (const key of [order.orderId, order.orderReference, order.transactionReference]) {
       this.orders.set(key, order);
+    }
+    const progression = this.options.progression;
+    if (progress && progression) {
+      const final = Math.random() < progression.failShare ? "failed" : "completed";
+      const steps = ["pending", "processing", final];
+      this.schedule(order, steps.slice(steps.indexOf(order.status) + 1), progression);
+    }
   }
 
   /** Sets the status of the order known by any of its references. */
@@ -79,6 +101,24 @@ export class DatamartStandIn {
     const order = this.orders.get(reference);
     if (!order) throw new Error(`The stand-in does not know ${reference}`);
     order.status = status;
+    this.options.onStatus?.(order);
+  }
+
+  private schedule(order: StandInOrder, steps: string[], progression: Progression): void {
+    const [next, ...rest] = steps;
+    if (!next) return;
+    const [min, max] = progression.stepMs;
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        // A final status set by hand in the meantime wins.
+        if (["completed", "failed", "refunded", "cancelled"].includes(order.status)) return;
+        this.setStatus(order.orderId, next);
+        this.schedule(order, rest, progression);
+      },
+      min + Math.random() * (max - min),
+    );
+    this.timers.add(timer);
   }
 
   /** The next requests get these answers, one each, before normal service resumes. */
@@ -96,6 +136,8 @@ export class DatamartStandIn {
   }
 
   reset(): void {
+    this.timers.forEach(clearTimeout);
+    this.timers.clear();
     this.orders.clear();
     this.requests.length = 0;
     this.windowStarts.length = 0;
@@ -105,7 +147,40 @@ export class DatamartStandIn {
   }
 
   close(): Promise<void> {
+    this.timers.forEach(clearTimeout);
     return this.server.close();
+  }
+
+  /**
+   * Dev controls: `GET /_standin/orders`, `POST /_standin/orders` (a StandInOrder, moved on by the
+   * progression), `POST /_standin/orders/:ref/status` (`{"status": "completed"}`).
+   */
+  private control(
+    method: string,
+    url: string,
+    body: string,
+    res: import("node:http").ServerResponse,
+  ): void {
+    const setStatus = /^\/_standin\/orders\/([^/]+)\/status$/.exec(url);
+    if (method === "GET" && url === "/_standin/orders") {
+      sendJson(res, 200, [...new Set(this.orders.values())]);
+    } else if (method === "POST" && url === "/_standin/orders") {
+      const order = JSON.parse(body) as StandInOrder;
+      this.addOrder(order, true);
+      sendJson(res, 201, order);
+    } else if (
+      method === "POST" &&
+      setStatus &&
+      this.orders.has(decodeURIComponent(setStatus[1]))
+    ) {
+      this.setStatus(
+        decodeURIComponent(setStatus[1]),
+        String((JSON.parse(body) as { status: unknown }).status),
+      );
+      sendJson(res, 200, this.orders.get(decodeURIComponent(setStatus[1])));
+    } else {
+      sendJson(res, 404, { status: "error", message: "Unknown stand-in control or order" });
+    }
   }
 
   private async handle(

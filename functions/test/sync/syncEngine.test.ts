@@ -178,7 +178,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     });
   });
 
-  it("checks an unchanged order later and later, and stops after the time budget", async () => {
+  it("checks an unchanged order later and later", async () => {
     const t0 = Date.parse("2026-11-26T10:00:00.000Z");
     await placeOrder(standIn, "slow", "processing", { timestamp: new Date(t0).toISOString() });
     const at = (minutes: number) => () => new Date(t0 + minutes * 60_000);
