@@ -44,3 +44,21 @@ export const syncMaxConsecutiveFailures = defineInt("SYNC_MAX_CONSECUTIVE_FAILUR
 export const SYNC_SCHEDULE = process.env.SYNC_SCHEDULE ?? "every 5 minutes";
 /** The scheduled function's timeout; the time budget above must stay below it. */
 export const SYNC_TIMEOUT_SECONDS = 300;
+
+export const mnotifyBaseUrl = defineString("MNOTIFY_BASE_URL", {
+  default: "https://api.mnotify.com/api",
+  description: "mNotify BMS API base URL",
+});
+export const mnotifySenderId = defineString("MNOTIFY_SENDER_ID", {
+  default: "DataSell",
+  description: "Registered SMS sender id: at most 11 characters, not numeric",
+});
+export const mnotifyTimeoutMs = defineInt("MNOTIFY_TIMEOUT_MS", {
+  default: 10_000,
+  description: "Timeout of one mNotify request, in milliseconds",
+});
+export const mnotifyApiKey = defineSecret("MNOTIFY_API_KEY");
+export const smsMaxAttempts = defineInt("SMS_MAX_ATTEMPTS", {
+  default: 5,
+  description: "Send attempts of one SMS before it is recorded FAILED",
+});

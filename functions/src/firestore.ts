@@ -8,6 +8,9 @@ export const COLLECTIONS = {
   syncRuns: "syncRuns",
   leases: "leases",
   syncState: "syncState",
+  notifications: "orderNotifications",
+  users: "users",
+  inAppNotifications: "notifications", // subcollection of users/{uid}
 } as const;
 
 let firestore: Firestore | undefined;
@@ -15,7 +18,7 @@ let firestore: Firestore | undefined;
 /** The default app's Firestore, created on first use with `undefined` fields ignored. */
 export function db(): Firestore {
   if (!firestore) {
-    if (getApps().length === 0) initializeApp();
+    if (!getApps().some((app) => app.name === "[DEFAULT]")) initializeApp();
     firestore = getFirestore();
     firestore.settings({ ignoreUndefinedProperties: true });
   }

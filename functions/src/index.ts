@@ -3,3 +3,5 @@ import { setGlobalOptions } from "firebase-functions/v2";
 setGlobalOptions({ region: "us-central1", memory: "256MiB" });
 
 export { syncDatamartOrderStatus } from "./triggers/syncDatamartOrderStatus";
+export { notifyOrderStatusChange } from "./triggers/notifyOrderStatusChange";
+export { retrySmsNotifications } from "./triggers/retrySmsNotifications";

@@ -41,3 +41,29 @@ export function logSyncOrderFailed(orderId: string, error: unknown): void {
 export function logSyncCompleted(summary: object): void {
   logger.info("Datamart sync completed", summary);
 }
+
+export function logSmsSent(
+  notificationId: string,
+  recipient: string,
+  status: string,
+  campaignId: string,
+): void {
+  logger.info("SMS sent", { notificationId, recipient: maskPhone(recipient), status, campaignId });
+}
+
+export function logSmsFailed(
+  notificationId: string,
+  recipient: string,
+  error: { kind: string; code?: string; message: string; transient: boolean },
+  state: string,
+): void {
+  logger.warn("SMS not sent", { notificationId, recipient: maskPhone(recipient), ...error, state });
+}
+
+export function logSmsSkipped(notificationId: string, reason: string): void {
+  logger.info("SMS skipped", { notificationId, reason });
+}
+
+export function logSmsSweep(summary: object): void {
+  logger.info("SMS retry sweep completed", summary);
+}

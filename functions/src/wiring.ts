@@ -9,10 +9,17 @@ import {
   syncRatePerMinute,
   syncTimeBudgetSeconds,
   SYNC_TIMEOUT_SECONDS,
+  mnotifyApiKey,
+  mnotifyBaseUrl,
+  mnotifySenderId,
+  mnotifyTimeoutMs,
+  smsMaxAttempts,
 } from "./config";
 import { parseBackoffMinutes } from "./domain/pollSchedule";
 import { db } from "./firestore";
+import type { SmsDeliveryDeps } from "./notifications/smsDelivery";
 import { DatamartClient } from "./providers/datamart";
+import { MnotifyClient } from "./providers/mnotify";
 import { runSync, type SyncOptions, type SyncSummary, type SyncTrigger } from "./sync/syncEngine";
 
 // The composition root: params are read here, at run time, and handed to plain domain code.
@@ -39,4 +46,17 @@ export function syncOptions(): SyncOptions {
 
 export function runConfiguredSync(trigger: SyncTrigger): Promise<SyncSummary> {
   return runSync({ db: db(), datamart: datamartClient(), options: syncOptions() }, trigger);
+}
+
+export function smsDeliveryDeps(): SmsDeliveryDeps {
+  return {
+    db: db(),
+    sms: new MnotifyClient({
+      baseUrl: mnotifyBaseUrl.value(),
+      apiKey: mnotifyApiKey.value(),
+      senderId: mnotifySenderId.value(),
+      timeoutMs: mnotifyTimeoutMs.value(),
+    }),
+    maxAttempts: smsMaxAttempts.value(),
+  };
 }

@@ -1,4 +1,4 @@
-import { listen, sendJson, type RunningServer } from "./http";
+import { listen, sendCanned, sendJson, type CannedReply, type RunningServer } from "./http";
 import { HOST } from "../emulators";
 
 /** An order as the stand-in knows it; it answers for its id and both references. */
@@ -11,13 +11,6 @@ export interface StandInOrder {
   network?: string;
   capacity?: string;
   price?: number;
-}
-
-/** What the stand-in answers instead of the order's status: a fixed HTTP status and raw body. */
-export interface CannedReply {
-  httpStatus: number;
-  body: string;
-  headers?: Record<string, string>;
 }
 
 /** How orders added with `progress: true` move: pending -> processing -> completed (or failed). */
@@ -204,7 +197,7 @@ export class DatamartStandIn {
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       const reply = this.answer(reference, apiKey, at);
       this.requests.push({ reference, at, status: reply.httpStatus });
-      sendJson(res, reply.httpStatus, reply.body, reply.headers);
+      await sendCanned(res, reply);
     } finally {
       this.inFlight -= 1;
     }

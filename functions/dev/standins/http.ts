@@ -49,3 +49,18 @@ export function sendJson(
   res.writeHead(status, { "Content-Type": "application/json", ...headers });
   res.end(typeof body === "string" ? body : JSON.stringify(body));
 }
+
+/** What a stand-in answers instead of its normal reply: a fixed HTTP status and raw body, maybe late. */
+export interface CannedReply {
+  httpStatus: number;
+  body: string;
+  headers?: Record<string, string>;
+  delayMs?: number;
+}
+
+export async function sendCanned(res: ServerResponse, reply: CannedReply): Promise<void> {
+  if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+  if (res.destroyed) return;
+  res.writeHead(reply.httpStatus, { "Content-Type": "application/json", ...reply.headers });
+  res.end(reply.body);
+}

@@ -42,3 +42,16 @@ export function getStatusMessage(status: DataSellStatus, order: Order): string {
       return `Your ${bundle} order${to} could not be completed, so your payment has been refunded. DataSell`;
   }
 }
+
+const TITLES: Readonly<Record<DataSellStatus, string>> = {
+  processing: "Order being processed",
+  delivered: "Data delivered",
+  failed: "Order failed",
+  cancelled: "Order cancelled",
+  refunded: "Payment refunded",
+};
+
+/** A short title for the in-app notification. */
+export function getStatusTitle(status: DataSellStatus): string {
+  return TITLES[status];
+}

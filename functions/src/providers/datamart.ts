@@ -1,7 +1,7 @@
-import axios, { type AxiosInstance } from "axios";
+import type { AxiosInstance } from "axios";
 import { z } from "zod";
 import { ProviderError } from "./providerError";
-import { retryAfterMs, transportError } from "./httpFailure";
+import { jsonHttpClient, parseJsonBody, retryAfterMs, transportError } from "./http";
 
 export interface DatamartOptions {
   baseUrl: string;
@@ -43,14 +43,10 @@ export class DatamartClient {
   private readonly http: AxiosInstance;
 
   constructor(options: DatamartOptions) {
-    this.http = axios.create({
-      baseURL: options.baseUrl.replace(/\/+$/, ""),
-      timeout: options.timeoutMs,
-      headers: { "X-API-Key": options.apiKey, Accept: "application/json" },
-      // Every answer is judged below, by status and body.
-      validateStatus: () => true,
-      responseType: "text",
-      transitional: { silentJSONParsing: true, forcedJSONParsing: false },
+    this.http = jsonHttpClient({
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      headers: { "X-API-Key": options.apiKey },
     });
   }
 
@@ -62,7 +58,7 @@ export class DatamartClient {
     } catch (error) {
       throw transportError("datamart", error);
     }
-    const body = parseJson(response.data);
+    const body = parseJsonBody(response.data);
     const envelope = envelopeSchema.safeParse(body);
     const { status } = response;
 
@@ -142,15 +138,6 @@ export class DatamartClient {
       }
     }
     throw lastError;
-  }
-}
-
-function parseJson(text: unknown): unknown {
-  if (typeof text !== "string") return text;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
   }
 }
 

@@ -8,10 +8,11 @@ export async function placeOrder(
   id: string,
   datamartStatus = "processing",
   overrides: Record<string, unknown> = {},
+  firestore = testDb(),
 ): Promise<Record<string, unknown>> {
   const known = anOrder();
   const order = { ...known, ...overrides };
-  await testDb().collection(COLLECTIONS.transactions).doc(id).set(order);
+  await firestore.collection(COLLECTIONS.transactions).doc(id).set(order);
   const response = known.datamartResponse as Record<string, string>;
   standIn.addOrder({
     orderId: String(known.datamartTransactionId),

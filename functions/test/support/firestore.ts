@@ -1,16 +1,28 @@
-import type { DocumentReference, Firestore } from "firebase-admin/firestore";
+import { initializeApp } from "firebase-admin/app";
+import { getFirestore, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { assertEmulatorOnly } from "../../dev/emulators";
 import { COLLECTIONS, db } from "../../src/firestore";
 
-/** The emulator's Firestore; refuses anything else. */
-export function testDb(): Firestore {
+const otherProjects = new Map<string, Firestore>();
+
+/**
+ * The emulator's Firestore for the test project (the one the code under test uses), or for another
+ * demo- project on the same emulator; refuses anything but an emulator.
+ */
+export function testDb(projectId?: string): Firestore {
   assertEmulatorOnly();
-  return db();
+  if (!projectId || projectId === process.env.GCLOUD_PROJECT) return db();
+  let firestore = otherProjects.get(projectId);
+  if (!firestore) {
+    firestore = getFirestore(initializeApp({ projectId }, projectId));
+    otherProjects.set(projectId, firestore);
+  }
+  return firestore;
 }
 
-export async function clearFirestore(): Promise<void> {
+export async function clearFirestore(projectId = process.env.GCLOUD_PROJECT): Promise<void> {
   assertEmulatorOnly();
-  const url = `http://${process.env.FIRESTORE_EMULATOR_HOST}/emulator/v1/projects/${process.env.GCLOUD_PROJECT}/databases/(default)/documents`;
+  const url = `http://${process.env.FIRESTORE_EMULATOR_HOST}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
   const response = await fetch(url, { method: "DELETE" });
   if (!response.ok) throw new Error(`Clearing the emulator failed: HTTP ${response.status}`);
 }

@@ -1,11 +1,25 @@
+import type { Firestore } from "firebase-admin/firestore";
+import { clearFirestore, testDb } from "./firestore";
 import { freePort, startFunctionsEmulator, type FunctionsEmulator } from "../../dev/emulators";
 import { idTokenFor, type DemoUser } from "../../dev/authEmulator";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
+import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
+
+/**
+ * The functions emulator's own project on the shared Firestore emulator. Its Firestore triggers are
+ * registered for this project only, so writes made by other suites never fire them.
+ */
+export const FUNCTIONS_PROJECT = "demo-datasell-functions";
 
 /** The functions and auth emulators running this codebase, with stand-in providers. Started once, on demand. */
 export interface FunctionsStack {
+  /** Firestore as the deployed functions see it. */
+  db: Firestore;
+  /** Empties that Firestore and resets the stand-ins. */
+  reset(): Promise<void>;
   emulator: FunctionsEmulator;
   datamart: DatamartStandIn;
+  mnotify: MnotifyStandIn;
   /** Runs a scheduled function the way Cloud Scheduler would. */
   invokeScheduled(name: string): Promise<void>;
   idToken(user: DemoUser): Promise<string>;
@@ -22,7 +36,9 @@ export function functionsStack(): Promise<FunctionsStack> {
 async function start(): Promise<FunctionsStack> {
   const datamart = await DatamartStandIn.start({ apiKey: "local-datamart-key" });
   closers.push(() => datamart.close());
-  const projectId = String(process.env.GCLOUD_PROJECT);
+  const mnotify = await MnotifyStandIn.start({ apiKey: "local-mnotify-key" });
+  closers.push(() => mnotify.close());
+  const projectId = FUNCTIONS_PROJECT;
   const emulator = await startFunctionsEmulator({
     projectId,
     firestore: { host: String(process.env.FIRESTORE_EMULATOR_HOST), projectId },
@@ -32,12 +48,23 @@ async function start(): Promise<FunctionsStack> {
       hub: await freePort(),
       logging: await freePort(),
     },
-    params: { DATAMART_BASE_URL: datamart.baseUrl },
+    params: {
+      DATAMART_BASE_URL: datamart.baseUrl,
+      MNOTIFY_BASE_URL: mnotify.baseUrl,
+      MNOTIFY_TIMEOUT_MS: "2000",
+    },
   });
   closers.push(() => emulator.process.stop());
   return {
+    db: testDb(projectId),
+    async reset() {
+      datamart.reset();
+      mnotify.reset();
+      await clearFirestore(projectId);
+    },
     emulator,
     datamart,
+    mnotify,
     async invokeScheduled(name) {
       const url = `http://${emulator.functionsHost}/functions/projects/${projectId}/triggers/us-central1-${name}-0`;
       const response = await fetch(url, {

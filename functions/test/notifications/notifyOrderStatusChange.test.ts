@@ -1,0 +1,116 @@
+import { expect } from "chai";
+import type { DocumentSnapshot } from "firebase-admin/firestore";
+import firebaseFunctionsTest from "firebase-functions-test";
+import { paramValues } from "../../dev/emulators";
+import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
+import { applyStatus } from "../../src/domain/applyStatus";
+import { COLLECTIONS } from "../../src/firestore";
+import { notifyOrderStatusChange } from "../../src/triggers/notifyOrderStatusChange";
+import { eventually } from "../support/eventually";
+import { anOrder, clearFirestore } from "../support/firestore";
+import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+
+describe("notifyOrderStatusChange", function () {
+  this.timeout(120_000);
+
+  describe("wrapped with firebase-functions-test", () => {
+    let fft: ReturnType<typeof firebaseFunctionsTest>;
+    let mnotify: MnotifyStandIn;
+    let savedEnv: NodeJS.ProcessEnv;
+
+    before(async () => {
+      savedEnv = { ...process.env };
+      // Created here, not at load: its cleanup() puts back the environment it started with.
+      fft = firebaseFunctionsTest({ projectId: String(process.env.GCLOUD_PROJECT) });
+      mnotify = await MnotifyStandIn.start({ apiKey: "wrapped-key" });
+      // Params and secrets are read from the environment at run time, as in Cloud Functions.
+      Object.assign(process.env, paramValues({ MNOTIFY_BASE_URL: mnotify.baseUrl }), {
+        MNOTIFY_API_KEY: "wrapped-key",
+      });
+    });
+    after(async () => {
+      fft.cleanup();
+      process.env = savedEnv;
+      await mnotify.close();
+    });
+    beforeEach(() => clearFirestore());
+
+    it("sends one SMS when the same status-change event is delivered three times", async () => {
+      const wrapped = fft.wrap(notifyOrderStatusChange);
+      const path = "transactions/wrapped-1";
+      // firebase-functions-test types its snapshots loosely.
+      const before = fft.firestore.makeDocumentSnapshot(
+        anOrder({ status: "processing" }),
+        path,
+      ) as DocumentSnapshot;
+      const after = fft.firestore.makeDocumentSnapshot(
+        anOrder({ status: "delivered" }),
+        path,
+      ) as DocumentSnapshot;
+      const event = { data: fft.makeChange(before, after), params: { transactionId: "wrapped-1" } };
+      for (let i = 0; i < 3; i++) await wrapped(event);
+      expect(mnotify.messages).to.have.length(1);
+      expect(mnotify.messages[0].message).to.contain("has been delivered");
+    });
+  });
+
+  describe("on the emulators, fired by real Firestore writes", () => {
+    let stack: FunctionsStack;
+    before(async () => {
+      stack = await functionsStack();
+    });
+    beforeEach(() => stack.reset());
+
+    const messages = (n: number) =>
+      eventually(`${n} SMS at the stand-in`, () =>
+        stack.mnotify.messages.length >= n ? stack.mnotify.messages : undefined,
+      );
+
+    it("sends exactly one SMS, to the order's number, when the sync marks an order delivered", async () => {
+      const ref = stack.db.collection(COLLECTIONS.transactions).doc("live-1");
+      await ref.set(anOrder({ phoneNumber: "0551234567" }));
+      await applyStatus(stack.db, ref, { datamartStatus: "completed", source: "poll" });
+
+      const [sms] = await messages(1);
+      expect(sms.recipient).to.equal("233551234567");
+      expect(sms.message).to.contain("has been delivered");
+      const record = await eventually("the SENT record", async () => {
+        const doc = await stack.db
+          .collection(COLLECTIONS.notifications)
+          .doc("live-1_delivered")
+          .get();
+        return doc.get("state") === "SENT" ? doc.data() : undefined;
+      });
+      expect(record).to.include({ recipientMasked: "23355*****67" });
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(stack.mnotify.messages).to.have.length(1);
+    });
+
+    it("sends nothing for updates that leave the status as it is", async () => {
+      const ref = stack.db.collection(COLLECTIONS.transactions).doc("live-2");
+      await ref.set(anOrder());
+      await ref.update({ "sync.attempts": 1, "sync.lastCheckedAt": new Date() });
+      await ref.update({ datamartStatus: "processing" });
+      // A later real change proves the trigger was live all along.
+      await ref.update({ status: "cancelled" });
+      const sent = await messages(1);
+      expect(sent.map((m) => m.message)).to.have.length(1);
+      expect(sent[0].message).to.contain("was cancelled");
+      const records = await stack.db.collection(COLLECTIONS.notifications).get();
+      expect(records.docs.map((d) => d.id)).to.deep.equal(["live-2_cancelled"]);
+    });
+
+    it("sends two messages in the order of the statuses for two changes in succession", async () => {
+      const ref = stack.db.collection(COLLECTIONS.transactions).doc("live-3");
+      await ref.set(anOrder({ status: "pending" }));
+      await ref.update({ status: "processing" });
+      await messages(1);
+      await ref.update({ status: "delivered" });
+      const sent = await messages(2);
+      expect(sent.map((m) => m.message)).to.satisfy(
+        (texts: string[]) =>
+          texts[0].includes("is being processed") && texts[1].includes("has been delivered"),
+      );
+    });
+  });
+});

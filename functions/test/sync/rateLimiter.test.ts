@@ -1,0 +1,36 @@
+import { expect } from "chai";
+import { RateLimiter } from "../../src/sync/rateLimiter";
+
+describe("rate limiter", () => {
+  it("spaces request starts so no window of the limit's length holds more than the limit", async () => {
+    const limiter = new RateLimiter(6_000); // 10 ms apart: a "minute" of 100 starts is 1 s
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = 0; i < 5; i++) {
+          await limiter.acquire();
+          starts.push(Date.now());
+        }
+      }),
+    );
+    starts.sort((a, b) => a - b);
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).to.be.at.least(10);
+  });
+
+  it("waits out a pause before the next start, then goes on at half the rate", async () => {
+    const limiter = new RateLimiter(60_000); // 1 ms apart
+    await limiter.acquire();
+    const paused = performance.now();
+    limiter.pause(200);
+    await limiter.acquire();
+    expect(performance.now() - paused).to.be.at.least(195);
+    const a = performance.now();
+    await limiter.acquire();
+    await limiter.acquire();
+    expect(performance.now() - a).to.be.at.least(3.5);
+  });
+
+  it("refuses a rate that is not positive", () => {
+    expect(() => new RateLimiter(0)).to.throw("positive");
+  });
+});
