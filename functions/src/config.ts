@@ -62,3 +62,8 @@ export const smsMaxAttempts = defineInt("SMS_MAX_ATTEMPTS", {
   default: 5,
   description: "Send attempts of one SMS before it is recorded FAILED",
 });
+
+export const orderRefreshesPerMinute = defineInt("ORDER_REFRESHES_PER_MINUTE", {
+  default: 5,
+  description: "Status refreshes (each may ask Datamart) one user may request per minute",
+});

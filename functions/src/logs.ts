@@ -26,16 +26,31 @@ export function logNeedsAttention(orderId: string, reason: string): void {
   logger.warn("Order needs attention", { orderId, reason });
 }
 
+function errorFields(error: unknown): Record<string, unknown> {
+  return error instanceof Error
+    ? {
+        errorName: error.name,
+        error: error.message,
+        ...("kind" in error ? { kind: error.kind } : {}),
+      }
+    : { error: String(error) };
+}
+
 export function logSyncOrderFailed(orderId: string, error: unknown): void {
-  const details =
-    error instanceof Error
-      ? {
-          name: error.name,
-          message: error.message,
-          ...("kind" in error ? { kind: error.kind } : {}),
-        }
-      : { message: String(error) };
-  logger.warn("Datamart status check failed", { orderId, ...details });
+  logger.warn("Datamart status check failed", { orderId, ...errorFields(error) });
+}
+
+export function logRefreshFailed(orderId: string, error: unknown): void {
+  logger.warn("User refresh: Datamart status check failed", { orderId, ...errorFields(error) });
+}
+
+/** Server-side only: the stack stays in the logs, never in an answer. */
+export function logUnexpectedError(where: string, error: unknown): void {
+  logger.error("Unexpected error", {
+    where,
+    ...errorFields(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  });
 }
 
 export function logSyncCompleted(summary: object): void {
@@ -54,10 +69,18 @@ export function logSmsSent(
 export function logSmsFailed(
   notificationId: string,
   recipient: string,
-  error: { kind: string; code?: string; message: string; transient: boolean },
+  failure: { kind: string; code?: string; message: string; transient: boolean },
   state: string,
 ): void {
-  logger.warn("SMS not sent", { notificationId, recipient: maskPhone(recipient), ...error, state });
+  logger.warn("SMS not sent", {
+    notificationId,
+    recipient: maskPhone(recipient),
+    kind: failure.kind,
+    code: failure.code,
+    error: failure.message,
+    transient: failure.transient,
+    state,
+  });
 }
 
 export function logSmsSkipped(notificationId: string, reason: string): void {

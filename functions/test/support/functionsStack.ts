@@ -23,6 +23,19 @@ export interface FunctionsStack {
   /** Runs a scheduled function the way Cloud Scheduler would. */
   invokeScheduled(name: string): Promise<void>;
   idToken(user: DemoUser): Promise<string>;
+  /** Calls a callable function over HTTP as the client SDKs do: `{data}` in, `{result}` or `{error}` out. */
+  call(
+    name: string,
+    data: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: CallableReply }>;
+  /** The `api` function's URL for a path, on the function's own URL. */
+  apiUrl(path: string): string;
+}
+
+export interface CallableReply {
+  result?: unknown;
+  error?: { status: string; message: string; details?: unknown };
 }
 
 let starting: Promise<FunctionsStack> | undefined;
@@ -75,6 +88,21 @@ async function start(): Promise<FunctionsStack> {
         throw new Error(`${name} answered HTTP ${response.status}: ${await response.text()}`);
     },
     idToken: (user) => idTokenFor(emulator.authHost, projectId, user),
+    async call(name, data, token) {
+      const response = await fetch(
+        `http://${emulator.functionsHost}/${projectId}/us-central1/${name}`,
+        {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify({ data }),
+        },
+      );
+      return { status: response.status, body: (await response.json()) as CallableReply };
+    },
+    apiUrl: (path) => `http://${emulator.functionsHost}/${projectId}/us-central1/api${path}`,
   };
 }
 

@@ -16,7 +16,8 @@ describe("rate limiter", () => {
     starts.sort((a, b) => a - b);
     // Grants are 10 ms apart on Date.now(), so any 11 starts span 100 ms; a waiter may see its
     // grant a millisecond or two late, hence 97.
-    for (let i = 0; i + 10 < starts.length; i++) expect(starts[i + 10] - starts[i]).to.be.at.least(97);
+    for (let i = 0; i + 10 < starts.length; i++)
+      expect(starts[i + 10] - starts[i]).to.be.at.least(97);
   });
 
   it("waits out a pause before the next start, then goes on at half the rate", async () => {

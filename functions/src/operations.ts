@@ -1,0 +1,35 @@
+import { orderRefreshesPerMinute } from "./config";
+import { AppError } from "./errors";
+import { db } from "./firestore";
+import {
+  getOrderStatus,
+  parseOrderStatusRequest,
+  type Caller,
+  type OrderStatusAnswer,
+} from "./orders/orderStatusQuery";
+import type { SyncSummary } from "./sync/syncEngine";
+import { datamartClient, runConfiguredSync } from "./wiring";
+
+// What the callables and the HTTPS API both do, once: they differ only in how they receive the
+// caller and the input, and how they answer.
+
+export function checkOrderStatus(caller: Caller, input: unknown): Promise<OrderStatusAnswer> {
+  const request = parseOrderStatusRequest(input);
+  return getOrderStatus(
+    { db: db(), datamart: datamartClient(), refreshesPerMinute: orderRefreshesPerMinute.value() },
+    caller,
+    request,
+  );
+}
+
+export interface AdminSyncAnswer {
+  success: true;
+  message: string;
+  summary: SyncSummary;
+}
+
+export async function syncAsAdmin(caller: Caller): Promise<AdminSyncAnswer> {
+  if (!caller.admin) throw new AppError("permission-denied", "Only admins can trigger a sync");
+  const summary = await runConfiguredSync("admin");
+  return { success: true, message: summary.message, summary };
+}

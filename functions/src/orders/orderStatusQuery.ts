@@ -1,0 +1,123 @@
+import type { Firestore } from "firebase-admin/firestore";
+import { z } from "zod";
+import { applyStatus } from "../domain/applyStatus";
+import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
+import { effectiveStatus, isFinalStatus } from "../domain/orderStatus";
+import { SYNC_FIELDS } from "../domain/syncFields";
+import { AppError } from "../errors";
+import { COLLECTIONS } from "../firestore";
+import { logRefreshFailed } from "../logs";
+import type { DatamartClient } from "../providers/datamart";
+import { takeRefreshToken } from "./refreshQuota";
+
+/** A Firestore document id as a client may send it: non-empty, bounded, no path separators. */
+export const transactionIdSchema = z
+  .string({ error: "transactionId must be a string" })
+  .trim()
+  .min(1, "transactionId is required")
+  .max(128, "transactionId is too long")
+  .refine(
+    (id) => !id.includes("/") && id !== "." && id !== ".." && !/^__.*__$/.test(id),
+    "transactionId is not a valid id",
+  );
+
+export const orderStatusRequestSchema = z.object({
+  transactionId: transactionIdSchema,
+  refresh: z.boolean().optional(),
+});
+export type OrderStatusRequest = z.infer<typeof orderStatusRequestSchema>;
+
+export interface Caller {
+  uid: string;
+  admin: boolean;
+}
+
+export interface OrderStatusAnswer {
+  success: true;
+  transaction: {
+    id: string;
+    status: string;
+    reference: string | null;
+    network: string | null;
+    packageName: string | null;
+    amount: number | string | null;
+    timestamp: string | null;
+    phoneNumber: string | null;
+    datamartTransactionId: string | null;
+  };
+}
+
+export interface OrderStatusDeps {
+  db: Firestore;
+  datamart: Pick<DatamartClient, "getOrderStatusByAnyReference">;
+  /** Refreshes each user may ask for per minute. */
+  refreshesPerMinute: number;
+  now?: () => Date;
+}
+
+/** A refresh is not worth a Datamart request if the order was checked this recently. */
+const FRESH_ENOUGH_MS = 60_000;
+
+/** Parses a client's request, or throws `invalid-argument` with what is wrong. */
+export function parseOrderStatusRequest(input: unknown): OrderStatusRequest {
+  const parsed = orderStatusRequestSchema.safeParse(input);
+  if (!parsed.success)
+    throw new AppError("invalid-argument", parsed.error.issues.map((i) => i.message).join("; "));
+  return parsed.data;
+}
+
+/**
+ * An order's status for its owner (or an admin). Another user's order and a missing order are the
+ * same `not-found`. With `refresh`, an open order not checked in the last minute is asked about now
+ * and the answer applied through applyStatus (source `user`), within the user's refresh quota.
+ */
+export async function getOrderStatus(
+  deps: OrderStatusDeps,
+  caller: Caller,
+  request: OrderStatusRequest,
+): Promise<OrderStatusAnswer> {
+  const ref = deps.db.collection(COLLECTIONS.transactions).doc(request.transactionId);
+  let snapshot = await ref.get();
+  const owned = snapshot.exists && (caller.admin || snapshot.get("userId") === caller.uid);
+  if (!owned) throw new AppError("not-found", "No such order");
+  let order = orderSchema.parse(snapshot.data());
+
+  const now = deps.now?.() ?? new Date();
+  const lastChecked =
+    toDate(snapshot.get(SYNC_FIELDS.lastCheckedAt)) ?? toDate(snapshot.get("lastSyncedAt"));
+  const stale = !lastChecked || now.getTime() - lastChecked.getTime() >= FRESH_ENOUGH_MS;
+  const references = datamartReferences(order);
+  if (request.refresh && !isFinalStatus(order.status) && stale && references.length > 0) {
+    await takeRefreshToken(deps.db, caller.uid, deps.refreshesPerMinute, now);
+    try {
+      const answer = await deps.datamart.getOrderStatusByAnyReference(references);
+      const outcome = await applyStatus(deps.db, snapshot, {
+        datamartStatus: answer.orderStatus,
+        source: "user",
+        at: now,
+      });
+      if (outcome.kind === "changed") {
+        snapshot = await ref.get();
+        order = orderSchema.parse(snapshot.data());
+      }
+    } catch (error) {
+      // The stored status is still the truth we have: answer with it.
+      logRefreshFailed(ref.id, error);
+    }
+  }
+  return { success: true, transaction: present(ref.id, order) };
+}
+
+function present(id: string, order: Order): OrderStatusAnswer["transaction"] {
+  return {
+    id,
+    status: effectiveStatus(order.status),
+    reference: order.reference ?? null,
+    network: order.network ?? null,
+    packageName: order.packageName ?? null,
+    amount: order.amount ?? null,
+    timestamp: toDate(order.timestamp)?.toISOString() ?? null,
+    phoneNumber: order.phoneNumber ?? null,
+    datamartTransactionId: order.datamartTransactionId ?? null,
+  };
+}

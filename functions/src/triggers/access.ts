@@ -1,0 +1,38 @@
+import { HttpsError } from "firebase-functions/v2/https";
+import { AppError, type AppErrorCode } from "../errors";
+import { logUnexpectedError } from "../logs";
+import type { Caller } from "../orders/orderStatusQuery";
+
+/** The caller from a verified Firebase ID token's claims; admins carry the custom claim `admin: true`. */
+export function callerFromToken(token: { uid: string; admin?: unknown } | undefined): Caller {
+  if (!token?.uid) throw new AppError("unauthenticated", "Sign in first");
+  return { uid: token.uid, admin: token.admin === true };
+}
+
+export const HTTP_STATUS: Readonly<Record<AppErrorCode | "internal", number>> = {
+  "invalid-argument": 400,
+  unauthenticated: 401,
+  "permission-denied": 403,
+  "not-found": 404,
+  "resource-exhausted": 429,
+  internal: 500,
+};
+
+/**
+ * What a client may learn of an error: an expected AppError's code and message, or a bare
+ * `internal` (the error and its stack go to the logs only).
+ */
+export function publicError(
+  error: unknown,
+  where: string,
+): { code: AppErrorCode | "internal"; message: string; retryAfterSeconds?: number } {
+  if (error instanceof AppError)
+    return { code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+  logUnexpectedError(where, error);
+  return { code: "internal", message: "Internal error" };
+}
+
+export function toHttpsError(error: unknown, where: string): HttpsError {
+  const { code, message, retryAfterSeconds } = publicError(error, where);
+  return new HttpsError(code, message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
+}

@@ -1,0 +1,89 @@
+import { getAuth } from "firebase-admin/auth";
+import type { Response } from "express";
+import { onRequest, type Request } from "firebase-functions/v2/https";
+import { datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
+import { AppError } from "../errors";
+import { defaultApp } from "../firestore";
+import { checkOrderStatus, syncAsAdmin } from "../operations";
+import type { Caller } from "../orders/orderStatusQuery";
+import { callerFromToken, HTTP_STATUS, publicError } from "./access";
+
+interface Route {
+  method: "GET" | "POST";
+  path: RegExp;
+  handle(caller: Caller, params: string[], req: Request): Promise<unknown>;
+}
+
+// Paths work on the function's own URL (`/order-status/ID`) and behind a Hosting rewrite of
+// `/api/**` (`/api/order-status/ID`).
+const ROUTES: readonly Route[] = [
+  {
+    method: "GET",
+    path: /^\/order-status\/([^/]+)\/?$/,
+    handle: (caller, [transactionId], req) =>
+      checkOrderStatus(caller, {
+        transactionId: decodeURIComponent(transactionId),
+        refresh: req.query.refresh === "true" || undefined,
+      }),
+  },
+  {
+    method: "POST",
+    path: /^\/admin\/sync-datamart-orders\/?$/,
+    handle: (caller) => syncAsAdmin(caller),
+  },
+];
+
+async function verifiedCaller(header: string | undefined): Promise<Caller> {
+  const token = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+  if (!token)
+    throw new AppError(
+      "unauthenticated",
+      "Send a Firebase ID token: Authorization: Bearer <token>",
+    );
+  try {
+    const decoded = await getAuth(defaultApp()).verifyIdToken(token);
+    return callerFromToken(decoded);
+  } catch {
+    throw new AppError("unauthenticated", "The ID token is invalid or expired");
+  }
+}
+
+function sendError(res: Response, error: unknown): void {
+  const { code, message, retryAfterSeconds } = publicError(error, "api");
+  if (retryAfterSeconds) res.set("Retry-After", String(retryAfterSeconds));
+  res.status(HTTP_STATUS[code]).json({ success: false, error: { code, message } });
+}
+
+/** The HTTPS API: one router for the order-status and admin-sync routes. */
+export async function handleApiRequest(req: Request, res: Response): Promise<void> {
+  const path = req.path.replace(/^\/api(?=\/)/, "");
+  const matching = ROUTES.map((route) => ({ route, match: route.path.exec(path) })).filter(
+    (m) => m.match,
+  );
+  if (matching.length === 0) {
+    res
+      .status(404)
+      .json({ success: false, error: { code: "not-found", message: "No such route" } });
+    return;
+  }
+  const found = matching.find((m) => m.route.method === req.method);
+  if (!found?.match) {
+    res.set("Allow", matching.map((m) => m.route.method).join(", "));
+    res.status(405).json({
+      success: false,
+      error: { code: "method-not-allowed", message: `Use ${res.get("Allow")}` },
+    });
+    return;
+  }
+  try {
+    const caller = await verifiedCaller(req.headers.authorization);
+    res.status(200).json(await found.route.handle(caller, found.match.slice(1), req));
+  } catch (error) {
+    sendError(res, error);
+  }
+}
+
+export const api = onRequest(
+  { secrets: [datamartApiKey], timeoutSeconds: SYNC_TIMEOUT_SECONDS },
+  handleApiRequest,
+);

@@ -1,0 +1,188 @@
+import { expect } from "chai";
+import { COLLECTIONS } from "../../src/firestore";
+import { placeOrder } from "../support/datamart";
+import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+
+const USER = { uid: "api-user", email: "api-user@datasell.test" };
+const OTHER = { uid: "api-other", email: "api-other@datasell.test" };
+const ADMIN = { uid: "api-admin", email: "api-admin@datasell.test", admin: true };
+
+/** An unsigned emulator-style ID token that expired an hour ago. */
+function expiredToken(projectId: string): string {
+  const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  return [
+    encode({ alg: "none", typ: "JWT" }),
+    encode({
+      iss: `https://securetoken.google.com/${projectId}`,
+      aud: projectId,
+      sub: USER.uid,
+      user_id: USER.uid,
+      auth_time: now - 7200,
+      iat: now - 7200,
+      exp: now - 3600,
+    }),
+    "",
+  ].join(".");
+}
+
+describe("callables and the HTTPS API on the functions emulator, with Auth-emulator ID tokens", function () {
+  this.timeout(120_000);
+  let stack: FunctionsStack;
+  const tokens: Record<string, string> = {};
+
+  before(async () => {
+    stack = await functionsStack();
+    tokens.user = await stack.idToken(USER);
+    tokens.other = await stack.idToken(OTHER);
+    tokens.admin = await stack.idToken(ADMIN);
+  });
+  beforeEach(async () => {
+    await stack.reset();
+    await placeOrder(stack.datamart, "api-order", "completed", { userId: USER.uid }, stack.db);
+  });
+
+  const get = (path: string, token?: string, method = "GET") =>
+    fetch(stack.apiUrl(path), {
+      method,
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    });
+  const json = async (response: Response) =>
+    (await response.json()) as {
+      success: boolean;
+      error?: { code: string; message: string };
+      transaction?: { id: string; status: string };
+    };
+
+  describe("callables", () => {
+    it("answer the owner, hide another user's order, and ask for a token", async () => {
+      const own = await stack.call("getOrderStatus", { transactionId: "api-order" }, tokens.user);
+      expect(own.body.result).to.deep.include({ success: true });
+      const theirs = await stack.call(
+        "getOrderStatus",
+        { transactionId: "api-order" },
+        tokens.other,
+      );
+      expect(theirs.body.error?.status).to.equal("NOT_FOUND");
+      const anonymous = await stack.call("getOrderStatus", { transactionId: "api-order" });
+      expect(anonymous.body.error?.status).to.equal("UNAUTHENTICATED");
+      const admin = await stack.call(
+        "getOrderStatus",
+        { transactionId: "api-order" },
+        tokens.admin,
+      );
+      expect(admin.body.result).to.deep.include({ success: true });
+    });
+
+    it("run the admin sync for the admin claim only", async () => {
+      const denied = await stack.call("adminSyncDatamartOrders", {}, tokens.user);
+      expect(denied.body.error?.status).to.equal("PERMISSION_DENIED");
+      const done = await stack.call("adminSyncDatamartOrders", {}, tokens.admin);
+      expect(done.body.result).to.deep.include({
+        success: true,
+        message: "Datamart order sync completed",
+      });
+      expect(
+        (await stack.db.collection(COLLECTIONS.transactions).doc("api-order").get()).get("status"),
+      ).to.equal("delivered");
+    });
+  });
+
+  describe("GET /api/order-status/:transactionId", () => {
+    it("answers 200 with the order on the function's own URL and behind a Hosting rewrite", async () => {
+      for (const path of ["/order-status/api-order", "/api/order-status/api-order"]) {
+        const response = await get(path, tokens.user);
+        expect(response.status, path).to.equal(200);
+        expect((await json(response)).transaction).to.include({
+          id: "api-order",
+          status: "processing",
+        });
+      }
+    });
+
+    it("refreshes from Datamart with ?refresh=true", async () => {
+      const response = await get("/order-status/api-order?refresh=true", tokens.user);
+      expect((await json(response)).transaction?.status).to.equal("delivered");
+    });
+
+    it("answers 400 for a malformed id", async () => {
+      const response = await get(`/order-status/${"x".repeat(200)}`, tokens.user);
+      expect(response.status).to.equal(400);
+      expect((await json(response)).error?.code).to.equal("invalid-argument");
+    });
+
+    it("answers 401 without a token, with a malformed one, and with an expired one", async () => {
+      for (const token of [undefined, "not-a-jwt", expiredToken(stack.emulator.projectId)]) {
+        const response = await get("/order-status/api-order", token);
+        expect(response.status, String(token)).to.equal(401);
+        expect((await json(response)).error?.code).to.equal("unauthenticated");
+      }
+    });
+
+    it("answers 404 alike for another user's order, a missing order and an unknown route", async () => {
+      const theirs = await get("/order-status/api-order", tokens.other);
+      const missing = await get("/order-status/nope", tokens.other);
+      expect([theirs.status, missing.status]).to.deep.equal([404, 404]);
+      expect(await json(theirs)).to.deep.equal(await json(missing));
+      expect((await get("/nothing-here", tokens.user)).status).to.equal(404);
+    });
+
+    it("answers 405 with Allow for a wrong method", async () => {
+      const response = await get("/order-status/api-order", tokens.user, "DELETE");
+      expect(response.status).to.equal(405);
+      expect(response.headers.get("allow")).to.equal("GET");
+    });
+
+    it("answers 429 with Retry-After when a user refreshes too often", async () => {
+      for (let i = 0; i < 6; i++) {
+        await placeOrder(
+          stack.datamart,
+          `burst-${i}`,
+          "processing",
+          { userId: USER.uid },
+          stack.db,
+        );
+      }
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++)
+        statuses.push((await get(`/order-status/burst-${i}?refresh=true`, tokens.user)).status);
+      expect(statuses).to.deep.equal([200, 200, 200, 200, 200, 429]);
+      const limited = await get("/order-status/burst-5?refresh=true", tokens.user);
+      expect(Number(limited.headers.get("retry-after"))).to.be.within(1, 60);
+    });
+
+    it("answers 500 without internals for an unexpected failure", async () => {
+      await stack.db
+        .collection(COLLECTIONS.transactions)
+        .doc("garbage")
+        .set({ userId: USER.uid, status: { weird: true } });
+      const response = await get("/order-status/garbage", tokens.user);
+      expect(response.status).to.equal(500);
+      const body = await response.text();
+      expect(JSON.parse(body)).to.deep.equal({
+        success: false,
+        error: { code: "internal", message: "Internal error" },
+      });
+    });
+  });
+
+  describe("POST /api/admin/sync-datamart-orders", () => {
+    it("runs a sync for an admin: 200 with the summary", async () => {
+      const response = await get("/api/admin/sync-datamart-orders", tokens.admin, "POST");
+      expect(response.status).to.equal(200);
+      const body = (await response.json()) as {
+        success: boolean;
+        message: string;
+        summary: { trigger: string; updated: number };
+      };
+      expect(body).to.include({ success: true, message: "Datamart order sync completed" });
+      expect(body.summary).to.include({ trigger: "admin", updated: 1 });
+    });
+
+    it("answers 403 without the admin claim, 401 without a token, 405 for GET", async () => {
+      expect((await get("/admin/sync-datamart-orders", tokens.user, "POST")).status).to.equal(403);
+      expect((await get("/admin/sync-datamart-orders", undefined, "POST")).status).to.equal(401);
+      expect((await get("/admin/sync-datamart-orders", tokens.admin, "GET")).status).to.equal(405);
+    });
+  });
+});

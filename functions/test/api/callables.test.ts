@@ -1,0 +1,194 @@
+import { expect } from "chai";
+import { Timestamp } from "firebase-admin/firestore";
+import firebaseFunctionsTest from "firebase-functions-test";
+import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import { paramValues } from "../../dev/emulators";
+import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
+import { COLLECTIONS } from "../../src/firestore";
+import { adminSyncDatamartOrders, getOrderStatus } from "../../src/triggers/callables";
+import { placeOrder } from "../support/datamart";
+import { clearFirestore, testDb } from "../support/firestore";
+
+describe("callables, wrapped with firebase-functions-test (Firestore emulator, stand-in Datamart)", () => {
+  let fft: ReturnType<typeof firebaseFunctionsTest>;
+  let datamart: DatamartStandIn;
+  let savedEnv: NodeJS.ProcessEnv;
+
+  before(async () => {
+    savedEnv = { ...process.env };
+    fft = firebaseFunctionsTest({ projectId: String(process.env.GCLOUD_PROJECT) });
+    datamart = await DatamartStandIn.start({ apiKey: "dm-key" });
+    Object.assign(
+      process.env,
+      paramValues({ DATAMART_BASE_URL: datamart.baseUrl, ORDER_REFRESHES_PER_MINUTE: "2" }),
+      { DATAMART_API_KEY: "dm-key" },
+    );
+  });
+  after(async () => {
+    fft.cleanup();
+    process.env = savedEnv;
+    await datamart.close();
+  });
+  beforeEach(async () => {
+    datamart.reset();
+    await clearFirestore();
+  });
+
+  const user = (uid: string, claims: Record<string, unknown> = {}) => ({
+    uid,
+    token: { uid, ...claims },
+  });
+  const statusOf = (data: unknown, auth?: ReturnType<typeof user>) =>
+    fft.wrap(getOrderStatus)({ data, auth } as CallableRequest);
+  const syncAs = (auth?: ReturnType<typeof user>) =>
+    fft.wrap(adminSyncDatamartOrders)({ data: {}, auth } as CallableRequest);
+
+  async function rejection(promise: Promise<unknown>): Promise<HttpsError> {
+    try {
+      await promise;
+    } catch (error) {
+      expect(error).to.be.instanceOf(HttpsError);
+      return error as HttpsError;
+    }
+    throw new Error("expected an HttpsError");
+  }
+
+  it("answers the owner with the seed's response shape", async () => {
+    const order = await placeOrder(datamart, "own-1", "processing", {
+      userId: "u1",
+      timestamp: "2026-11-26T08:00:00.000Z",
+    });
+    expect(await statusOf({ transactionId: "own-1" }, user("u1"))).to.deep.equal({
+      success: true,
+      transaction: {
+        id: "own-1",
+        status: "processing",
+        reference: order.reference,
+        network: "YELLO",
+        packageName: "1GB",
+        amount: 6.5,
+        timestamp: "2026-11-26T08:00:00.000Z",
+        phoneNumber: "0241234567",
+        datamartTransactionId: order.datamartTransactionId,
+      },
+    });
+  });
+
+  it("answers not-found for another user's order and for a missing one alike", async () => {
+    await placeOrder(datamart, "own-1", "processing", { userId: "u1" });
+    const theirs = await rejection(statusOf({ transactionId: "own-1" }, user("u2")));
+    const missing = await rejection(statusOf({ transactionId: "nope" }, user("u2")));
+    expect([theirs.code, missing.code]).to.deep.equal(["not-found", "not-found"]);
+    expect(theirs.message).to.equal(missing.message);
+  });
+
+  it("lets an admin read any order", async () => {
+    await placeOrder(datamart, "own-1", "processing", { userId: "u1" });
+    const answer = (await statusOf({ transactionId: "own-1" }, user("boss", { admin: true }))) as {
+      transaction: { id: string };
+    };
+    expect(answer.transaction.id).to.equal("own-1");
+  });
+
+  it("asks for sign-in before anything else", async () => {
+    expect((await rejection(statusOf({ transactionId: "own-1" }))).code).to.equal(
+      "unauthenticated",
+    );
+    expect((await rejection(statusOf({}))).code).to.equal("unauthenticated");
+  });
+
+  for (const [name, data] of [
+    ["an empty id", { transactionId: "" }],
+    ["a too long id", { transactionId: "x".repeat(129) }],
+    ["a number", { transactionId: 42 }],
+    ["a path", { transactionId: "a/b" }],
+    ["no input", null],
+  ] as const) {
+    it(`rejects ${name} as invalid-argument`, async () => {
+      expect((await rejection(statusOf(data, user("u1")))).code).to.equal("invalid-argument");
+    });
+  }
+
+  it("refreshes an open order from Datamart through applyStatus when asked", async () => {
+    await placeOrder(datamart, "own-1", "completed", { userId: "u1" });
+    const answer = (await statusOf({ transactionId: "own-1", refresh: true }, user("u1"))) as {
+      transaction: { status: string };
+    };
+    expect(answer.transaction.status).to.equal("delivered");
+    const history = await testDb()
+      .collection(COLLECTIONS.transactions)
+      .doc("own-1")
+      .collection(COLLECTIONS.statusHistory)
+      .get();
+    expect(history.docs.map((d) => d.get("source") as string)).to.deep.equal(["user"]);
+  });
+
+  it("does not ask Datamart again for an order checked in the last minute", async () => {
+    await placeOrder(datamart, "own-1", "processing", {
+      userId: "u1",
+      lastSyncedAt: new Date().toISOString(),
+    });
+    await statusOf({ transactionId: "own-1", refresh: true }, user("u1"));
+    expect(datamart.requests).to.have.length(0);
+  });
+
+  it("limits refreshes per user, answering resource-exhausted", async () => {
+    for (const id of ["r1", "r2", "r3"])
+      await placeOrder(datamart, id, "processing", { userId: "u1" });
+    await statusOf({ transactionId: "r1", refresh: true }, user("u1"));
+    await statusOf({ transactionId: "r2", refresh: true }, user("u1"));
+    const limited = await rejection(statusOf({ transactionId: "r3", refresh: true }, user("u1")));
+    expect(limited.code).to.equal("resource-exhausted");
+    expect(datamart.requests).to.have.length(2);
+    // Another user has a quota of their own.
+    await placeOrder(datamart, "r4", "processing", { userId: "u2" });
+    await statusOf({ transactionId: "r4", refresh: true }, user("u2"));
+    expect(datamart.requests).to.have.length(3);
+  });
+
+  it("answers with the stored status when Datamart fails during a refresh", async () => {
+    await placeOrder(datamart, "own-1", "completed", { userId: "u1" });
+    datamart.setOutage({ httpStatus: 502, body: "down" });
+    const answer = (await statusOf({ transactionId: "own-1", refresh: true }, user("u1"))) as {
+      transaction: { status: string };
+    };
+    expect(answer.transaction.status).to.equal("processing");
+  });
+
+  it("runs a sync for an admin and refuses everyone else", async () => {
+    await placeOrder(datamart, "s1", "completed");
+    expect((await rejection(syncAs())).code).to.equal("unauthenticated");
+    expect((await rejection(syncAs(user("u1")))).code).to.equal("permission-denied");
+    const answer = (await syncAs(user("boss", { admin: true }))) as {
+      success: boolean;
+      message: string;
+      summary: { trigger: string; updated: number };
+    };
+    expect(answer).to.include({ success: true, message: "Datamart order sync completed" });
+    expect(answer.summary).to.include({ trigger: "admin", updated: 1 });
+  });
+
+  it("answers the lease-skip when a run is already going", async () => {
+    await testDb()
+      .collection(COLLECTIONS.leases)
+      .doc("datamartSync")
+      .set({ holder: "other", expiresAt: Timestamp.fromMillis(Date.now() + 60_000) });
+    const answer = (await syncAs(user("boss", { admin: true }))) as {
+      message: string;
+      summary: { skipped: boolean };
+    };
+    expect(answer.message).to.equal("skipped: another run holds the lease");
+    expect(answer.summary.skipped).to.be.true;
+  });
+
+  it("hides unexpected errors behind a bare internal", async () => {
+    await testDb()
+      .collection(COLLECTIONS.transactions)
+      .doc("bad")
+      .set({ userId: "u1", status: 42 });
+    const error = await rejection(statusOf({ transactionId: "bad" }, user("u1")));
+    expect(error.code).to.equal("internal");
+    expect(error.message).to.equal("Internal error");
+    expect(JSON.stringify(error.toJSON())).not.to.match(/zod|at |\.ts/i);
+  });
+});
