@@ -20,25 +20,38 @@ function numberFromEnv(name: string, fallback: number): number {
 }
 
 /** Where the local stack listens and how it behaves: firebase.json ports, environment overrides. */
-export const LOCAL = {
+export const LOCAL: LocalConfig = {
   ports: {
-    firestore: emulators.firestore.port,
-    functions: emulators.functions.port,
-    auth: emulators.auth.port,
-    hub: emulators.hub.port,
-    logging: emulators.logging.port,
+    firestore: numberFromEnv("FIRESTORE_PORT", emulators.firestore.port),
+    functions: numberFromEnv("FUNCTIONS_PORT", emulators.functions.port),
+    auth: numberFromEnv("AUTH_PORT", emulators.auth.port),
+    hub: numberFromEnv("HUB_PORT", emulators.hub.port),
+    logging: numberFromEnv("LOGGING_PORT", emulators.logging.port),
     datamart: numberFromEnv("DATAMART_STANDIN_PORT", 4010),
     mnotify: numberFromEnv("MNOTIFY_STANDIN_PORT", 4020),
   },
   /** Seconds between scheduled sync runs: the real 5 minutes unless asked for faster. */
   syncEverySeconds: numberFromEnv("SYNC_EVERY_SECONDS", 300),
   datamartFailShare: numberFromEnv("DATAMART_FAIL_SHARE", 0.2),
+  datamartRatePerMinute: numberFromEnv("DATAMART_STANDIN_RATE_PER_MINUTE", 200),
   datamartStepSeconds: [
     numberFromEnv("DATAMART_STEP_MIN_SECONDS", 15),
     numberFromEnv("DATAMART_STEP_MAX_SECONDS", 45),
-  ] as [number, number],
+  ],
   freshOrders: numberFromEnv("DEMO_ORDERS", 2),
 };
+
+export interface LocalConfig {
+  ports: Record<
+    "firestore" | "functions" | "auth" | "hub" | "logging" | "datamart" | "mnotify",
+    number
+  >;
+  syncEverySeconds: number;
+  datamartFailShare: number;
+  datamartRatePerMinute: number;
+  datamartStepSeconds: [number, number];
+  freshOrders: number;
+}
 
 export const localUrl = (port: number): string => `http://${HOST}:${port}`;
 export const localHost = (port: number): string => `${HOST}:${port}`;

@@ -3,16 +3,18 @@ import { COLLECTIONS, db } from "../src/firestore";
 import { maskPhone } from "../src/logs";
 import { DEMO_PROJECT, DEMO_USERS, seededOrders } from "./demoData";
 import { REGION, REPO_ROOT, startFirestoreEmulator, startFunctionsEmulator } from "./emulators";
-import { localHost, localUrl, LOCAL } from "./localConfig";
+import { localHost, localUrl, LOCAL, type LocalConfig } from "./localConfig";
 import { placeDemoOrder } from "./placeOrder";
-import { stopAll } from "./processes";
 import { startScheduler } from "./scheduler";
 import { DatamartStandIn } from "./standins/datamartStandIn";
+import { MnotifyStandIn } from "./standins/mnotifyStandIn";
 
 export interface LocalStack {
   datamart: DatamartStandIn;
-  /** Runs the scheduled sync once, now, through the functions emulator. */
-  syncNow(): Promise<void>;
+  mnotify: MnotifyStandIn;
+  functionsHost: string;
+  /** Runs the scheduled functions once, now, through the functions emulator. */
+  runSchedules(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -21,120 +23,133 @@ const say = (topic: string, text: string) =>
 
 /**
  * The whole system on 127.0.0.1: the Firestore emulator loaded from emulator-data/, the functions and
- * auth emulators running this codebase, stand-in Datamart, a local scheduler, and a live log.
+ * auth emulators running this codebase (Firestore trigger registered), stand-in Datamart and mNotify,
+ * a local scheduler, and a live log. `stop` ends all of it.
  */
-export async function startLocalStack(config = LOCAL): Promise<LocalStack> {
+export async function startLocalStack(config: LocalConfig = LOCAL): Promise<LocalStack> {
   const { ports } = config;
-  const datamart = await DatamartStandIn.start({
-    port: ports.datamart,
-    apiKey: "local-datamart-key",
-    progression: {
-      stepMs: [config.datamartStepSeconds[0] * 1000, config.datamartStepSeconds[1] * 1000],
-      failShare: config.datamartFailShare,
-    },
-    onStatus: (order) => say("datamart", `${order.orderReference} is now ${order.status}`),
-  });
-  for (const order of seededOrders()) if (order.datamart) datamart.addOrder(order.datamart);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s();
+  };
+  try {
+    const datamart = await DatamartStandIn.start({
+      port: ports.datamart,
+      apiKey: "local-datamart-key",
+      ratePerMinute: config.datamartRatePerMinute,
+      progression: {
+        stepMs: [config.datamartStepSeconds[0] * 1000, config.datamartStepSeconds[1] * 1000],
+        failShare: config.datamartFailShare,
+      },
+      onStatus: (order) => say("datamart", `${order.orderReference} is now ${order.status}`),
+    });
+    stops.push(() => datamart.close());
+    for (const order of seededOrders()) if (order.datamart) datamart.addOrder(order.datamart);
 
-  const seed = join(REPO_ROOT, "emulator-data");
-  const firestore = await startFirestoreEmulator({
-    projectId: DEMO_PROJECT,
-    port: ports.firestore,
-    functionsEmulator: localHost(ports.functions),
-    seedFrom: join(seed, "firestore_export", "firestore_export.overall_export_metadata"),
-  });
-  say("stack", `Firestore emulator on ${firestore.host}, loaded from emulator-data/`);
-  const functions = await startFunctionsEmulator({
-    projectId: DEMO_PROJECT,
-    firestore,
-    ports,
-    params: { DATAMART_BASE_URL: datamart.baseUrl },
-    importFrom: seed,
-  });
-  say(
-    "stack",
-    `Functions emulator on ${functions.functionsHost}, Auth emulator on ${functions.authHost}`,
-  );
+    const mnotify = await MnotifyStandIn.start({
+      port: ports.mnotify,
+      apiKey: "local-mnotify-key",
+      registeredSenders: ["DataSell"],
+      onMessage: (sms) => say("sms", `to ${maskPhone(sms.recipient)}: ${sms.message}`),
+    });
+    stops.push(() => mnotify.close());
 
-  process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
-  process.env.GCLOUD_PROJECT = DEMO_PROJECT;
+    const seed = join(REPO_ROOT, "emulator-data");
+    const firestore = await startFirestoreEmulator({
+      projectId: DEMO_PROJECT,
+      port: ports.firestore,
+      functionsEmulator: localHost(ports.functions),
+      seedFrom: join(seed, "firestore_export", "firestore_export.overall_export_metadata"),
+    });
+    stops.push(() => firestore.process.stop());
+    say("stack", `Firestore emulator on ${firestore.host}, loaded from emulator-data/`);
+    const functions = await startFunctionsEmulator({
+      projectId: DEMO_PROJECT,
+      firestore,
+      ports,
+      params: { DATAMART_BASE_URL: datamart.baseUrl, MNOTIFY_BASE_URL: mnotify.baseUrl },
+      importFrom: seed,
+    });
+    stops.push(() => functions.process.stop());
+    say(
+      "stack",
+      `Functions emulator on ${functions.functionsHost}, Auth emulator on ${functions.authHost}`,
+    );
 
-  const lastStatus = new Map<string, string>();
-  const stopWatching = db()
-    .collection(COLLECTIONS.transactions)
-    .onSnapshot((snapshot) => {
-      for (const change of snapshot.docChanges()) {
-        const status = String(change.doc.get("status"));
-        const before = lastStatus.get(change.doc.id);
-        if (before !== undefined && before !== status)
-          say("order", `${change.doc.id}: ${before} -> ${status}`);
-        lastStatus.set(change.doc.id, status);
+    process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
+    process.env.GCLOUD_PROJECT = DEMO_PROJECT;
+    const lastStatus = new Map<string, string>();
+    const stopWatching = db()
+      .collection(COLLECTIONS.transactions)
+      .onSnapshot((snapshot) => {
+        for (const change of snapshot.docChanges()) {
+          const status = String(change.doc.get("status"));
+          const before = lastStatus.get(change.doc.id);
+          if (before !== undefined && before !== status)
+            say("order", `${change.doc.id}: ${before} -> ${status}`);
+          lastStatus.set(change.doc.id, status);
+        }
+      });
+    stops.push(() => Promise.resolve(stopWatching()));
+
+    const invoke = async (name: string) => {
+      const url = `http://${functions.functionsHost}/functions/projects/${DEMO_PROJECT}/triggers/${REGION}-${name}-0`;
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "X-CloudScheduler-ScheduleTime": new Date().toISOString() },
+      });
+      if (!response.ok) say("schedule", `${name} failed: HTTP ${response.status}`);
+    };
+    const runSchedules = async () => {
+      await invoke("syncDatamartOrderStatus");
+      const latest = await db()
+        .collection(COLLECTIONS.syncRuns)
+        .orderBy("startedAt", "desc")
+        .limit(1)
+        .get();
+      const run = latest.docs[0]?.data();
+      if (run) {
+        say(
+          "sync",
+          `${String(run.message)}: due ${run.due}, checked ${run.checked}, updated ${run.updated}, unchanged ${run.unchanged}, errors ${run.errors}, needs attention ${run.needsAttention}`,
+        );
       }
-    });
+      await invoke("retrySmsNotifications");
+    };
+    const stopScheduler = startScheduler(config.syncEverySeconds, runSchedules);
+    stops.push(() => Promise.resolve(stopScheduler()));
 
-  const syncNow = async () => {
-    const url = `http://${functions.functionsHost}/functions/projects/${DEMO_PROJECT}/triggers/${REGION}-syncDatamartOrderStatus-0`;
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "X-CloudScheduler-ScheduleTime": new Date().toISOString() },
-    });
-    if (!response.ok) {
-      say("sync", `run failed: HTTP ${response.status}`);
-      return;
-    }
-    const latest = await db()
-      .collection(COLLECTIONS.syncRuns)
-      .orderBy("startedAt", "desc")
-      .limit(1)
-      .get();
-    const run = latest.docs[0]?.data();
-    if (run) {
+    for (let i = 0; i < config.freshOrders; i++) {
+      const order = await placeDemoOrder(db(), localUrl(ports.datamart));
       say(
-        "sync",
-        `${String(run.message)}: due ${run.due}, checked ${run.checked}, updated ${run.updated}, unchanged ${run.unchanged}, errors ${run.errors}, needs attention ${run.needsAttention}`,
+        "order",
+        `placed ${order.id} for ${maskPhone(String(order.data.phoneNumber))} (${order.datamart?.orderReference})`,
       );
     }
-  };
-  const stopScheduler = startScheduler(config.syncEverySeconds, syncNow);
-
-  for (let i = 0; i < config.freshOrders; i++) {
-    const order = await placeDemoOrder(db(), localUrl(ports.datamart));
-    say(
-      "order",
-      `placed ${order.id} for ${maskPhone(String(order.data.phoneNumber))} (${order.datamart?.orderReference})`,
-    );
+    return { datamart, mnotify, functionsHost: functions.functionsHost, runSchedules, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
-
-  return {
-    datamart,
-    syncNow,
-    async stop() {
-      stopScheduler();
-      stopWatching();
-      await datamart.close();
-      await stopAll();
-    },
-  };
 }
 
 async function main(): Promise<void> {
+  // Ctrl-C: dev/processes.ts stops the emulators; the stand-ins end with this process.
   const stack = await startLocalStack();
-  const api = `http://${localHost(LOCAL.ports.functions)}/${DEMO_PROJECT}/${REGION}`;
+  const base = `http://${stack.functionsHost}/${DEMO_PROJECT}/${REGION}`;
   console.log(`
 DataSell order-status sync is running on 127.0.0.1 (project ${DEMO_PROJECT}).
-  Sync runs every ${LOCAL.syncEverySeconds} s (SYNC_EVERY_SECONDS=30 npm start for a faster demo).
-  Demo users: ${DEMO_USERS.user.email} (${DEMO_USERS.user.uid}), admin ${DEMO_USERS.admin.email}; tokens: npm run tokens
-  Place another order: npm run place-order
-  Functions: ${api}
-  Stand-in Datamart: ${stack.datamart.baseUrl}
+  Sync and SMS retry run every ${LOCAL.syncEverySeconds} s (SYNC_EVERY_SECONDS=30 npm start for a demo).
+  Demo users: ${DEMO_USERS.user.email} (${DEMO_USERS.user.uid}), admin ${DEMO_USERS.admin.email}.
+  ID tokens: eval "$(npm run -s tokens)"      Another order: npm run place-order
+  API: ${base}/api   Stand-ins: ${stack.datamart.baseUrl}, ${stack.mnotify.baseUrl}
 Press Ctrl-C to stop everything.
 `);
 }
 
 if (require.main === module) {
-  main().catch(async (error: unknown) => {
+  main().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-    await stopAll();
+    process.exit(1);
   });
 }

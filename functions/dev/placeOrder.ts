@@ -1,8 +1,8 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { demoOrder, type DemoOrder } from "./demoData";
+import { DEMO_PROJECT, demoOrder, type DemoOrder } from "./demoData";
 import { COLLECTIONS, db } from "../src/firestore";
 import { assertEmulatorOnly } from "./emulators";
-import { localUrl, LOCAL } from "./localConfig";
+import { localHost, localUrl, LOCAL } from "./localConfig";
 
 /**
  * Places a demo order as the DataSell app would: tells the stand-in Datamart about the purchase
@@ -27,8 +27,9 @@ export async function placeDemoOrder(
 
 /** `npm run place-order [userId]`, against a running `npm start`. */
 async function main(): Promise<void> {
-  process.env.FIRESTORE_EMULATOR_HOST ??= `127.0.0.1:${LOCAL.ports.firestore}`;
-  process.env.GCLOUD_PROJECT ??= "demo-datasell";
+  // Always the local stack's emulator, whatever else this shell points at.
+  process.env.FIRESTORE_EMULATOR_HOST = localHost(LOCAL.ports.firestore);
+  process.env.GCLOUD_PROJECT = DEMO_PROJECT;
   assertEmulatorOnly();
   const order = await placeDemoOrder(db(), localUrl(LOCAL.ports.datamart), process.argv[2]);
   console.log(

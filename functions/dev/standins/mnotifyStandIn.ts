@@ -73,8 +73,28 @@ export class MnotifyStandIn {
     res: ServerResponse,
   ): Promise<void> {
     const parsed = new URL(url, "http://stand-in");
+    // Dev controls: the messages kept, and an outage switch (`{"httpStatus": 503}`, or
+    // `{"code": "4004"}` for an mNotify error code; DELETE to end it).
     if (method === "GET" && parsed.pathname === "/_standin/messages") {
       sendJson(res, 200, this.messages);
+      return;
+    }
+    if (parsed.pathname === "/_standin/outage" && (method === "POST" || method === "DELETE")) {
+      const { httpStatus = 503, code } = (method === "POST" && body ? JSON.parse(body) : {}) as {
+        httpStatus?: number;
+        code?: string;
+      };
+      this.setOutage(
+        method === "DELETE"
+          ? undefined
+          : code
+            ? {
+                httpStatus: 200,
+                body: JSON.stringify({ status: "error", code, message: "Stand-in failure" }),
+              }
+            : { httpStatus, body: JSON.stringify({ status: "error", message: "Stand-in outage" }) },
+      );
+      sendJson(res, 200, { outage: method === "POST" });
       return;
     }
     if (method !== "POST" || parsed.pathname !== "/api/sms/quick") {
