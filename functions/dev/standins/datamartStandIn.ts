@@ -128,15 +128,20 @@ export class DatamartStandIn {
     this.options.ratePerMinute = perMinute;
   }
 
+  /** Forgets recorded requests, the in-flight peak and the rate-limit window; keeps the orders. */
+  resetCounters(): void {
+    this.requests.length = 0;
+    this.windowStarts.length = 0;
+    this.maxInFlight = 0;
+  }
+
   reset(): void {
     this.timers.forEach(clearTimeout);
     this.timers.clear();
     this.orders.clear();
-    this.requests.length = 0;
-    this.windowStarts.length = 0;
+    this.resetCounters();
     this.cannedReplies = [];
     this.outage = undefined;
-    this.maxInFlight = 0;
   }
 
   close(): Promise<void> {

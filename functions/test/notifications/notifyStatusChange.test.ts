@@ -9,7 +9,7 @@ import { notifyStatusChange } from "../../src/notifications/notifyStatusChange";
 import { retryPendingSms } from "../../src/notifications/retrySms";
 import { SEND_LEASE_MS, type SmsDeliveryDeps } from "../../src/notifications/smsDelivery";
 import { MnotifyClient } from "../../src/providers/mnotify";
-import { capturedLogs } from "../support/capturedLogs";
+import { capturedLogs } from "../../dev/capturedLogs";
 import { anOrder, clearFirestore, testDb } from "../support/firestore";
 
 describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {

@@ -1,7 +1,8 @@
 /**
  * Structured logs (firebase-functions' logger writes one JSON line per entry) are kept here instead
- * of flooding mocha's report, so tests can assert on them. `TEST_LOGS=1` prints them too.
- * Loaded before anything imports firebase-functions, which captures the console at load time.
+ * of flooding a test report or a benchmark's table, so tests can assert on them. `TEST_LOGS=1`
+ * prints them too. Load it before anything imports firebase-functions, which captures the console
+ * at load time.
  */
 export const capturedLogs: Record<string, unknown>[] = [];
 
