@@ -54,14 +54,32 @@ async function seed(
   due: number,
 ): Promise<void> {
   datamart.reset();
-  const writer = firestore.bulkWriter();
+  await writeOrders(firestore, datamart, total, due);
+}
+
+/** Writes orders o0..o{count-1} in batches of 400, four batches at a time (the emulator's pace). */
+async function writeOrders(
+  firestore: Firestore,
+  datamart: DatamartStandIn,
+  count: number,
+  due: number,
+): Promise<void> {
   const placedAt = Date.now() - 30 * 60_000;
-  for (let i = 0; i < total; i++)
-    void writer.set(
-      firestore.collection(COLLECTIONS.transactions).doc(`o${i}`),
-      order(i, due, placedAt, datamart),
+  const starts = Array.from({ length: Math.ceil(count / 400) }, (_, i) => i * 400);
+  for (let i = 0; i < starts.length; i += 4) {
+    await Promise.all(
+      starts.slice(i, i + 4).map((start) => {
+        const batch = firestore.batch();
+        for (let n = start; n < Math.min(start + 400, count); n++) {
+          batch.set(
+            firestore.collection(COLLECTIONS.transactions).doc(`o${n}`),
+            order(n, due, placedAt, datamart),
+          );
+        }
+        return batch.commit();
+      }),
     );
-  await writer.close();
+  }
 }
 
 function order(
@@ -110,15 +128,8 @@ async function resetDue(
   datamart: DatamartStandIn,
   due: number,
 ): Promise<void> {
-  const writer = firestore.bulkWriter();
-  const placedAt = Date.now() - 30 * 60_000;
-  for (let i = 0; i < due; i++)
-    void writer.set(
-      firestore.collection(COLLECTIONS.transactions).doc(`o${i}`),
-      order(i, due, placedAt, datamart),
-    );
-  void writer.delete(firestore.collection(COLLECTIONS.syncState).doc("datamartSync"));
-  await writer.close();
+  await writeOrders(firestore, datamart, due, due);
+  await firestore.collection(COLLECTIONS.syncState).doc("datamartSync").delete();
   datamart.resetCounters();
 }
 

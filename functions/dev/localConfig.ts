@@ -39,6 +39,7 @@ export const LOCAL: LocalConfig = {
     numberFromEnv("DATAMART_STEP_MAX_SECONDS", 45),
   ],
   freshOrders: numberFromEnv("DEMO_ORDERS", 2),
+  datamartWebhooks: numberFromEnv("DATAMART_WEBHOOKS", 1) > 0,
 };
 
 export interface LocalConfig {
@@ -51,6 +52,8 @@ export interface LocalConfig {
   datamartRatePerMinute: number;
   datamartStepSeconds: [number, number];
   freshOrders: number;
+  /** Whether the stand-in Datamart sends signed webhooks (polling still covers them when off). */
+  datamartWebhooks: boolean;
 }
 
 export const localUrl = (port: number): string => `http://${HOST}:${port}`;

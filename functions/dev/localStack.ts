@@ -42,6 +42,17 @@ export async function startLocalStack(config: LocalConfig = LOCAL): Promise<Loca
         failShare: config.datamartFailShare,
       },
       onStatus: (order) => say("datamart", `${order.orderReference} is now ${order.status}`),
+      webhook: config.datamartWebhooks
+        ? {
+            url: `http://${localHost(ports.functions)}/${DEMO_PROJECT}/${REGION}/api/datamart-webhook`,
+            secret: "local-webhook-secret",
+            onError: (error) =>
+              say(
+                "datamart",
+                `webhook not delivered: ${error instanceof Error ? error.message : String(error)}`,
+              ),
+          }
+        : undefined,
     });
     stops.push(() => datamart.close());
     for (const order of seededOrders()) if (order.datamart) datamart.addOrder(order.datamart);

@@ -67,3 +67,13 @@ export const orderRefreshesPerMinute = defineInt("ORDER_REFRESHES_PER_MINUTE", {
   default: 5,
   description: "Status refreshes (each may ask Datamart) one user may request per minute",
 });
+
+export const datamartWebhookSecret = defineSecret("DATAMART_WEBHOOK_SECRET");
+export const webhookRetentionDays = defineInt("WEBHOOK_RETENTION_DAYS", {
+  default: 30,
+  description: "Days a received Datamart webhook event is kept (Firestore TTL on expireAt)",
+});
+export const webhookPollDelayMinutes = defineInt("WEBHOOK_POLL_DELAY_MINUTES", {
+  default: 15,
+  description: "After a webhook about an open order, the poll leaves it alone this long",
+});

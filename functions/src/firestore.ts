@@ -12,6 +12,7 @@ export const COLLECTIONS = {
   users: "users",
   inAppNotifications: "notifications", // subcollection of users/{uid}
   rateLimits: "rateLimits",
+  webhookEvents: "datamartWebhookEvents",
 } as const;
 
 let firestore: Firestore | undefined;
@@ -31,4 +32,25 @@ export function db(): Firestore {
     firestore.settings({ ignoreUndefinedProperties: true });
   }
   return firestore;
+}
+
+const FAILED_PRECONDITION = 9;
+const NOT_FOUND = 5;
+
+/** True when a conditional write lost because the document changed since it was read. */
+export function isPreconditionFailure(error: unknown): boolean {
+  return (error as { code?: unknown }).code === FAILED_PRECONDITION;
+}
+
+/**
+ * Awaits a write conditional on what was read (or on the document existing); if the document moved
+ * or vanished meanwhile, the write is dropped: whoever changed it decided.
+ */
+export async function ignoreIfMoved(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isPreconditionFailure(error) && (error as { code?: unknown }).code !== NOT_FOUND)
+      throw error;
+  }
 }

@@ -90,3 +90,12 @@ export function logSmsSkipped(notificationId: string, reason: string): void {
 export function logSmsSweep(summary: object): void {
   logger.info("SMS retry sweep completed", summary);
 }
+
+/** No body content: it carries the customer's phone number. */
+export function logWebhookRejected(reason: string, bodyBytes: number): void {
+  logger.warn("Datamart webhook rejected", { reason, bodyBytes });
+}
+
+export function logWebhookEvent(event: string, outcome: string, orderId?: string): void {
+  logger.info("Datamart webhook received", { event, outcome, orderId });
+}

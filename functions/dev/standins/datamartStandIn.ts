@@ -1,5 +1,6 @@
 import { listen, sendCanned, sendJson, type CannedReply, type RunningServer } from "./http";
 import { HOST } from "../emulators";
+import { sign } from "../../src/webhooks/signature";
 
 /** An order as the stand-in knows it; it answers for its id and both references. */
 export interface StandInOrder {
@@ -26,6 +27,8 @@ export interface DatamartStandInOptions {
   progression?: Progression;
   /** Called whenever an order's status changes in the stand-in. */
   onStatus?: (order: StandInOrder) => void;
+  /** Where to send signed webhooks on status changes, as Datamart does (no retries). */
+  webhook?: { url: string; secret: string; onError?: (error: unknown) => void };
   /** Added to every answer, plus up to `jitterMs` more. */
   latencyMs?: number;
   jitterMs?: number;
@@ -95,6 +98,12 @@ export class DatamartStandIn {
     if (!order) throw new Error(`The stand-in does not know ${reference}`);
     order.status = status;
     this.options.onStatus?.(order);
+    const webhook = this.options.webhook;
+    if (webhook && WEBHOOK_EVENT[status]) {
+      sendWebhook(webhook.url, webhook.secret, WEBHOOK_EVENT[status], order).catch(
+        (error: unknown) => webhook.onError?.(error),
+      );
+    }
   }
 
   private schedule(order: StandInOrder, steps: string[], progression: Progression): void {
@@ -263,4 +272,50 @@ export class DatamartStandIn {
 
 function json(httpStatus: number, body: unknown, headers?: Record<string, string>): CannedReply {
   return { httpStatus, body: JSON.stringify(body), headers };
+}
+
+const WEBHOOK_EVENT: Readonly<Record<string, string>> = {
+  processing: "order.processing",
+  completed: "order.completed",
+  failed: "order.failed",
+  refunded: "order.refunded",
+};
+
+/** One signed webhook, as Datamart sends it: HMAC-SHA256 of the body in X-DataMart-Signature. */
+async function sendWebhook(
+  url: string,
+  secret: string,
+  event: string,
+  order: StandInOrder,
+): Promise<void> {
+  const now = new Date().toISOString();
+  const body = JSON.stringify({
+    event,
+    timestamp: now,
+    data: {
+      orderId: order.orderId,
+      orderReference: order.orderReference,
+      transactionId: order.transactionReference,
+      phone: order.phoneNumber ?? "0241234567",
+      network: order.network ?? "YELLO",
+      capacity: order.capacity ?? "1",
+      price: order.price ?? 6,
+      status: order.status,
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-DataMart-Event": event,
+      "X-DataMart-Signature": sign(body, secret),
+    },
+    body,
+  });
+  if (!response.ok)
+    throw new Error(
+      `Webhook ${event} for ${order.orderReference} answered HTTP ${response.status}`,
+    );
 }

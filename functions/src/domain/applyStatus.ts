@@ -6,7 +6,7 @@ import {
   type Firestore,
   type UpdateData,
 } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../firestore";
+import { COLLECTIONS, isPreconditionFailure } from "../firestore";
 import { logStatusChanged } from "../logs";
 import { orderSchema } from "./order";
 import {
@@ -42,8 +42,6 @@ export interface StatusHistoryEntry {
   at: Timestamp;
 }
 
-const FAILED_PRECONDITION = 9;
-
 /**
  * The one path that changes an order's status. Monotonic: a final status never changes again, so a
  * late or replayed `processing` cannot move `delivered` back. On a change it writes `status`, the raw
@@ -72,7 +70,7 @@ export async function applyStatus(
       logStatusChanged(order.ref.id, outcome.from, outcome.to, report.source);
       return outcome;
     } catch (error) {
-      if ((error as { code?: unknown }).code !== FAILED_PRECONDITION) throw error;
+      if (!isPreconditionFailure(error)) throw error;
     }
   }
 

@@ -11,7 +11,7 @@ import { datamartReferences, orderSchema, toDate, type Order } from "../domain/o
 import { isFinalStatus, OPEN_STATUSES } from "../domain/orderStatus";
 import { planNextCheck, type PollLane, type PollPolicy } from "../domain/pollSchedule";
 import { SYNC_FIELDS } from "../domain/syncFields";
-import { COLLECTIONS } from "../firestore";
+import { COLLECTIONS, ignoreIfMoved } from "../firestore";
 import {
   logNeedsAttention,
   logSyncCompleted,
@@ -79,8 +79,6 @@ const SYNC_STATE_DOC = "datamartSync";
 /** Orders placed this long before the last discovery are looked at again, for clock skew and late writes. */
 const DISCOVERY_OVERLAP_MS = 15 * 60_000;
 const LANES: readonly PollLane[] = ["fresh", "slow"];
-const FAILED_PRECONDITION = 9;
-const NOT_FOUND = 5;
 
 /**
  * One sync run: asks Datamart about every due order (newly placed ones, then the fresh lane, then the
@@ -344,15 +342,5 @@ async function* paged(query: Query, pageSize: number): AsyncGenerator<QueryDocum
     yield* page.docs;
     if (page.size < pageSize) return;
     cursor = page.docs[page.docs.length - 1];
-  }
-}
-
-/** A bookkeeping write loses to anything that changed the order since it was read. */
-async function ignoreIfMoved(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== FAILED_PRECONDITION && code !== NOT_FOUND) throw error;
   }
 }

@@ -1,18 +1,35 @@
 import { getAuth } from "firebase-admin/auth";
 import type { Response } from "express";
 import { onRequest, type Request } from "firebase-functions/v2/https";
-import { datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
+import {
+  datamartApiKey,
+  datamartWebhookSecret,
+  SYNC_TIMEOUT_SECONDS,
+  webhookPollDelayMinutes,
+  webhookRetentionDays,
+} from "../config";
 import { AppError } from "../errors";
-import { defaultApp } from "../firestore";
+import { db, defaultApp } from "../firestore";
 import { checkOrderStatus, syncAsAdmin } from "../operations";
 import type { Caller } from "../orders/orderStatusQuery";
+import { handleDatamartWebhook } from "../webhooks/datamartWebhook";
 import { callerFromToken, HTTP_STATUS, publicError } from "./access";
+
+type Reply = { status: number; body: unknown };
 
 interface Route {
   method: "GET" | "POST";
   path: RegExp;
-  handle(caller: Caller, params: string[], req: Request): Promise<unknown>;
+  handle(req: Request, params: string[]): Promise<Reply>;
 }
+
+/** Routes for signed-in DataSell users: the Firebase ID token is verified first. */
+const asCaller =
+  (handle: (caller: Caller, params: string[], req: Request) => Promise<unknown>) =>
+  async (req: Request, params: string[]): Promise<Reply> => ({
+    status: 200,
+    body: await handle(await verifiedCaller(req.headers.authorization), params, req),
+  });
 
 // Paths work on the function's own URL (`/order-status/ID`) and behind a Hosting rewrite of
 // `/api/**` (`/api/order-status/ID`).
@@ -20,16 +37,34 @@ const ROUTES: readonly Route[] = [
   {
     method: "GET",
     path: /^\/order-status\/([^/]+)\/?$/,
-    handle: (caller, [transactionId], req) =>
+    handle: asCaller((caller, [transactionId], req) =>
       checkOrderStatus(caller, {
         transactionId: decodeURIComponent(transactionId),
         refresh: req.query.refresh === "true" || undefined,
       }),
+    ),
   },
   {
     method: "POST",
     path: /^\/admin\/sync-datamart-orders\/?$/,
-    handle: (caller) => syncAsAdmin(caller),
+    handle: asCaller((caller) => syncAsAdmin(caller)),
+  },
+  {
+    // Datamart, not a user: authenticated by the signature over the raw body.
+    method: "POST",
+    path: /^\/datamart-webhook\/?$/,
+    handle: async (req) => {
+      const reply = await handleDatamartWebhook(
+        {
+          db: db(),
+          secret: datamartWebhookSecret.value(),
+          retentionDays: webhookRetentionDays.value(),
+          pollDelayMinutes: webhookPollDelayMinutes.value(),
+        },
+        { rawBody: req.rawBody, signature: req.get("X-DataMart-Signature") },
+      );
+      return { status: reply.httpStatus, body: reply.body };
+    },
   },
 ];
 
@@ -54,7 +89,7 @@ function sendError(res: Response, error: unknown): void {
   res.status(HTTP_STATUS[code]).json({ success: false, error: { code, message } });
 }
 
-/** The HTTPS API: one router for the order-status and admin-sync routes. */
+/** The HTTPS API: one small router for the order-status, admin-sync and Datamart webhook routes. */
 export async function handleApiRequest(req: Request, res: Response): Promise<void> {
   const path = req.path.replace(/^\/api(?=\/)/, "");
   const matching = ROUTES.map((route) => ({ route, match: route.path.exec(path) })).filter(
@@ -76,14 +111,14 @@ export async function handleApiRequest(req: Request, res: Response): Promise<voi
     return;
   }
   try {
-    const caller = await verifiedCaller(req.headers.authorization);
-    res.status(200).json(await found.route.handle(caller, found.match.slice(1), req));
+    const reply = await found.route.handle(req, found.match.slice(1));
+    res.status(reply.status).json(reply.body);
   } catch (error) {
     sendError(res, error);
   }
 }
 
 export const api = onRequest(
-  { secrets: [datamartApiKey], timeoutSeconds: SYNC_TIMEOUT_SECONDS },
+  { secrets: [datamartApiKey, datamartWebhookSecret], timeoutSeconds: SYNC_TIMEOUT_SECONDS },
   handleApiRequest,
 );

@@ -21,7 +21,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../dev/emulators";
 
-const SERVER_ONLY = ["orderNotifications", "syncRuns", "leases", "syncState", "rateLimits"];
+const SERVER_ONLY = [
+  "orderNotifications",
+  "syncRuns",
+  "leases",
+  "syncState",
+  "rateLimits",
+  "datamartWebhookEvents",
+];
 
 describe("firestore.rules (Firestore emulator)", () => {
   let env: RulesTestEnvironment;

@@ -1,0 +1,104 @@
+import { expect } from "chai";
+import { COLLECTIONS } from "../../src/firestore";
+import { sign } from "../../src/webhooks/signature";
+import { placeOrder } from "../support/datamart";
+import { eventually } from "../support/eventually";
+import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+
+/** The secret the emulated functions read from functions/.secret.local. */
+const SECRET = "local-webhook-secret";
+
+describe("POST /api/datamart-webhook on the functions emulator", function () {
+  this.timeout(120_000);
+  let stack: FunctionsStack;
+  let order: Record<string, unknown>;
+
+  before(async () => {
+    stack = await functionsStack();
+  });
+  beforeEach(async () => {
+    await stack.reset();
+    order = await placeOrder(
+      stack.datamart,
+      "hook-1",
+      "processing",
+      { phoneNumber: "0201234567" },
+      stack.db,
+    );
+  });
+
+  const completed = () =>
+    JSON.stringify({
+      event: "order.completed",
+      timestamp: new Date().toISOString(),
+      data: {
+        orderId: order.datamartTransactionId,
+        orderReference: (order.datamartResponse as { orderReference: string }).orderReference,
+        status: "completed",
+      },
+    });
+  const post = (raw: string, signature?: string) =>
+    fetch(stack.apiUrl("/api/datamart-webhook"), {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-DataMart-Event": "order.completed",
+        ...(signature ? { "X-DataMart-Signature": signature } : {}),
+      },
+      body: raw,
+    });
+  const history = async () =>
+    (
+      await stack.db
+        .collection(COLLECTIONS.transactions)
+        .doc("hook-1")
+        .collection(COLLECTIONS.statusHistory)
+        .get()
+    ).size;
+
+  it("updates the order from a signed event and the customer gets one SMS", async () => {
+    const raw = completed();
+    const response = await post(raw, sign(raw, SECRET));
+    expect(response.status).to.equal(200);
+    expect(await response.json()).to.deep.equal({ success: true, outcome: "changed" });
+    expect(
+      (await stack.db.collection(COLLECTIONS.transactions).doc("hook-1").get()).get("status"),
+    ).to.equal("delivered");
+    const [sms] = await eventually("the SMS", () =>
+      stack.mnotify.messages.length > 0 ? stack.mnotify.messages : undefined,
+    );
+    expect(sms).to.include({ recipient: "233201234567" });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(stack.mnotify.messages).to.have.length(1);
+  });
+
+  it("answers 401 with a generic body to a wrong signature and changes nothing", async () => {
+    const raw = completed();
+    const response = await post(raw, sign(raw, "wrong-secret"));
+    expect(response.status).to.equal(401);
+    expect(await response.json()).to.deep.equal({
+      success: false,
+      error: { code: "unauthenticated", message: "Invalid signature" },
+    });
+    expect(
+      (await stack.db.collection(COLLECTIONS.transactions).doc("hook-1").get()).get("status"),
+    ).to.equal("processing");
+  });
+
+  it("lets a webhook and the poll race on one order: one status change, one history entry, one SMS", async () => {
+    stack.datamart.setStatus(String(order.datamartTransactionId), "completed");
+    const raw = completed();
+    const [webhook] = await Promise.all([
+      post(raw, sign(raw, SECRET)),
+      stack.invokeScheduled("syncDatamartOrderStatus"),
+    ]);
+    expect(webhook.status).to.equal(200);
+    expect(
+      (await stack.db.collection(COLLECTIONS.transactions).doc("hook-1").get()).get("status"),
+    ).to.equal("delivered");
+    expect(await history()).to.equal(1);
+    await eventually("the SMS", () => (stack.mnotify.messages.length > 0 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(stack.mnotify.messages).to.have.length(1);
+  });
+});
