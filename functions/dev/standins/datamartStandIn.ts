@@ -80,7 +80,14 @@ export class DatamartStandIn {
   }
 
   /** Adds an order; with `progress`, it moves on by itself as `options.progression` says. */
-  addOrder(order: StandInOrder, progress = false): void {
+  addOrder(details: StandInOrder, progress = false): void {
+    const order = {
+      phoneNumber: "0241234567",
+      network: "YELLO",
+      capacity: "1",
+      price: 6,
+      ...details,
+    };
     for (const key of [order.orderId, order.orderReference, order.transactionReference]) {
       this.orders.set(key, order);
     }
@@ -256,10 +263,10 @@ export class DatamartStandIn {
       data: {
         orderId: order.orderId,
         reference: order.orderReference,
-        phoneNumber: order.phoneNumber ?? "0241234567",
-        network: order.network ?? "YELLO",
-        capacity: order.capacity ?? "1",
-        price: order.price ?? 6,
+        phoneNumber: order.phoneNumber,
+        network: order.network,
+        capacity: order.capacity,
+        price: order.price,
         orderStatus: order.status,
         processingMethod: "api",
         createdAt: new Date(at - 60_000).toISOString(),
@@ -296,10 +303,10 @@ async function sendWebhook(
       orderId: order.orderId,
       orderReference: order.orderReference,
       transactionId: order.transactionReference,
-      phone: order.phoneNumber ?? "0241234567",
-      network: order.network ?? "YELLO",
-      capacity: order.capacity ?? "1",
-      price: order.price ?? 6,
+      phone: order.phoneNumber,
+      network: order.network,
+      capacity: order.capacity,
+      price: order.price,
       status: order.status,
       createdAt: now,
       updatedAt: now,

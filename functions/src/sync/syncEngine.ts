@@ -5,6 +5,7 @@ import {
   type Firestore,
   type Query,
   type QueryDocumentSnapshot,
+  type QuerySnapshot,
 } from "firebase-admin/firestore";
 import { applyStatus } from "../domain/applyStatus";
 import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
@@ -21,6 +22,7 @@ import {
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
 import { tryAcquireLease } from "./lease";
+import pLimit from "p-limit";
 import { RateLimiter } from "./rateLimiter";
 
 export interface SyncOptions extends PollPolicy {
@@ -134,12 +136,27 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
     const stateRef = db.collection(COLLECTIONS.syncState).doc(SYNC_STATE_DOC);
     const discoveredUntil = toDate((await stateRef.get()).get("discoveredUntil"));
     const limiter = new RateLimiter(options.ratePerMinute);
+    // At most `concurrency` Datamart requests in flight; twice as many workers, so that one worker's
+    // Firestore reads and writes overlap the others' requests instead of idling a request slot.
+    const requestSlots = pLimit(options.concurrency);
     const throttle = async () => {
       await limiter.acquire();
       summary.datamartRequests += 1;
     };
     let consecutiveFailures = 0;
     let stopReason: SyncSummary["stoppedEarly"];
+
+    /** A 429 pauses every request as told; transient failures in a row mean Datamart is down. */
+    const noteFailure = (error: unknown) => {
+      if (!(error instanceof ProviderError)) return;
+      if (!error.transient) {
+        consecutiveFailures = 0;
+        return;
+      }
+      consecutiveFailures += 1;
+      if (error.kind === "rate-limited") limiter.pause(error.retryAfterMs ?? 60_000);
+      if (consecutiveFailures >= options.maxConsecutiveFailures) stopReason ??= "provider-down";
+    };
 
     const countError = (kind: string) => {
       summary.errors += 1;
@@ -191,24 +208,30 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
         return;
       }
 
-      summary.checked += 1;
       let datamartStatus: string;
       try {
-        datamartStatus = (await deps.datamart.getOrderStatusByAnyReference(references, throttle))
-          .orderStatus;
-        consecutiveFailures = 0;
+        const answer = await requestSlots(() => {
+          // Datamart is down: orders already pulled wait for the next run instead.
+          if (stopReason === "provider-down") return undefined;
+          summary.checked += 1;
+          return deps.datamart.getOrderStatusByAnyReference(references, throttle).then(
+            (reply) => {
+              consecutiveFailures = 0;
+              return reply;
+            },
+            (error: unknown) => {
+              // Judged before the request slot is released, so the next request sees the pause.
+              noteFailure(error);
+              throw error;
+            },
+          );
+        });
+        if (!answer) return;
+        datamartStatus = answer.orderStatus;
       } catch (error) {
         const providerError = error instanceof ProviderError ? error : undefined;
         countError(providerError?.kind ?? "internal");
         logSyncOrderFailed(snapshot.id, error);
-        if (providerError?.transient) {
-          consecutiveFailures += 1;
-          if (providerError.kind === "rate-limited")
-            limiter.pause(providerError.retryAfterMs ?? 60_000);
-          if (consecutiveFailures >= options.maxConsecutiveFailures) stopReason ??= "provider-down";
-        } else if (providerError) {
-          consecutiveFailures = 0;
-        }
         await reschedule(snapshot, order, {
           error: providerError
             ? `${providerError.kind}: ${providerError.message}`
@@ -259,10 +282,14 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
         const next = await source.next();
         if (next.done) return;
         summary.due += 1;
-        await syncOrder(next.value);
+        // One order's trouble (even an unexpected one) never stops the run.
+        await syncOrder(next.value).catch((error: unknown) => {
+          countError("internal");
+          logSyncOrderFailed(next.value.id, error);
+        });
       }
     };
-    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    await Promise.all(Array.from({ length: options.concurrency * 2 }, worker));
     await source.return(undefined);
 
     if (stopReason) {
@@ -334,13 +361,21 @@ async function countDue(db: Firestore, now: Date): Promise<number> {
   return counts.reduce((sum, c) => sum + c.data().count, 0);
 }
 
-/** Pages through a query with cursors (never offsets: skipped documents are billed). */
+/**
+ * Pages through a query with cursors (never offsets: skipped documents are billed), fetching the next
+ * page while the current one is being worked on.
+ */
 async function* paged(query: Query, pageSize: number): AsyncGenerator<QueryDocumentSnapshot> {
-  let cursor: QueryDocumentSnapshot | undefined;
-  for (;;) {
-    const page = await (cursor ? query.startAfter(cursor) : query).limit(pageSize).get();
+  let next: Promise<QuerySnapshot> | undefined = query.limit(pageSize).get();
+  while (next) {
+    const page: QuerySnapshot = await next;
+    next =
+      page.size < pageSize
+        ? undefined
+        : query
+            .startAfter(page.docs[page.size - 1])
+            .limit(pageSize)
+            .get();
     yield* page.docs;
-    if (page.size < pageSize) return;
-    cursor = page.docs[page.docs.length - 1];
   }
 }

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import nock from "nock";
+import { providerFailure } from "../support/providerErrors";
 import { freePort } from "../../dev/emulators";
 import { DatamartClient } from "../../src/providers/datamart";
-import { ProviderError } from "../../src/providers/providerError";
 
 const BASE = "https://datamart.test/api/developer";
 const KEY = "dm-secret-key-123";
@@ -19,19 +19,7 @@ function statusReply(orderStatus: unknown): object {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ProviderError);
-    const providerError = error as ProviderError;
-    expect(JSON.stringify({ ...providerError, message: providerError.message })).not.to.contain(
-      KEY,
-    );
-    return providerError;
-  }
-  throw new Error("expected a ProviderError");
-}
+const failure = (promise: Promise<unknown>) => providerFailure(promise, KEY);
 
 describe("Datamart client", () => {
   afterEach(() => nock.cleanAll());

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import nock from "nock";
+import { providerFailure } from "../support/providerErrors";
 import { MnotifyClient, senderIdProblem } from "../../src/providers/mnotify";
-import { ProviderError } from "../../src/providers/providerError";
 
 const BASE = "https://mnotify.test/api";
 const KEY = "mn-secret-key-456";
@@ -25,23 +25,7 @@ const success = {
   },
 };
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ProviderError);
-    const providerError = error as ProviderError;
-    expect(
-      JSON.stringify({
-        ...providerError,
-        message: providerError.message,
-        stack: providerError.stack,
-      }),
-    ).not.to.contain(KEY);
-    return providerError;
-  }
-  throw new Error("expected a ProviderError");
-}
+const failure = (promise: Promise<unknown>) => providerFailure(promise, KEY);
 
 describe("mNotify client", () => {
   afterEach(() => nock.cleanAll());
