@@ -1,34 +1,25 @@
 import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
-import firebaseFunctionsTest from "firebase-functions-test";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
-import { paramValues } from "../../dev/emulators";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { COLLECTIONS } from "../../src/firestore";
 import { adminSyncDatamartOrders, getOrderStatus } from "../../src/triggers/callables";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
+import { useFunctionsTest } from "../support/functionsTest";
 
 describe("callables, wrapped with firebase-functions-test (Firestore emulator, stand-in Datamart)", () => {
-  let fft: ReturnType<typeof firebaseFunctionsTest>;
   let datamart: DatamartStandIn;
-  let savedEnv: NodeJS.ProcessEnv;
 
   before(async () => {
-    savedEnv = { ...process.env };
-    fft = firebaseFunctionsTest({ projectId: String(process.env.GCLOUD_PROJECT) });
     datamart = await DatamartStandIn.start({ apiKey: "dm-key" });
-    Object.assign(
-      process.env,
-      paramValues({ DATAMART_BASE_URL: datamart.baseUrl, ORDER_REFRESHES_PER_MINUTE: "2" }),
-      { DATAMART_API_KEY: "dm-key" },
-    );
   });
-  after(async () => {
-    fft.cleanup();
-    process.env = savedEnv;
-    await datamart.close();
-  });
+  after(() => datamart.close());
+  const fft = useFunctionsTest(() => ({
+    DATAMART_BASE_URL: datamart.baseUrl,
+    ORDER_REFRESHES_PER_MINUTE: "2",
+    DATAMART_API_KEY: "dm-key",
+  }));
   beforeEach(async () => {
     datamart.reset();
     await clearFirestore();
@@ -39,9 +30,9 @@ describe("callables, wrapped with firebase-functions-test (Firestore emulator, s
     token: { uid, ...claims },
   });
   const statusOf = (data: unknown, auth?: ReturnType<typeof user>) =>
-    fft.wrap(getOrderStatus)({ data, auth } as CallableRequest);
+    fft().wrap(getOrderStatus)({ data, auth } as CallableRequest);
   const syncAs = (auth?: ReturnType<typeof user>) =>
-    fft.wrap(adminSyncDatamartOrders)({ data: {}, auth } as CallableRequest);
+    fft().wrap(adminSyncDatamartOrders)({ data: {}, auth } as CallableRequest);
 
   async function rejection(promise: Promise<unknown>): Promise<HttpsError> {
     try {

@@ -1,53 +1,46 @@
 import { expect } from "chai";
 import type { DocumentSnapshot } from "firebase-admin/firestore";
-import firebaseFunctionsTest from "firebase-functions-test";
-import { paramValues } from "../../dev/emulators";
 import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
 import { applyStatus } from "../../src/domain/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
 import { notifyOrderStatusChange } from "../../src/triggers/notifyOrderStatusChange";
 import { eventually } from "../support/eventually";
 import { anOrder, clearFirestore } from "../support/firestore";
+import { useFunctionsTest } from "../support/functionsTest";
 import { functionsStack, type FunctionsStack } from "../support/functionsStack";
 
 describe("notifyOrderStatusChange", function () {
   this.timeout(120_000);
 
   describe("wrapped with firebase-functions-test", () => {
-    let fft: ReturnType<typeof firebaseFunctionsTest>;
     let mnotify: MnotifyStandIn;
-    let savedEnv: NodeJS.ProcessEnv;
 
     before(async () => {
-      savedEnv = { ...process.env };
-      // Created here, not at load: its cleanup() puts back the environment it started with.
-      fft = firebaseFunctionsTest({ projectId: String(process.env.GCLOUD_PROJECT) });
       mnotify = await MnotifyStandIn.start({ apiKey: "wrapped-key" });
-      // Params and secrets are read from the environment at run time, as in Cloud Functions.
-      Object.assign(process.env, paramValues({ MNOTIFY_BASE_URL: mnotify.baseUrl }), {
-        MNOTIFY_API_KEY: "wrapped-key",
-      });
     });
-    after(async () => {
-      fft.cleanup();
-      process.env = savedEnv;
-      await mnotify.close();
-    });
+    after(() => mnotify.close());
+    const fft = useFunctionsTest(() => ({
+      MNOTIFY_BASE_URL: mnotify.baseUrl,
+      MNOTIFY_API_KEY: "wrapped-key",
+    }));
     beforeEach(() => clearFirestore());
 
     it("sends one SMS when the same status-change event is delivered three times", async () => {
-      const wrapped = fft.wrap(notifyOrderStatusChange);
+      const wrapped = fft().wrap(notifyOrderStatusChange);
       const path = "transactions/wrapped-1";
       // firebase-functions-test types its snapshots loosely.
-      const before = fft.firestore.makeDocumentSnapshot(
+      const before = fft().firestore.makeDocumentSnapshot(
         anOrder({ status: "processing" }),
         path,
       ) as DocumentSnapshot;
-      const after = fft.firestore.makeDocumentSnapshot(
+      const after = fft().firestore.makeDocumentSnapshot(
         anOrder({ status: "delivered" }),
         path,
       ) as DocumentSnapshot;
-      const event = { data: fft.makeChange(before, after), params: { transactionId: "wrapped-1" } };
+      const event = {
+        data: fft().makeChange(before, after),
+        params: { transactionId: "wrapped-1" },
+      };
       for (let i = 0; i < 3; i++) await wrapped(event);
       expect(mnotify.messages).to.have.length(1);
       expect(mnotify.messages[0].message).to.contain("has been delivered");
