@@ -1,7 +1,7 @@
 import type { AxiosInstance } from "axios";
 import { z } from "zod";
 import { ProviderError } from "./providerError";
-import { jsonHttpClient, parseJsonBody, retryAfterMs, transportError } from "./http";
+import { jsonHttpClient, overloadOrServerError, parseJsonBody, transportError } from "./http";
 
 export interface DatamartOptions {
   baseUrl: string;
@@ -62,22 +62,13 @@ export class DatamartClient {
     const envelope = envelopeSchema.safeParse(body);
     const { status } = response;
 
-    if (status === 429) {
-      const wait =
-        retryAfterMs(response.headers["retry-after"]) ??
-        secondsToMs(envelope.data?.rateLimit?.resetInSeconds);
-      throw new ProviderError("datamart", "rate-limited", "Datamart rate limit reached", {
-        status,
-        retryAfterMs: wait,
-        body,
-      });
-    }
-    if (status >= 500) {
-      throw new ProviderError("datamart", "server", `Datamart answered HTTP ${status}`, {
-        status,
-        body,
-      });
-    }
+    const overloaded = overloadOrServerError(
+      "datamart",
+      response,
+      body,
+      secondsToMs(envelope.data?.rateLimit?.resetInSeconds),
+    );
+    if (overloaded) throw overloaded;
     if (status === 401 || status === 403) {
       throw new ProviderError("datamart", "auth", `Datamart refused the API key (HTTP ${status})`, {
         status,

@@ -57,3 +57,31 @@ export function parseJsonBody(text: unknown): unknown {
     return text;
   }
 }
+
+/**
+ * The answers every provider gives alike, as transient errors: 429 (with the wait from Retry-After,
+ * else the provider's own hint) and 5xx. `undefined` for any other answer.
+ */
+export function overloadOrServerError(
+  provider: Provider,
+  response: { status: number; headers: Record<string, unknown> },
+  body: unknown,
+  hintedWaitMs?: number,
+): ProviderError | undefined {
+  const { status } = response;
+  const name = provider === "datamart" ? "Datamart" : "mNotify";
+  if (status === 429) {
+    const wait = retryAfterMs(response.headers["retry-after"]) ?? hintedWaitMs;
+    return new ProviderError(provider, "rate-limited", `${name} rate limit reached`, {
+      status,
+      retryAfterMs: wait,
+      body,
+    });
+  }
+  if (status >= 500)
+    return new ProviderError(provider, "server", `${name} answered HTTP ${status}`, {
+      status,
+      body,
+    });
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from "axios";
 import { z } from "zod";
-import { jsonHttpClient, parseJsonBody, retryAfterMs, transportError } from "./http";
+import { jsonHttpClient, overloadOrServerError, parseJsonBody, transportError } from "./http";
 import { ProviderError } from "./providerError";
 
 export interface MnotifyOptions {
@@ -85,19 +85,8 @@ export class MnotifyClient {
     }
     const body = parseJsonBody(response.data);
     const { status } = response;
-    if (status === 429) {
-      throw new ProviderError("mnotify", "rate-limited", "mNotify rate limit reached", {
-        status,
-        retryAfterMs: retryAfterMs(response.headers["retry-after"]),
-        body,
-      });
-    }
-    if (status >= 500) {
-      throw new ProviderError("mnotify", "server", `mNotify answered HTTP ${status}`, {
-        status,
-        body,
-      });
-    }
+    const overloaded = overloadOrServerError("mnotify", response, body);
+    if (overloaded) throw overloaded;
     const reply = replySchema.safeParse(body);
     const code = reply.success ? reply.data.code : undefined;
     if (code && PERMANENT_CODES[code]) {
