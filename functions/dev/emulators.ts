@@ -12,7 +12,7 @@ export const REGION = "us-central1";
 export const HOST = "127.0.0.1";
 
 /** Firestore triggers this codebase exports, registered with the Firestore emulator. */
-export const FIRESTORE_TRIGGERS: readonly { name: string; document: string }[] = [
+const FIRESTORE_TRIGGERS: readonly { name: string; document: string }[] = [
   { name: "notifyOrderStatusChange", document: "transactions/{transactionId}" },
 ];
 
@@ -95,7 +95,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor(
+async function waitFor(
   what: string,
   check: () => Promise<boolean>,
   timeoutMs: number,
@@ -236,7 +236,7 @@ export async function startFunctionsEmulator(options: {
  * given values, and each other param's declared default. With every param set there, the functions
  * emulator neither prompts nor writes a `.env.local` of its own that would shadow later runs.
  */
-export function writeEmulatorParams(projectId: string, values: Record<string, string>): void {
+function writeEmulatorParams(projectId: string, values: Record<string, string>): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the compiled code's param declarations
   require(join(FUNCTIONS_DIR, "lib", "index.js"));
   const lines = Object.entries(paramValues(values)).map(([name, value]) => `${name}=${value}`);
@@ -270,7 +270,7 @@ async function triggerKeys(functionsHost: string, projectId: string): Promise<st
   );
 }
 
-export async function registerFirestoreTriggers(
+async function registerFirestoreTriggers(
   firestore: FirestoreEndpoint,
   functionsHost: string,
 ): Promise<void> {

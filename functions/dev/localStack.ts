@@ -9,13 +9,10 @@ import { startScheduler } from "./scheduler";
 import { DatamartStandIn } from "./standins/datamartStandIn";
 import { MnotifyStandIn } from "./standins/mnotifyStandIn";
 
-export interface LocalStack {
+interface LocalStack {
   datamart: DatamartStandIn;
   mnotify: MnotifyStandIn;
   functionsHost: string;
-  /** Runs the scheduled functions once, now, through the functions emulator. */
-  runSchedules(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 const say = (topic: string, text: string) =>
@@ -24,129 +21,116 @@ const say = (topic: string, text: string) =>
 /**
  * The whole system on 127.0.0.1: the Firestore emulator loaded from emulator-data/, the functions and
  * auth emulators running this codebase (Firestore trigger registered), stand-in Datamart and mNotify,
- * a local scheduler, and a live log. `stop` ends all of it.
+ * a local scheduler, and a live log. Ctrl-C (or any exit) stops the emulators: dev/processes.ts.
  */
-export async function startLocalStack(config: LocalConfig = LOCAL): Promise<LocalStack> {
+async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
   const { ports } = config;
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s();
-  };
-  try {
-    const datamart = await DatamartStandIn.start({
-      port: ports.datamart,
-      apiKey: "local-datamart-key",
-      ratePerMinute: config.datamartRatePerMinute,
-      progression: {
-        stepMs: [config.datamartStepSeconds[0] * 1000, config.datamartStepSeconds[1] * 1000],
-        failShare: config.datamartFailShare,
-      },
-      onStatus: (order) => say("datamart", `${order.orderReference} is now ${order.status}`),
-      webhook: config.datamartWebhooks
-        ? {
-            url: `http://${localHost(ports.functions)}/${DEMO_PROJECT}/${REGION}/api/datamart-webhook`,
-            secret: "local-webhook-secret",
-            onError: (error) =>
-              say(
-                "datamart",
-                `webhook not delivered: ${error instanceof Error ? error.message : String(error)}`,
-              ),
-          }
-        : undefined,
-    });
-    stops.push(() => datamart.close());
-    for (const order of seededOrders()) if (order.datamart) datamart.addOrder(order.datamart);
-
-    const mnotify = await MnotifyStandIn.start({
-      port: ports.mnotify,
-      apiKey: "local-mnotify-key",
-      registeredSenders: ["DataSell"],
-      onMessage: (sms) => say("sms", `to ${maskPhone(sms.recipient)}: ${sms.message}`),
-    });
-    stops.push(() => mnotify.close());
-
-    const seed = join(REPO_ROOT, "emulator-data");
-    const firestore = await startFirestoreEmulator({
-      projectId: DEMO_PROJECT,
-      port: ports.firestore,
-      functionsEmulator: localHost(ports.functions),
-      seedFrom: join(seed, "firestore_export", "firestore_export.overall_export_metadata"),
-    });
-    stops.push(() => firestore.process.stop());
-    say("stack", `Firestore emulator on ${firestore.host}, loaded from emulator-data/`);
-    const functions = await startFunctionsEmulator({
-      projectId: DEMO_PROJECT,
-      firestore,
-      ports,
-      params: { DATAMART_BASE_URL: datamart.baseUrl, MNOTIFY_BASE_URL: mnotify.baseUrl },
-      importFrom: seed,
-    });
-    stops.push(() => functions.process.stop());
-    say(
-      "stack",
-      `Functions emulator on ${functions.functionsHost}, Auth emulator on ${functions.authHost}`,
-    );
-
-    process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
-    process.env.GCLOUD_PROJECT = DEMO_PROJECT;
-    const lastStatus = new Map<string, string>();
-    const stopWatching = db()
-      .collection(COLLECTIONS.transactions)
-      .onSnapshot((snapshot) => {
-        for (const change of snapshot.docChanges()) {
-          const status = String(change.doc.get("status"));
-          const before = lastStatus.get(change.doc.id);
-          if (before !== undefined && before !== status)
-            say("order", `${change.doc.id}: ${before} -> ${status}`);
-          lastStatus.set(change.doc.id, status);
+  const datamart = await DatamartStandIn.start({
+    port: ports.datamart,
+    apiKey: "local-datamart-key",
+    ratePerMinute: config.datamartRatePerMinute,
+    progression: {
+      stepMs: [config.datamartStepSeconds[0] * 1000, config.datamartStepSeconds[1] * 1000],
+      failShare: config.datamartFailShare,
+    },
+    onStatus: (order) => say("datamart", `${order.orderReference} is now ${order.status}`),
+    webhook: config.datamartWebhooks
+      ? {
+          url: `http://${localHost(ports.functions)}/${DEMO_PROJECT}/${REGION}/api/datamart-webhook`,
+          secret: "local-webhook-secret",
+          onError: (error) =>
+            say(
+              "datamart",
+              `webhook not delivered: ${error instanceof Error ? error.message : String(error)}`,
+            ),
         }
-      });
-    stops.push(() => Promise.resolve(stopWatching()));
+      : undefined,
+  });
+  for (const order of seededOrders()) if (order.datamart) datamart.addOrder(order.datamart);
 
-    const invoke = async (name: string) => {
-      const url = `http://${functions.functionsHost}/functions/projects/${DEMO_PROJECT}/triggers/${REGION}-${name}-0`;
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "X-CloudScheduler-ScheduleTime": new Date().toISOString() },
-      });
-      if (!response.ok) say("schedule", `${name} failed: HTTP ${response.status}`);
-    };
-    const runSchedules = async () => {
-      await invoke("syncDatamartOrderStatus");
-      const latest = await db()
-        .collection(COLLECTIONS.syncRuns)
-        .orderBy("startedAt", "desc")
-        .limit(1)
-        .get();
-      const run = latest.docs[0]?.data();
-      if (run) {
-        say(
-          "sync",
-          `${String(run.message)}: due ${run.due}, checked ${run.checked}, updated ${run.updated}, unchanged ${run.unchanged}, errors ${run.errors}, needs attention ${run.needsAttention}`,
-        );
+  const mnotify = await MnotifyStandIn.start({
+    port: ports.mnotify,
+    apiKey: "local-mnotify-key",
+    registeredSenders: ["DataSell"],
+    onMessage: (sms) => say("sms", `to ${maskPhone(sms.recipient)}: ${sms.message}`),
+  });
+
+  const seed = join(REPO_ROOT, "emulator-data");
+  const firestore = await startFirestoreEmulator({
+    projectId: DEMO_PROJECT,
+    port: ports.firestore,
+    functionsEmulator: localHost(ports.functions),
+    seedFrom: join(seed, "firestore_export", "firestore_export.overall_export_metadata"),
+  });
+  say("stack", `Firestore emulator on ${firestore.host}, loaded from emulator-data/`);
+  const functions = await startFunctionsEmulator({
+    projectId: DEMO_PROJECT,
+    firestore,
+    ports,
+    params: { DATAMART_BASE_URL: datamart.baseUrl, MNOTIFY_BASE_URL: mnotify.baseUrl },
+    importFrom: seed,
+  });
+  say(
+    "stack",
+    `Functions emulator on ${functions.functionsHost}, Auth emulator on ${functions.authHost}`,
+  );
+
+  process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
+  process.env.GCLOUD_PROJECT = DEMO_PROJECT;
+  const lastStatus = new Map<string, string>();
+  db()
+    .collection(COLLECTIONS.transactions)
+    .onSnapshot((snapshot) => {
+      for (const change of snapshot.docChanges()) {
+        const status = String(change.doc.get("status"));
+        const before = lastStatus.get(change.doc.id);
+        if (before !== undefined && before !== status)
+          say("order", `${change.doc.id}: ${before} -> ${status}`);
+        lastStatus.set(change.doc.id, status);
       }
-      await invoke("retrySmsNotifications");
-    };
-    const stopScheduler = startScheduler(config.syncEverySeconds, runSchedules);
-    stops.push(() => Promise.resolve(stopScheduler()));
+    });
 
-    for (let i = 0; i < config.freshOrders; i++) {
-      const order = await placeDemoOrder(db(), localUrl(ports.datamart));
+  const invoke = async (name: string) => {
+    const url = `http://${functions.functionsHost}/functions/projects/${DEMO_PROJECT}/triggers/${REGION}-${name}-0`;
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "X-CloudScheduler-ScheduleTime": new Date().toISOString() },
+    });
+    if (!response.ok) say("schedule", `${name} failed: HTTP ${response.status}`);
+  };
+  const runSchedules = async () => {
+    await invoke("syncDatamartOrderStatus");
+    const latest = await db()
+      .collection(COLLECTIONS.syncRuns)
+      .orderBy("startedAt", "desc")
+      .limit(1)
+      .get();
+    const run = latest.docs[0]?.data();
+    if (run) {
       say(
-        "order",
-        `placed ${order.id} for ${maskPhone(String(order.data.phoneNumber))} (${order.datamart?.orderReference})`,
+        "sync",
+        `${String(run.message)}: due ${run.due}, checked ${run.checked}, updated ${run.updated}, unchanged ${run.unchanged}, errors ${run.errors}, needs attention ${run.needsAttention}`,
       );
     }
-    return { datamart, mnotify, functionsHost: functions.functionsHost, runSchedules, stop };
-  } catch (error) {
-    await stop();
-    throw error;
+    await invoke("retrySmsNotifications");
+  };
+  startScheduler(config.syncEverySeconds, runSchedules, (error) =>
+    say("schedule", `run failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
+
+  for (let i = 0; i < config.freshOrders; i++) {
+    const order = await placeDemoOrder(db(), localUrl(ports.datamart));
+    say(
+      "order",
+      `placed ${order.id} for ${maskPhone(String(order.data.phoneNumber))} (${order.datamart?.orderReference})`,
+    );
   }
+  return { datamart, mnotify, functionsHost: functions.functionsHost };
 }
 
 async function main(): Promise<void> {
   // Ctrl-C: dev/processes.ts stops the emulators; the stand-ins end with this process.
-  const stack = await startLocalStack();
+  const stack = await startLocalStack(LOCAL);
   const base = `http://${stack.functionsHost}/${DEMO_PROJECT}/${REGION}`;
   console.log(`
 DataSell order-status sync is running on 127.0.0.1 (project ${DEMO_PROJECT}).

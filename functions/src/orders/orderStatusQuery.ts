@@ -11,7 +11,7 @@ import type { DatamartClient } from "../providers/datamart";
 import { takeRefreshToken } from "./refreshQuota";
 
 /** A Firestore document id as a client may send it: non-empty, bounded, no path separators. */
-export const transactionIdSchema = z
+const transactionIdSchema = z
   .string({ error: "transactionId must be a string" })
   .trim()
   .min(1, "transactionId is required")
@@ -21,7 +21,7 @@ export const transactionIdSchema = z
     "transactionId is not a valid id",
   );
 
-export const orderStatusRequestSchema = z.object({
+const orderStatusRequestSchema = z.object({
   transactionId: transactionIdSchema,
   refresh: z.boolean().optional(),
 });
