@@ -1,31 +1,28 @@
-import { onCall } from "firebase-functions/v2/https";
+import { onCall, type CallableRequest } from "firebase-functions/v2/https";
 import { datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
 import { checkOrderStatus, syncAsAdmin } from "../operations";
+import type { Caller } from "../orders/orderStatusQuery";
 import { callerFromToken, toHttpsError } from "./access";
 
+/** A callable's body: sign-in first, then the operation; failures leave as HttpsErrors only. */
+function asCaller<T>(where: string, operation: (caller: Caller, data: unknown) => Promise<T>) {
+  return async (request: CallableRequest): Promise<T> => {
+    try {
+      return await operation(callerFromToken(request.auth?.token), request.data);
+    } catch (error) {
+      throw toHttpsError(error, where);
+    }
+  };
+}
+
 /** `{transactionId, refresh?}` -> the order's status, for its owner or an admin. */
-export const getOrderStatus = onCall({ secrets: [datamartApiKey] }, async (request) => {
-  try {
-    const caller = callerFromToken(
-      request.auth && { uid: request.auth.uid, admin: request.auth.token.admin },
-    );
-    return await checkOrderStatus(caller, request.data);
-  } catch (error) {
-    throw toHttpsError(error, "getOrderStatus");
-  }
-});
+export const getOrderStatus = onCall(
+  { secrets: [datamartApiKey] },
+  asCaller("getOrderStatus", checkOrderStatus),
+);
 
 /** Admins only: one sync run now (trigger `admin`), or the lease-skip answer if one is running. */
 export const adminSyncDatamartOrders = onCall(
   { secrets: [datamartApiKey], timeoutSeconds: SYNC_TIMEOUT_SECONDS },
-  async (request) => {
-    try {
-      const caller = callerFromToken(
-        request.auth && { uid: request.auth.uid, admin: request.auth.token.admin },
-      );
-      return await syncAsAdmin(caller);
-    } catch (error) {
-      throw toHttpsError(error, "adminSyncDatamartOrders");
-    }
-  },
+  asCaller("adminSyncDatamartOrders", (caller) => syncAsAdmin(caller)),
 );
