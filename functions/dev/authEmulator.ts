@@ -4,7 +4,8 @@ export interface DemoUser {
   admin?: boolean;
 }
 
-const PASSWORD = "demo-password";
+/** The password of every demo account the local stack creates. */
+export const DEMO_PASSWORD = "demo-password";
 
 async function post(url: string, body: unknown, admin = false): Promise<Record<string, unknown>> {
   const response = await fetch(url, {
@@ -34,7 +35,7 @@ export async function idTokenFor(
   const base = `http://${authHost}/identitytoolkit.googleapis.com/v1`;
   await post(
     `${base}/projects/${projectId}/accounts`,
-    { localId: user.uid, email: user.email, password: PASSWORD },
+    { localId: user.uid, email: user.email, password: DEMO_PASSWORD },
     true,
   );
   await post(
@@ -44,7 +45,7 @@ export async function idTokenFor(
   );
   const session = await post(`${base}/accounts:signInWithPassword?key=fake-api-key`, {
     email: user.email,
-    password: PASSWORD,
+    password: DEMO_PASSWORD,
     returnSecureToken: true,
   });
   return String(session.idToken);

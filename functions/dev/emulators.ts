@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
@@ -95,6 +95,38 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The functions runtime firebase.json deploys with (`nodejs24`): the emulators use the same. */
+export function functionsRuntime(): string {
+  const config = JSON.parse(readFileSync(join(REPO_ROOT, "firebase.json"), "utf8")) as {
+    functions: { runtime: string }[];
+  };
+  return config.functions[0].runtime;
+}
+
+export class PortInUseError extends Error {
+  override name = "PortInUseError";
+}
+
+/**
+ * Fails at once, naming the port and the setting that moves it, if something already listens on
+ * one of these ports: otherwise a second emulator could answer in place of ours.
+ */
+export async function assertPortsFree(
+  ports: readonly { port: number; what: string; variable: string }[],
+): Promise<void> {
+  for (const { port, what, variable } of ports) {
+    const free = await new Promise<boolean>((resolveFree) => {
+      const server = createServer();
+      server.once("error", () => resolveFree(false));
+      server.listen(port, HOST, () => server.close(() => resolveFree(true)));
+    });
+    if (!free)
+      throw new PortInUseError(
+        `Port ${port} (${what}) is already in use. Stop whatever holds it, or choose another port: ${variable}=<port> npm start`,
+      );
+  }
+}
+
 async function waitFor(
   what: string,
   check: () => Promise<boolean>,
@@ -146,6 +178,27 @@ export async function startFirestoreEmulator(options: {
   return { host, projectId: options.projectId, process };
 }
 
+/**
+ * Replaces the security rules the Firestore emulator enforces (as a deploy replaces the ruleset).
+ * Rules that do not compile are refused with the emulator's own message, and the old ones stay.
+ */
+export async function loadRules(firestore: FirestoreEndpoint, rules: string): Promise<void> {
+  const response = await fetch(
+    `http://${firestore.host}/emulator/v1/projects/${firestore.projectId}:securityRules`,
+    {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ rules: { files: [{ name: "firestore.rules", content: rules }] } }),
+    },
+  );
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+    throw new Error(
+      `The Firestore emulator refused the rules: ${body.error?.message ?? `HTTP ${response.status}`}`,
+    );
+  }
+}
+
 export interface FunctionsEmulator {
   projectId: string;
   functionsHost: string;
@@ -177,7 +230,7 @@ export async function startFunctionsEmulator(options: {
   writeFileSync(
     configPath,
     JSON.stringify({
-      functions: [{ source: "../../functions", codebase: "default", runtime: "nodejs20" }],
+      functions: [{ source: "../../functions", codebase: "default", runtime: functionsRuntime() }],
       emulators: {
         singleProjectMode: true,
         functions: emulator(ports.functions),

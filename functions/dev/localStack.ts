@@ -1,9 +1,29 @@
+import { readFileSync, watch } from "node:fs";
 import { join } from "node:path";
 import { COLLECTIONS, db } from "../src/firestore";
 import { maskPhone } from "../src/logs";
+import { DEMO_PASSWORD } from "./authEmulator";
 import { DEMO_PROJECT, DEMO_USERS, seededOrders } from "./demoData";
-import { REGION, REPO_ROOT, startFirestoreEmulator, startFunctionsEmulator } from "./emulators";
-import { localHost, localUrl, LOCAL, type LocalConfig } from "./localConfig";
+import {
+  assertPortsFree,
+  loadRules,
+  MissingEmulatorError,
+  PortInUseError,
+  REGION,
+  REPO_ROOT,
+  startFirestoreEmulator,
+  startFunctionsEmulator,
+  type FirestoreEndpoint,
+} from "./emulators";
+import {
+  localHost,
+  localUrl,
+  LOCAL,
+  PORTS,
+  recordRunningStack,
+  type LocalConfig,
+  type PortName,
+} from "./localConfig";
 import { placeDemoOrder } from "./placeOrder";
 import { startScheduler } from "./scheduler";
 import { DatamartStandIn } from "./standins/datamartStandIn";
@@ -25,6 +45,9 @@ const say = (topic: string, text: string) =>
  */
 async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
   const { ports } = config;
+  await assertPortsFree(
+    (Object.keys(PORTS) as PortName[]).map((name) => ({ ...PORTS[name], port: ports[name] })),
+  );
   const datamart = await DatamartStandIn.start({
     port: ports.datamart,
     apiKey: "local-datamart-key",
@@ -59,10 +82,15 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
   const firestore = await startFirestoreEmulator({
     projectId: DEMO_PROJECT,
     port: ports.firestore,
+    rulesPath: RULES_PATH,
     functionsEmulator: localHost(ports.functions),
     seedFrom: join(seed, "firestore_export", "firestore_export.overall_export_metadata"),
   });
-  say("stack", `Firestore emulator on ${firestore.host}, loaded from emulator-data/`);
+  say(
+    "stack",
+    `Firestore emulator on ${firestore.host}, loaded from emulator-data/, enforcing firestore.rules`,
+  );
+  reloadRulesOnEdit(firestore);
   const functions = await startFunctionsEmulator({
     projectId: DEMO_PROJECT,
     firestore,
@@ -78,17 +106,27 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
   process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
   process.env.GCLOUD_PROJECT = DEMO_PROJECT;
   const lastStatus = new Map<string, string>();
-  db()
-    .collection(COLLECTIONS.transactions)
-    .onSnapshot((snapshot) => {
-      for (const change of snapshot.docChanges()) {
-        const status = String(change.doc.get("status"));
-        const before = lastStatus.get(change.doc.id);
-        if (before !== undefined && before !== status)
-          say("order", `${change.doc.id}: ${before} -> ${status}`);
-        lastStatus.set(change.doc.id, status);
-      }
-    });
+  const watchOrders = (): void => {
+    const stop = db()
+      .collection(COLLECTIONS.transactions)
+      .onSnapshot(
+        (snapshot) => {
+          for (const change of snapshot.docChanges()) {
+            const status = String(change.doc.get("status"));
+            const before = lastStatus.get(change.doc.id);
+            if (before !== undefined && before !== status)
+              say("order", `${change.doc.id}: ${before} -> ${status}`);
+            lastStatus.set(change.doc.id, status);
+          }
+        },
+        // A listen stream the emulator drops (it may while it starts) is opened again.
+        () => {
+          stop();
+          setTimeout(watchOrders, 1_000);
+        },
+      );
+  };
+  watchOrders();
 
   const invoke = async (name: string) => {
     const url = `http://${functions.functionsHost}/functions/projects/${DEMO_PROJECT}/triggers/${REGION}-${name}-0`;
@@ -119,7 +157,7 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
   );
 
   for (let i = 0; i < config.freshOrders; i++) {
-    const order = await placeDemoOrder(db(), localUrl(ports.datamart));
+    const order = await retryTransient(() => placeDemoOrder(db(), localUrl(ports.datamart)));
     say(
       "order",
       `placed ${order.id} for ${maskPhone(String(order.data.phoneNumber))} (${order.datamart?.orderReference})`,
@@ -128,15 +166,53 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
   return { datamart, mnotify, functionsHost: functions.functionsHost };
 }
 
+const RULES_PATH = join(REPO_ROOT, "firestore.rules");
+
+/** Edits to firestore.rules reach the running emulator at once; rules that do not compile are refused. */
+function reloadRulesOnEdit(firestore: FirestoreEndpoint): void {
+  let pending: NodeJS.Timeout | undefined;
+  watch(RULES_PATH, () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      loadRules(firestore, readFileSync(RULES_PATH, "utf8")).then(
+        () => say("rules", "firestore.rules reloaded"),
+        (error: unknown) => say("rules", `kept the previous rules: ${String(error)}`),
+      );
+    }, 200);
+  }).unref();
+}
+
+/** gRPC codes after which a repeated idempotent write is safe: CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE. */
+const TRANSIENT_GRPC_CODES = new Set([1, 4, 14]);
+
+/**
+ * Runs an idempotent step again when the emulator drops the call, as a freshly started one
+ * occasionally does ("1 CANCELLED: call already cancelled").
+ */
+async function retryTransient<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= attempts || typeof code !== "number" || !TRANSIENT_GRPC_CODES.has(code))
+        throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   // Ctrl-C: dev/processes.ts stops the emulators; the stand-ins end with this process.
   const stack = await startLocalStack(LOCAL);
   const base = `http://${stack.functionsHost}/${DEMO_PROJECT}/${REGION}`;
+  const forget = recordRunningStack({ projectId: DEMO_PROJECT, ports: LOCAL.ports, base });
+  process.on("exit", forget);
   console.log(`
 DataSell order-status sync is running on 127.0.0.1 (project ${DEMO_PROJECT}).
   Sync and SMS retry run every ${LOCAL.syncEverySeconds} s (SYNC_EVERY_SECONDS=30 npm start for a demo).
-  Demo users: ${DEMO_USERS.user.email} (${DEMO_USERS.user.uid}), admin ${DEMO_USERS.admin.email}.
-  ID tokens: eval "$(npm run -s tokens)"      Another order: npm run place-order
+  Demo users (password ${DEMO_PASSWORD}): ${DEMO_USERS.user.email}, ${DEMO_USERS.otherUser.email}, admin ${DEMO_USERS.admin.email}.
+  ID tokens and BASE: eval "$(npm run -s tokens)"      Another order: npm run place-order
   API: ${base}/api   Stand-ins: ${stack.datamart.baseUrl}, ${stack.mnotify.baseUrl}
 Press Ctrl-C to stop everything.
 `);
@@ -144,7 +220,16 @@ Press Ctrl-C to stop everything.
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    if (error instanceof PortInUseError || error instanceof MissingEmulatorError) {
+      console.error(error.message);
+    } else {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      console.error(
+        "\nnpm start could not bring the stack up; everything it started is stopped. The lines above " +
+          "name the part that failed. Run npm start again; if it fails the same way, check that Java 17+ " +
+          "and the Firestore emulator jar are installed (see README, The two commands).",
+      );
+    }
     process.exit(1);
   });
 }

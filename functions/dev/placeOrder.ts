@@ -1,8 +1,8 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { DEMO_PROJECT, demoOrder, type DemoOrder } from "./demoData";
+import { demoOrder, type DemoOrder } from "./demoData";
 import { COLLECTIONS, db } from "../src/firestore";
 import { assertEmulatorOnly } from "./emulators";
-import { localHost, localUrl, LOCAL } from "./localConfig";
+import { localHost, localUrl, runningStack } from "./localConfig";
 
 /**
  * Places a demo order as the DataSell app would: tells the stand-in Datamart about the purchase
@@ -27,11 +27,12 @@ export async function placeDemoOrder(
 
 /** `npm run place-order [userId]`, against a running `npm start`. */
 async function main(): Promise<void> {
-  // Always the local stack's emulator, whatever else this shell points at.
-  process.env.FIRESTORE_EMULATOR_HOST = localHost(LOCAL.ports.firestore);
-  process.env.GCLOUD_PROJECT = DEMO_PROJECT;
+  // Always the running local stack's emulator, whatever else this shell points at.
+  const stack = runningStack();
+  process.env.FIRESTORE_EMULATOR_HOST = localHost(stack.ports.firestore);
+  process.env.GCLOUD_PROJECT = stack.projectId;
   assertEmulatorOnly();
-  const order = await placeDemoOrder(db(), localUrl(LOCAL.ports.datamart), process.argv[2]);
+  const order = await placeDemoOrder(db(), localUrl(stack.ports.datamart), process.argv[2]);
   console.log(
     `Placed ${order.id} (${String(order.data.packageName)} ${String(order.data.network)} for ${String(order.data.userId)}), Datamart reference ${order.datamart?.orderReference}`,
   );

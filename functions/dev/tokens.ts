@@ -1,12 +1,17 @@
 import { idTokenFor } from "./authEmulator";
-import { DEMO_PROJECT, DEMO_USERS } from "./demoData";
-import { localHost, LOCAL } from "./localConfig";
+import { DEMO_USERS } from "./demoData";
+import { localHost, runningStack } from "./localConfig";
 
-/** `npm run tokens`: ID tokens for the demo user and the demo admin, from a running `npm start`. */
+/**
+ * `npm run tokens`: shell exports of ID tokens for the demo user and the demo admin, and of BASE
+ * (the functions' base URL), from the running `npm start`, whatever ports it was started with.
+ */
 async function main(): Promise<void> {
-  const auth = localHost(LOCAL.ports.auth);
-  console.log(`export USER_TOKEN=${await idTokenFor(auth, DEMO_PROJECT, DEMO_USERS.user)}`);
-  console.log(`export ADMIN_TOKEN=${await idTokenFor(auth, DEMO_PROJECT, DEMO_USERS.admin)}`);
+  const stack = runningStack();
+  const auth = localHost(stack.ports.auth);
+  console.log(`export USER_TOKEN=${await idTokenFor(auth, stack.projectId, DEMO_USERS.user)}`);
+  console.log(`export ADMIN_TOKEN=${await idTokenFor(auth, stack.projectId, DEMO_USERS.admin)}`);
+  console.log(`export BASE=${stack.base}`);
 }
 
 main().catch((error: unknown) => {

@@ -73,6 +73,15 @@ export const webhookRetentionDays = defineInt("WEBHOOK_RETENTION_DAYS", {
   default: 30,
   description: "Days a received Datamart webhook event is kept (Firestore TTL on expireAt)",
 });
+export const apiMaxInstances = defineInt("API_MAX_INSTANCES", {
+  default: 10,
+  description: "Most instances of the HTTPS api function at once: a ceiling on cost and abuse",
+});
+export const callableMaxInstances = defineInt("CALLABLE_MAX_INSTANCES", {
+  default: 10,
+  description: "Most instances of each callable function at once: a ceiling on cost and abuse",
+});
+
 export const webhookPollDelayMinutes = defineInt("WEBHOOK_POLL_DELAY_MINUTES", {
   default: 15,
   description: "After a webhook about an open order, the poll leaves it alone this long",

@@ -2,6 +2,7 @@ import { getAuth } from "firebase-admin/auth";
 import type { Response } from "express";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import {
+  apiMaxInstances,
   datamartApiKey,
   datamartWebhookSecret,
   SYNC_TIMEOUT_SECONDS,
@@ -119,6 +120,10 @@ export async function handleApiRequest(req: Request, res: Response): Promise<voi
 }
 
 export const api = onRequest(
-  { secrets: [datamartApiKey, datamartWebhookSecret], timeoutSeconds: SYNC_TIMEOUT_SECONDS },
+  {
+    secrets: [datamartApiKey, datamartWebhookSecret],
+    timeoutSeconds: SYNC_TIMEOUT_SECONDS,
+    maxInstances: apiMaxInstances,
+  },
   handleApiRequest,
 );

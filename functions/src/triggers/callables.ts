@@ -1,5 +1,5 @@
 import { onCall, type CallableRequest } from "firebase-functions/v2/https";
-import { datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
+import { callableMaxInstances, datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
 import { checkOrderStatus, syncAsAdmin } from "../operations";
 import type { Caller } from "../orders/orderStatusQuery";
 import { callerFromToken, toHttpsError } from "./access";
@@ -17,12 +17,16 @@ function asCaller<T>(where: string, operation: (caller: Caller, data: unknown) =
 
 /** `{transactionId, refresh?}` -> the order's status, for its owner or an admin. */
 export const getOrderStatus = onCall(
-  { secrets: [datamartApiKey] },
+  { secrets: [datamartApiKey], maxInstances: callableMaxInstances },
   asCaller("getOrderStatus", checkOrderStatus),
 );
 
 /** Admins only: one sync run now (trigger `admin`), or the lease-skip answer if one is running. */
 export const adminSyncDatamartOrders = onCall(
-  { secrets: [datamartApiKey], timeoutSeconds: SYNC_TIMEOUT_SECONDS },
+  {
+    secrets: [datamartApiKey],
+    timeoutSeconds: SYNC_TIMEOUT_SECONDS,
+    maxInstances: callableMaxInstances,
+  },
   asCaller("adminSyncDatamartOrders", (caller) => syncAsAdmin(caller)),
 );
