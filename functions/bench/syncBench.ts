@@ -239,7 +239,10 @@ async function main(): Promise<void> {
   const engine =
     (options = engineOptions()) =>
     async () => {
-      const summary = await runSync({ db: firestore, datamart: client, options }, "schedule");
+      const summary = await runSync(
+        { db: firestore, datamart: client, options, walletRefunds: true },
+        "schedule",
+      );
       return { checked: summary.checked, changed: summary.updated };
     };
   const clear = () =>

@@ -1,4 +1,4 @@
-import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
 
 // Every setting is declared here once. Values are read with `.value()` at run time only.
 
@@ -66,6 +66,12 @@ export const smsMaxAttempts = defineInt("SMS_MAX_ATTEMPTS", {
 export const orderRefreshesPerMinute = defineInt("ORDER_REFRESHES_PER_MINUTE", {
   default: 5,
   description: "Status refreshes (each may ask Datamart) one user may request per minute",
+});
+
+export const walletRefunds = defineBoolean("WALLET_REFUNDS", {
+  default: true,
+  description:
+    "Credit a failed or cancelled wallet order back to the wallet (false while DataSell's app still refunds)",
 });
 
 export const datamartWebhookSecret = defineSecret("DATAMART_WEBHOOK_SECRET");

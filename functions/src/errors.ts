@@ -2,8 +2,15 @@
  * Expected failures, each with the code a client may see. Entry points map them to HttpsError codes
  * and HTTP statuses in one place; anything else reaches a client only as a generic internal error.
  */
+import type { z } from "zod";
+
 export type AppErrorCode =
-  "invalid-argument" | "unauthenticated" | "permission-denied" | "not-found" | "resource-exhausted";
+  | "invalid-argument"
+  | "unauthenticated"
+  | "permission-denied"
+  | "not-found"
+  | "failed-precondition"
+  | "resource-exhausted";
 
 export class AppError extends Error {
   constructor(
@@ -15,4 +22,12 @@ export class AppError extends Error {
     super(message);
     this.name = "AppError";
   }
+}
+
+/** Parses a client's input, or throws `invalid-argument` saying what is wrong. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success)
+    throw new AppError("invalid-argument", parsed.error.issues.map((i) => i.message).join("; "));
+  return parsed.data;
 }

@@ -11,6 +11,7 @@ export const COLLECTIONS = {
   notifications: "orderNotifications",
   users: "users",
   inAppNotifications: "notifications", // subcollection of users/{uid}
+  walletLedger: "walletLedger", // subcollection of users/{uid}
   rateLimits: "rateLimits",
   webhookEvents: "datamartWebhookEvents",
 } as const;

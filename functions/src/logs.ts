@@ -22,6 +22,17 @@ export function logUnknownDatamartStatus(orderId: string, datamartStatus: string
   });
 }
 
+/** A wallet movement (pesewas, signed), or why an admin has to decide instead. */
+export function logWalletMove(
+  orderId: string,
+  kind: string,
+  amountPesewas: number,
+  reason?: string,
+): void {
+  if (reason) logger.warn("Wallet refund needs an admin", { orderId, kind, reason, alert: true });
+  else logger.info("Wallet moved", { orderId, kind, amountPesewas });
+}
+
 export function logNeedsAttention(orderId: string, reason: string): void {
   logger.warn("Order needs attention", { orderId, reason });
 }

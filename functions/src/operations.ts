@@ -1,4 +1,4 @@
-import { orderRefreshesPerMinute } from "./config";
+import { orderRefreshesPerMinute, walletRefunds } from "./config";
 import { AppError } from "./errors";
 import { db } from "./firestore";
 import {
@@ -8,6 +8,7 @@ import {
   type OrderStatusAnswer,
 } from "./orders/orderStatusQuery";
 import type { SyncSummary } from "./sync/syncEngine";
+import { refundByAdmin, type AdminRefundAnswer } from "./wallet/adminRefund";
 import { datamartClient, runConfiguredSync } from "./wiring";
 
 // What the callables and the HTTPS API both do, once: they differ only in how they receive the
@@ -16,7 +17,12 @@ import { datamartClient, runConfiguredSync } from "./wiring";
 export function checkOrderStatus(caller: Caller, input: unknown): Promise<OrderStatusAnswer> {
   const request = parseOrderStatusRequest(input);
   return getOrderStatus(
-    { db: db(), datamart: datamartClient(), refreshesPerMinute: orderRefreshesPerMinute.value() },
+    {
+      db: db(),
+      datamart: datamartClient(),
+      refreshesPerMinute: orderRefreshesPerMinute.value(),
+      walletRefunds: walletRefunds.value(),
+    },
     caller,
     request,
   );
@@ -32,4 +38,9 @@ export async function syncAsAdmin(caller: Caller): Promise<AdminSyncAnswer> {
   if (!caller.admin) throw new AppError("permission-denied", "Only admins can trigger a sync");
   const summary = await runConfiguredSync("admin");
   return { success: true, message: summary.message, summary };
+}
+
+export function refundAsAdmin(caller: Caller, input: unknown): Promise<AdminRefundAnswer> {
+  if (!caller.admin) throw new AppError("permission-denied", "Only admins can refund an order");
+  return refundByAdmin(db(), caller.uid, input);
 }

@@ -14,6 +14,7 @@ import {
   mnotifySenderId,
   mnotifyTimeoutMs,
   smsMaxAttempts,
+  walletRefunds,
 } from "./config";
 import { parseBackoffMinutes } from "./domain/pollSchedule";
 import { db } from "./firestore";
@@ -45,7 +46,15 @@ export function syncOptions(): SyncOptions {
 }
 
 export function runConfiguredSync(trigger: SyncTrigger): Promise<SyncSummary> {
-  return runSync({ db: db(), datamart: datamartClient(), options: syncOptions() }, trigger);
+  return runSync(
+    {
+      db: db(),
+      datamart: datamartClient(),
+      options: syncOptions(),
+      walletRefunds: walletRefunds.value(),
+    },
+    trigger,
+  );
 }
 
 export function smsDeliveryDeps(): SmsDeliveryDeps {

@@ -8,6 +8,7 @@ import {
 } from "firebase-admin/firestore";
 import { COLLECTIONS, isPreconditionFailure } from "../firestore";
 import { logStatusChanged } from "../logs";
+import { readWallet, writeMoneyMove } from "../wallet/walletLedger";
 import { orderSchema } from "./order";
 import {
   effectiveStatus,
@@ -16,6 +17,7 @@ import {
   type DataSellStatus,
 } from "./orderStatus";
 import { SYNC_FIELDS } from "./syncFields";
+import { changeMovesMoney, moneyMove, reopensFinal } from "./walletRefund";
 
 export type StatusSource = "poll" | "admin" | "user" | "webhook";
 
@@ -40,21 +42,31 @@ export interface StatusHistoryEntry {
   datamartStatus: string;
   source: StatusSource;
   at: Timestamp;
+  /** Why a final status changed (the one allowed move: failed, then delivered after all). */
+  reason?: string;
+}
+
+export interface ApplyOptions {
+  /** Credit failed wallet orders (and reverse on a later delivery); off while DataSell's app refunds. */
+  walletRefunds: boolean;
 }
 
 /**
- * The one path that changes an order's status. Monotonic: a final status never changes again, so a
- * late or replayed `processing` cannot move `delivered` back. On a change it writes `status`, the raw
- * `datamartStatus`, `lastSyncedAt` and a history entry atomically, and takes the order off the poll
- * schedule once it is final.
+ * The one path that changes an order's status. Monotonic: a final status never changes again (but
+ * for Datamart delivering an order it had called failed), so a late or replayed `processing` cannot
+ * move `delivered` back. On a change it writes `status`, the raw `datamartStatus`, `lastSyncedAt` and
+ * a history entry atomically, and takes the order off the poll schedule once it is final. A change
+ * that moves a wallet order's money (a refund, or its reversal) writes that in the same transaction.
  *
  * Given the snapshot the caller already read, it writes with that snapshot's update time as a
- * precondition (no second read); if the order moved meanwhile, it decides again in a transaction.
+ * precondition (no second read); if the order moved meanwhile, or money moves, it decides in a
+ * transaction.
  */
 export async function applyStatus(
   db: Firestore,
   order: DocumentReference | DocumentSnapshot,
   report: StatusReport,
+  options: ApplyOptions,
 ): Promise<ApplyOutcome> {
   const to = mapDatamartStatus(report.datamartStatus);
   if (!to) return { kind: "unknown-status", datamartStatus: report.datamartStatus };
@@ -63,14 +75,16 @@ export async function applyStatus(
   if ("exists" in order && order.exists && order.updateTime) {
     const outcome = decide(order.data(), to);
     if (outcome.kind !== "changed") return outcome;
-    try {
-      const batch = db.batch();
-      writeChange(batch, order.ref, outcome, report, at, { lastUpdateTime: order.updateTime });
-      await batch.commit();
-      logStatusChanged(order.ref.id, outcome.from, outcome.to, report.source);
-      return outcome;
-    } catch (error) {
-      if (!isPreconditionFailure(error)) throw error;
+    if (!(options.walletRefunds && changeMovesMoney(outcome.from, outcome.to))) {
+      try {
+        const batch = db.batch();
+        writeChange(batch, order.ref, outcome, report, at, { lastUpdateTime: order.updateTime });
+        await batch.commit();
+        logStatusChanged(order.ref.id, outcome.from, outcome.to, report.source);
+        return outcome;
+      } catch (error) {
+        if (!isPreconditionFailure(error)) throw error;
+      }
     }
   }
 
@@ -79,7 +93,21 @@ export async function applyStatus(
     const snapshot = await tx.get(ref);
     if (!snapshot.exists) return { kind: "not-found" } as const;
     const decided = decide(snapshot.data(), to);
-    if (decided.kind === "changed") writeChange(tx, ref, decided, report, at);
+    if (decided.kind !== "changed") return decided;
+    const parsed = orderSchema.safeParse(snapshot.data());
+    let refund: object | undefined;
+    if (options.walletRefunds && parsed.success && changeMovesMoney(decided.from, decided.to)) {
+      const { userId } = parsed.data;
+      const wallet = userId ? await readWallet(tx, db, userId) : undefined;
+      const move = moneyMove(parsed.data, decided.to, wallet ?? { exists: false });
+      refund = writeMoneyMove(tx, wallet, move, {
+        orderId: ref.id,
+        refund: parsed.data.refund,
+        source: report.source,
+        at,
+      });
+    }
+    writeChange(tx, ref, decided, report, at, undefined, refund);
     return decided;
   });
   if (outcome.kind === "changed") logStatusChanged(ref.id, outcome.from, outcome.to, report.source);
@@ -89,7 +117,8 @@ export async function applyStatus(
 function decide(data: unknown, to: DataSellStatus): ApplyOutcome {
   const current = orderSchema.pick({ status: true }).safeParse(data);
   const from = current.success ? current.data.status : "";
-  if (isFinalStatus(from)) return { kind: "ignored-final", status: from };
+  if (isFinalStatus(from) && !reopensFinal(from, to))
+    return { kind: "ignored-final", status: from };
   if (effectiveStatus(from) === to) return { kind: "unchanged", status: from };
   return { kind: "changed", from, to };
 }
@@ -106,8 +135,10 @@ function writeChange(
   report: StatusReport,
   at: Date,
   precondition?: { lastUpdateTime: Timestamp },
+  refund?: object,
 ): void {
   const update: Record<string, unknown> = {
+    ...(refund ? { refund } : {}),
     status: change.to,
     datamartStatus: report.datamartStatus,
     // The app stores its own times as ISO strings; keep its fields in its format.
@@ -123,6 +154,9 @@ function writeChange(
     datamartStatus: report.datamartStatus,
     source: report.source,
     at: Timestamp.fromDate(at),
+    ...(reopensFinal(change.from, change.to)
+      ? { reason: "Datamart delivered the order after reporting it failed" }
+      : {}),
   };
   writer.create(ref.collection(COLLECTIONS.statusHistory).doc(), entry);
 }

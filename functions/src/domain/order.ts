@@ -42,6 +42,24 @@ export const orderSchema = z.looseObject({
     .nullable()
     .catch(undefined),
   timestamp: z.unknown().optional(),
+  paymentMethod: optionalText,
+  /** Set by the DataSell app's own refund routes. */
+  refunded: z.unknown().optional(),
+  refundedAt: z.unknown().optional(),
+  /** This project's refund decision for the order (wallet/walletLedger.ts). */
+  refund: z
+    .looseObject({
+      state: z.string(),
+      amount: z.number().optional(),
+      amountPesewas: z.number().int().optional(),
+      ledgerEntryId: z.string().optional(),
+      reversalEntryId: z.string().optional(),
+      reason: z.string().optional(),
+      adminUid: z.string().optional(),
+    })
+    .optional()
+    // Present but unreadable still means decided: never a second credit.
+    .catch({ state: "unreadable" }),
 });
 export type Order = z.infer<typeof orderSchema>;
 

@@ -1,5 +1,6 @@
 import type { DataSellStatus } from "./orderStatus";
 import type { Order } from "./order";
+import { formatGhs } from "./walletRefund";
 
 const NETWORK_NAMES: Readonly<Record<string, string>> = {
   YELLO: "MTN",
@@ -24,22 +25,34 @@ function bundleName(order: Order): string {
 
 /**
  * The customer-facing text for an order's status (the seed's `getStatusMessage`), short enough
- * for one SMS for every realistic order.
+ * for one SMS for every realistic order. It speaks of a refund only once the credit is committed
+ * (the order's `refund` map is written in the same transaction as the status).
  */
 export function getStatusMessage(status: DataSellStatus, order: Order): string {
   const bundle = bundleName(order);
   const to = order.phoneNumber ? ` to ${order.phoneNumber}` : "";
+  const refund = order.refund;
+  const credited =
+    refund?.state === "credited" && refund.amountPesewas
+      ? `${formatGhs(refund.amountPesewas)} has been refunded to your DataSell wallet.`
+      : undefined;
   switch (status) {
     case "processing":
       return `Your ${bundle} order${to} is being processed. We will text you when it is delivered. DataSell`;
     case "delivered":
+      if (refund?.state === "reversed" && refund.amountPesewas)
+        return `Good news: your ${bundle}${to} was delivered after all, so the ${formatGhs(refund.amountPesewas)} refund was taken back from your DataSell wallet.`;
+      if (refund?.state === "reversal-manual")
+        return `Good news: your ${bundle}${to} was delivered after all. DataSell support will contact you about the refund.`;
       return `Your ${bundle}${to} has been delivered. Thank you for choosing DataSell.`;
     case "failed":
-      return `Sorry, your ${bundle} order${to} failed. Please contact DataSell support for help.`;
+      return `Sorry, your ${bundle} order${to} failed. ${credited ?? "Please contact DataSell support for help."}`;
     case "cancelled":
-      return `Your ${bundle} order${to} was cancelled. Please contact DataSell support if this is unexpected.`;
+      return `Your ${bundle} order${to} was cancelled. ${credited ?? "Please contact DataSell support if this is unexpected."}`;
     case "refunded":
-      return `Your ${bundle} order${to} could not be completed, so your payment has been refunded. DataSell`;
+      return credited
+        ? `Your ${bundle} order${to} could not be completed. ${credited}`
+        : `Your ${bundle} order${to} could not be completed, so your payment has been refunded. DataSell`;
   }
 }
 

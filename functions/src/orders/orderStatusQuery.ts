@@ -4,14 +4,14 @@ import { applyStatus } from "../domain/applyStatus";
 import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
 import { effectiveStatus, isFinalStatus } from "../domain/orderStatus";
 import { SYNC_FIELDS } from "../domain/syncFields";
-import { AppError } from "../errors";
+import { AppError, parseInput } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { logRefreshFailed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { takeRefreshToken } from "./refreshQuota";
 
 /** A Firestore document id as a client may send it: non-empty, bounded, no path separators. */
-const transactionIdSchema = z
+export const transactionIdSchema = z
   .string({ error: "transactionId must be a string" })
   .trim()
   .min(1, "transactionId is required")
@@ -52,6 +52,8 @@ export interface OrderStatusDeps {
   datamart: Pick<DatamartClient, "getOrderStatusByAnyReference">;
   /** Refreshes each user may ask for per minute. */
   refreshesPerMinute: number;
+  /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
+  walletRefunds: boolean;
   now?: () => Date;
 }
 
@@ -59,12 +61,8 @@ export interface OrderStatusDeps {
 const FRESH_ENOUGH_MS = 60_000;
 
 /** Parses a client's request, or throws `invalid-argument` with what is wrong. */
-export function parseOrderStatusRequest(input: unknown): OrderStatusRequest {
-  const parsed = orderStatusRequestSchema.safeParse(input);
-  if (!parsed.success)
-    throw new AppError("invalid-argument", parsed.error.issues.map((i) => i.message).join("; "));
-  return parsed.data;
-}
+export const parseOrderStatusRequest = (input: unknown): OrderStatusRequest =>
+  parseInput(orderStatusRequestSchema, input);
 
 /**
  * An order's status for its owner (or an admin). Another user's order and a missing order are the
@@ -91,11 +89,16 @@ export async function getOrderStatus(
     await takeRefreshToken(deps.db, caller.uid, deps.refreshesPerMinute, now);
     try {
       const answer = await deps.datamart.getOrderStatusByAnyReference(references);
-      const outcome = await applyStatus(deps.db, snapshot, {
-        datamartStatus: answer.orderStatus,
-        source: "user",
-        at: now,
-      });
+      const outcome = await applyStatus(
+        deps.db,
+        snapshot,
+        {
+          datamartStatus: answer.orderStatus,
+          source: "user",
+          at: now,
+        },
+        deps,
+      );
       if (outcome.kind === "changed") {
         snapshot = await ref.get();
         order = orderSchema.parse(snapshot.data());

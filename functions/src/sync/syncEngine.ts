@@ -39,6 +39,8 @@ export interface SyncDeps {
   db: Firestore;
   datamart: Pick<DatamartClient, "getOrderStatusByAnyReference">;
   options: SyncOptions;
+  /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
+  walletRefunds: boolean;
   /** The clock orders are scheduled by; tests move it. */
   now?: () => Date;
 }
@@ -241,11 +243,12 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
         return;
       }
 
-      const outcome = await applyStatus(db, snapshot, {
-        datamartStatus,
-        source: "poll",
-        at: runNow,
-      });
+      const outcome = await applyStatus(
+        db,
+        snapshot,
+        { datamartStatus, source: "poll", at: runNow },
+        deps,
+      );
       switch (outcome.kind) {
         case "changed":
           summary.updated += 1;

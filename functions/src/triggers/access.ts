@@ -14,6 +14,7 @@ export const HTTP_STATUS: Readonly<Record<AppErrorCode | "internal", number>> = 
   unauthenticated: 401,
   "permission-denied": 403,
   "not-found": 404,
+  "failed-precondition": 409,
   "resource-exhausted": 429,
   internal: 500,
 };

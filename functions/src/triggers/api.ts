@@ -6,6 +6,7 @@ import {
   datamartApiKey,
   datamartWebhookSecret,
   SYNC_TIMEOUT_SECONDS,
+  walletRefunds,
   webhookPollDelayMinutes,
   webhookRetentionDays,
 } from "../config";
@@ -61,6 +62,7 @@ const ROUTES: readonly Route[] = [
           secret: datamartWebhookSecret.value(),
           retentionDays: webhookRetentionDays.value(),
           pollDelayMinutes: webhookPollDelayMinutes.value(),
+          walletRefunds: walletRefunds.value(),
         },
         { rawBody: req.rawBody, signature: req.get("X-DataMart-Signature") },
       );

@@ -1,6 +1,6 @@
 import { onCall, type CallableRequest } from "firebase-functions/v2/https";
 import { callableMaxInstances, datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
-import { checkOrderStatus, syncAsAdmin } from "../operations";
+import { checkOrderStatus, refundAsAdmin, syncAsAdmin } from "../operations";
 import type { Caller } from "../orders/orderStatusQuery";
 import { callerFromToken, toHttpsError } from "./access";
 
@@ -29,4 +29,10 @@ export const adminSyncDatamartOrders = onCall(
     maxInstances: callableMaxInstances,
   },
   asCaller("adminSyncDatamartOrders", (caller) => syncAsAdmin(caller)),
+);
+
+/** Admins only: `{transactionId}` -> credits a settled order's price to its customer's wallet, once. */
+export const adminRefundOrder = onCall(
+  { maxInstances: callableMaxInstances },
+  asCaller("adminRefundOrder", refundAsAdmin),
 );

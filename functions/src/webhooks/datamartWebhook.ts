@@ -44,6 +44,8 @@ export interface WebhookDeps {
   secret: string;
   retentionDays: number;
   pollDelayMinutes: number;
+  /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
+  walletRefunds: boolean;
   now?: () => Date;
 }
 
@@ -118,11 +120,12 @@ export async function handleDatamartWebhook(
     logWebhookEvent(event, "unmatched");
     return { httpStatus: 200, body: { success: true, outcome: "unmatched" } };
   }
-  const outcome = await applyStatus(deps.db, order, {
-    datamartStatus: data.status,
-    source: "webhook",
-    at: now,
-  });
+  const outcome = await applyStatus(
+    deps.db,
+    order,
+    { datamartStatus: data.status, source: "webhook", at: now },
+    deps,
+  );
   if (outcome.kind === "unchanged" || outcome.kind === "unknown-status")
     await deferPoll(order, deps, now);
   await record({ ...fields, transactionId: order.id }, outcome.kind);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { DocumentReference, Timestamp } from "firebase-admin/firestore";
 import { applyStatus } from "../../src/domain/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
-import { clearFirestore, seedOrder, testDb } from "../support/firestore";
+import { clearFirestore, REFUNDS_ON, seedOrder, testDb } from "../support/firestore";
 
 async function history(ref: DocumentReference) {
   const snapshot = await ref.collection(COLLECTIONS.statusHistory).get();
@@ -17,11 +17,16 @@ describe("applyStatus (Firestore emulator)", () => {
       sync: { nextCheckAt: new Date(), needsAttention: true },
     });
     const at = new Date("2026-11-26T10:00:00.000Z");
-    const outcome = await applyStatus(testDb(), ref, {
-      datamartStatus: "completed",
-      source: "poll",
-      at,
-    });
+    const outcome = await applyStatus(
+      testDb(),
+      ref,
+      {
+        datamartStatus: "completed",
+        source: "poll",
+        at,
+      },
+      REFUNDS_ON,
+    );
     expect(outcome).to.deep.equal({ kind: "changed", from: "processing", to: "delivered" });
 
     const order = (await ref.get()).data()!;
@@ -44,10 +49,15 @@ describe("applyStatus (Firestore emulator)", () => {
 
   it("works from a snapshot the caller already read", async () => {
     const ref = await seedOrder("order-2");
-    const outcome = await applyStatus(testDb(), await ref.get(), {
-      datamartStatus: "failed",
-      source: "admin",
-    });
+    const outcome = await applyStatus(
+      testDb(),
+      await ref.get(),
+      {
+        datamartStatus: "failed",
+        source: "admin",
+      },
+      REFUNDS_ON,
+    );
     expect(outcome.kind).to.equal("changed");
     expect((await ref.get()).get("status")).to.equal("failed");
   });
@@ -55,11 +65,16 @@ describe("applyStatus (Firestore emulator)", () => {
   it("decides again when the snapshot is stale", async () => {
     const ref = await seedOrder("order-3");
     const stale = await ref.get();
-    await applyStatus(testDb(), ref, { datamartStatus: "refunded", source: "webhook" });
-    const outcome = await applyStatus(testDb(), stale, {
-      datamartStatus: "completed",
-      source: "poll",
-    });
+    await applyStatus(testDb(), ref, { datamartStatus: "refunded", source: "webhook" }, REFUNDS_ON);
+    const outcome = await applyStatus(
+      testDb(),
+      stale,
+      {
+        datamartStatus: "completed",
+        source: "poll",
+      },
+      REFUNDS_ON,
+    );
     expect(outcome).to.deep.equal({ kind: "ignored-final", status: "refunded" });
     expect((await ref.get()).get("status")).to.equal("refunded");
     expect(await history(ref)).to.have.length(1);
@@ -68,7 +83,12 @@ describe("applyStatus (Firestore emulator)", () => {
   it("writes nothing when the status did not change", async () => {
     const ref = await seedOrder("order-4");
     const before = await ref.get();
-    const outcome = await applyStatus(testDb(), ref, { datamartStatus: "waiting", source: "poll" });
+    const outcome = await applyStatus(
+      testDb(),
+      ref,
+      { datamartStatus: "waiting", source: "poll" },
+      REFUNDS_ON,
+    );
     expect(outcome).to.deep.equal({ kind: "unchanged", status: "processing" });
     expect((await ref.get()).updateTime!.isEqual(before.updateTime!)).to.be.true;
     expect(await history(ref)).to.have.length(0);
@@ -77,13 +97,13 @@ describe("applyStatus (Firestore emulator)", () => {
   it("treats a stored legacy success as processing: pending changes nothing", async () => {
     const ref = await seedOrder("order-5", { status: "success" });
     expect(
-      await applyStatus(testDb(), ref, { datamartStatus: "pending", source: "poll" }),
+      await applyStatus(testDb(), ref, { datamartStatus: "pending", source: "poll" }, REFUNDS_ON),
     ).to.deep.equal({
       kind: "unchanged",
       status: "success",
     });
     expect(
-      await applyStatus(testDb(), ref, { datamartStatus: "completed", source: "poll" }),
+      await applyStatus(testDb(), ref, { datamartStatus: "completed", source: "poll" }, REFUNDS_ON),
     ).to.deep.equal({
       kind: "changed",
       from: "success",
@@ -93,22 +113,54 @@ describe("applyStatus (Firestore emulator)", () => {
 
   it("never moves a final order back", async () => {
     const ref = await seedOrder("order-6", { status: "delivered" });
-    const outcome = await applyStatus(testDb(), ref, {
-      datamartStatus: "processing",
-      source: "webhook",
-    });
+    const outcome = await applyStatus(
+      testDb(),
+      ref,
+      {
+        datamartStatus: "processing",
+        source: "webhook",
+      },
+      REFUNDS_ON,
+    );
     expect(outcome).to.deep.equal({ kind: "ignored-final", status: "delivered" });
     expect((await ref.get()).get("status")).to.equal("delivered");
     expect(await history(ref)).to.have.length(0);
   });
 
+  it("lets only Datamart's later delivery move a failed order; cancelled and refunded stay final", async () => {
+    for (const status of ["cancelled", "refunded", "delivered"]) {
+      const ref = await seedOrder(`final-${status}`, { status });
+      const outcome = await applyStatus(
+        testDb(),
+        ref,
+        { datamartStatus: status === "delivered" ? "failed" : "completed", source: "poll" },
+        REFUNDS_ON,
+      );
+      expect(outcome.kind, status).to.equal("ignored-final");
+    }
+    const failed = await seedOrder("final-failed", { status: "failed" });
+    expect(
+      await applyStatus(
+        testDb(),
+        failed,
+        { datamartStatus: "completed", source: "poll" },
+        REFUNDS_ON,
+      ),
+    ).to.deep.equal({ kind: "changed", from: "failed", to: "delivered" });
+  });
+
   it("reports an unknown Datamart status and leaves the order as it is", async () => {
     const ref = await seedOrder("order-7");
     const before = await ref.get();
-    const outcome = await applyStatus(testDb(), before, {
-      datamartStatus: "on_hold",
-      source: "poll",
-    });
+    const outcome = await applyStatus(
+      testDb(),
+      before,
+      {
+        datamartStatus: "on_hold",
+        source: "poll",
+      },
+      REFUNDS_ON,
+    );
     expect(outcome).to.deep.equal({ kind: "unknown-status", datamartStatus: "on_hold" });
     expect((await ref.get()).updateTime!.isEqual(before.updateTime!)).to.be.true;
   });
@@ -116,7 +168,7 @@ describe("applyStatus (Firestore emulator)", () => {
   it("reports a missing order", async () => {
     const ref = testDb().collection(COLLECTIONS.transactions).doc("missing");
     expect(
-      await applyStatus(testDb(), ref, { datamartStatus: "completed", source: "user" }),
+      await applyStatus(testDb(), ref, { datamartStatus: "completed", source: "user" }, REFUNDS_ON),
     ).to.deep.equal({
       kind: "not-found",
     });
@@ -126,9 +178,14 @@ describe("applyStatus (Firestore emulator)", () => {
     const ref = await seedOrder("order-8");
     const snapshot = await ref.get();
     const outcomes = await Promise.all([
-      applyStatus(testDb(), snapshot, { datamartStatus: "completed", source: "poll" }),
-      applyStatus(testDb(), snapshot, { datamartStatus: "completed", source: "webhook" }),
-      applyStatus(testDb(), ref, { datamartStatus: "completed", source: "user" }),
+      applyStatus(testDb(), snapshot, { datamartStatus: "completed", source: "poll" }, REFUNDS_ON),
+      applyStatus(
+        testDb(),
+        snapshot,
+        { datamartStatus: "completed", source: "webhook" },
+        REFUNDS_ON,
+      ),
+      applyStatus(testDb(), ref, { datamartStatus: "completed", source: "user" }, REFUNDS_ON),
     ]);
     expect(outcomes.filter((o) => o.kind === "changed")).to.have.length(1);
     expect(await history(ref)).to.have.length(1);

@@ -33,6 +33,32 @@ describe("status messages", () => {
     expect(getStatusMessage("cancelled", order)).to.contain("was cancelled");
   });
 
+  it("says how much went back to the wallet only once the credit is recorded on the order", () => {
+    const credited = orderSchema.parse({
+      ...order,
+      refund: { state: "credited", amountPesewas: 500 },
+    });
+    expect(getStatusMessage("failed", credited)).to.equal(
+      "Sorry, your 1GB MTN data order to 0501234567 failed. GHS 5.00 has been refunded to your DataSell wallet.",
+    );
+    expect(getStatusMessage("cancelled", credited)).to.contain(
+      "GHS 5.00 has been refunded to your DataSell wallet.",
+    );
+    const manual = orderSchema.parse({ ...order, refund: { state: "manual", reason: "x" } });
+    expect(getStatusMessage("failed", manual)).to.contain("Please contact DataSell support");
+    expect(getStatusMessage("failed", order)).to.not.contain("GHS");
+  });
+
+  it("tells a customer whose refund was taken back that the data arrived after all", () => {
+    const reversed = orderSchema.parse({
+      ...order,
+      refund: { state: "reversed", amountPesewas: 650 },
+    });
+    expect(getStatusMessage("delivered", reversed)).to.equal(
+      "Good news: your 1GB MTN data to 0501234567 was delivered after all, so the GHS 6.50 refund was taken back from your DataSell wallet.",
+    );
+  });
+
   it("uses Telecel and AirtelTigo names and falls back to the volume", () => {
     const at = orderSchema.parse({
       status: "processing",

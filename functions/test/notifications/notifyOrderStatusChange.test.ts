@@ -5,7 +5,7 @@ import { applyStatus } from "../../src/domain/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
 import { notifyOrderStatusChange } from "../../src/triggers/notifyOrderStatusChange";
 import { eventually } from "../support/eventually";
-import { anOrder, clearFirestore } from "../support/firestore";
+import { anOrder, clearFirestore, REFUNDS_ON } from "../support/firestore";
 import { useFunctionsTest } from "../support/functionsTest";
 import { functionsStack, type FunctionsStack } from "../support/functionsStack";
 
@@ -62,7 +62,7 @@ describe("notifyOrderStatusChange", function () {
     it("sends exactly one SMS, to the order's number, when the sync marks an order delivered", async () => {
       const ref = stack.db.collection(COLLECTIONS.transactions).doc("live-1");
       await ref.set(anOrder({ phoneNumber: "0551234567" }));
-      await applyStatus(stack.db, ref, { datamartStatus: "completed", source: "poll" });
+      await applyStatus(stack.db, ref, { datamartStatus: "completed", source: "poll" }, REFUNDS_ON);
 
       const [sms] = await messages(1);
       expect(sms.recipient).to.equal("233551234567");

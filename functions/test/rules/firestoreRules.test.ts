@@ -68,6 +68,12 @@ describe("firestore.rules (Firestore emulator)", () => {
         from: "processing",
         to: "delivered",
       });
+      await setDoc(doc(db, "users/owner-1"), { walletBalance: 2.5999999999999943 });
+      await setDoc(doc(db, "users/owner-1/walletLedger/refund_order-1"), {
+        type: "refund",
+        orderId: "order-1",
+        amount: 5,
+      });
       await setDoc(doc(db, "users/owner-1/notifications/n1"), {
         title: "Data delivered",
         body: "...",
@@ -119,6 +125,35 @@ describe("firestore.rules (Firestore emulator)", () => {
       await assertFails(getDoc(entry(owner)));
       await assertFails(setDoc(entry(admin), { from: "x", to: "y" }));
       await assertFails(setDoc(entry(owner), { from: "x", to: "y" }));
+    });
+  });
+
+  describe("the wallet", () => {
+    const user = (ctx: RulesTestContext) => doc(ctx.firestore(), "users/owner-1");
+    const entry = (ctx: RulesTestContext) =>
+      doc(ctx.firestore(), "users/owner-1/walletLedger/refund_order-1");
+
+    it("lets the owner and admins read the balance and the ledger, nobody else", async () => {
+      for (const ctx of [owner, admin]) {
+        await assertSucceeds(getDoc(user(ctx)));
+        await assertSucceeds(getDoc(entry(ctx)));
+        await assertSucceeds(getDocs(collection(ctx.firestore(), "users/owner-1/walletLedger")));
+      }
+      for (const ctx of [other, anonymous]) {
+        await assertFails(getDoc(user(ctx)));
+        await assertFails(getDoc(entry(ctx)));
+      }
+    });
+
+    it("lets no client write a balance, a ledger entry or an order's refund, not even an admin", async () => {
+      for (const ctx of [owner, other, admin]) {
+        await assertFails(updateDoc(user(ctx), { walletBalance: 1_000 }));
+        await assertFails(setDoc(entry(ctx), { type: "refund", amount: 1_000 }));
+        await assertFails(
+          setDoc(doc(ctx.firestore(), "users/owner-1/walletLedger/new"), { amount: 1 }),
+        );
+        await assertFails(updateDoc(order(ctx), { refund: { state: "credited" } }));
+      }
     });
   });
 

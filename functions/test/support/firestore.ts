@@ -27,6 +27,9 @@ export async function clearFirestore(projectId = process.env.GCLOUD_PROJECT): Pr
   if (!response.ok) throw new Error(`Clearing the emulator failed: HTTP ${response.status}`);
 }
 
+/** applyStatus's options as deployed by default: wallet refunds on. */
+export const REFUNDS_ON = { walletRefunds: true } as const;
+
 let counter = 0;
 
 /** An order as the existing DataSell app writes it (ISO-string times, Datamart's purchase answer). */

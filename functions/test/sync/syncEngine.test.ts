@@ -27,6 +27,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     return runSync(
       {
         db: testDb(),
+        walletRefunds: true,
         datamart: new DatamartClient({
           baseUrl: standIn.baseUrl,
           apiKey: "test-key",

@@ -34,6 +34,7 @@ describe("Datamart webhook (Firestore emulator)", () => {
     secret: SECRET,
     retentionDays: 30,
     pollDelayMinutes: 15,
+    walletRefunds: true,
     now: () => new Date(clock),
   });
   const refs = () =>
@@ -174,6 +175,7 @@ describe("Datamart webhook (Firestore emulator)", () => {
       runSync(
         {
           db: testDb(),
+          walletRefunds: true,
           datamart: new DatamartClient({
             baseUrl: datamart.baseUrl,
             apiKey: "k",

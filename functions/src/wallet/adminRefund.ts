@@ -1,0 +1,80 @@
+import type { Firestore } from "firebase-admin/firestore";
+import { z } from "zod";
+import { orderSchema } from "../domain/order";
+import { ledgerEntryId, toPesewas } from "../domain/walletRefund";
+import { AppError, parseInput } from "../errors";
+import { COLLECTIONS } from "../firestore";
+import { transactionIdSchema } from "../orders/orderStatusQuery";
+import { readWallet, writeMoneyMove } from "./walletLedger";
+
+const REFUNDABLE_BY_ADMIN = ["failed", "cancelled", "refunded"];
+
+export const adminRefundRequestSchema = z.object({ transactionId: transactionIdSchema });
+
+export interface AdminRefundAnswer {
+  success: true;
+  /** `already-refunded`: this project credited the order before; nothing moved now. */
+  outcome: "credited" | "already-refunded";
+  transactionId: string;
+  amount: number;
+  ledgerEntryId: string;
+}
+
+/**
+ * An admin's refund of a settled order the automatic path left to them (`refund.state: manual`):
+ * the same credit, ledger entry and `refund` map in one transaction, naming the admin. The ledger
+ * entry's id is the automatic refund's, so an order is credited once whoever asks, however often.
+ */
+export async function refundByAdmin(
+  db: Firestore,
+  adminUid: string,
+  input: unknown,
+  now = new Date(),
+): Promise<AdminRefundAnswer> {
+  const { transactionId } = parseInput(adminRefundRequestSchema, input);
+  const ref = db.collection(COLLECTIONS.transactions).doc(transactionId);
+  return db.runTransaction(async (tx) => {
+    const snapshot = await tx.get(ref);
+    if (!snapshot.exists) throw new AppError("not-found", "No such order");
+    const parsed = orderSchema.safeParse(snapshot.data());
+    if (!parsed.success)
+      throw new AppError("failed-precondition", "The order's document cannot be read");
+    const order = parsed.data;
+    if (!REFUNDABLE_BY_ADMIN.includes(order.status))
+      throw new AppError(
+        "failed-precondition",
+        `Only a failed, cancelled or refunded order can be refunded; this one is ${order.status}`,
+      );
+    if (!order.userId) throw new AppError("failed-precondition", "The order names no customer");
+    const wallet = await readWallet(tx, db, order.userId);
+    const entryId = ledgerEntryId(transactionId, "refund");
+    const entry = await tx.get(wallet.ref.collection(COLLECTIONS.walletLedger).doc(entryId));
+    const amountPesewas = toPesewas(order.amount);
+    if (order.refund?.state === "credited" || order.refund?.state === "reversed" || entry.exists)
+      return {
+        success: true,
+        outcome: "already-refunded",
+        transactionId,
+        amount: Number(entry.get("amount") ?? order.refund?.amount ?? 0),
+        ledgerEntryId: entryId,
+      };
+    if (amountPesewas === undefined || amountPesewas <= 0)
+      throw new AppError("failed-precondition", "The order has no valid amount to refund");
+    if (!wallet.exists || wallet.balancePesewas === undefined)
+      throw new AppError("failed-precondition", "The customer's wallet cannot be read");
+    const refund = writeMoneyMove(
+      tx,
+      wallet,
+      { kind: "credit", amountPesewas },
+      { orderId: transactionId, source: "admin-refund", at: now, adminUid },
+    );
+    tx.update(ref, { refund });
+    return {
+      success: true,
+      outcome: "credited",
+      transactionId,
+      amount: amountPesewas / 100,
+      ledgerEntryId: entryId,
+    };
+  });
+}
