@@ -15,6 +15,25 @@ export default tseslint.config(
     },
   },
   {
+    // Domain code decides; it never reads, writes or logs. Persistence and use cases live next to
+    // the data they touch (orders/, notifications/, sync/, wallet/).
+    files: ["src/domain/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["firebase-*", "firebase-*/**", "@google-cloud/*"],
+              message: "domain/ is pure",
+            },
+            { group: ["../*", "!../domain"], message: "domain/ imports only domain/ and zod" },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts"],
     rules: {
       // chai's property assertions (`expect(x).to.be.true`) are expressions by design.

@@ -147,7 +147,7 @@ async function seedBaseline(
   let changed = 0;
   for (const doc of pending) {
     try {
-      const answer = await datamart.getOrderStatus(String(doc.get("datamartTransactionId")));
+      const answer = await datamart.fetchOrderStatus(String(doc.get("datamartTransactionId")));
       const status = mapDatamartStatus(answer.orderStatus);
       if (status && status !== doc.get("status")) {
         await doc.ref.update({

@@ -93,7 +93,7 @@ export function demoOrder(options: {
  * completed long ago, one stuck for days (it will be flagged needsAttention), and one the app never
  * placed with Datamart. `npm start` places fresh orders on top of these.
  */
-export function seededOrders(): DemoOrder[] {
+export function emulatorDataOrders(): DemoOrder[] {
   const daysAgo = (days: number) =>
     new Date(Date.parse("2026-11-20T09:00:00.000Z") - days * 86_400_000);
   return [

@@ -158,7 +158,7 @@ export async function startFirestoreEmulator(options: {
   port: number;
   rulesPath?: string;
   functionsEmulator?: string;
-  seedFrom?: string;
+  loadExport?: string;
   onOutput?: (text: string) => void;
 }): Promise<FirestoreEmulator> {
   const jar = findFirestoreEmulatorJar();
@@ -166,7 +166,7 @@ export async function startFirestoreEmulator(options: {
   args.push("--host", HOST, "--port", String(options.port), "--project_id", options.projectId);
   if (options.rulesPath) args.push("--rules", options.rulesPath);
   if (options.functionsEmulator) args.push("--functions_emulator", options.functionsEmulator);
-  if (options.seedFrom) args.push("--seed_from_export", options.seedFrom);
+  if (options.loadExport) args.push("--seed_from_export", options.loadExport);
   const process = startProcess("Firestore emulator", "java", args, { onOutput: options.onOutput });
   const host = `${HOST}:${options.port}`;
   await waitFor(

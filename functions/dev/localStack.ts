@@ -1,9 +1,9 @@
 import { readFileSync, watch } from "node:fs";
 import { join } from "node:path";
-import { COLLECTIONS, db } from "../src/firestore";
+import { COLLECTIONS, db, GrpcStatus, hasGrpcStatus } from "../src/firestore";
 import { maskPhone } from "../src/logs";
 import { DEMO_PASSWORD } from "./authEmulator";
-import { DEMO_PROJECT, DEMO_USERS, seededOrders } from "./demoData";
+import { DEMO_PROJECT, DEMO_USERS, emulatorDataOrders } from "./demoData";
 import {
   assertPortsFree,
   loadRules,
@@ -69,7 +69,7 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
         }
       : undefined,
   });
-  for (const order of seededOrders()) if (order.datamart) datamart.addOrder(order.datamart);
+  for (const order of emulatorDataOrders()) if (order.datamart) datamart.addOrder(order.datamart);
 
   const mnotify = await MnotifyStandIn.start({
     port: ports.mnotify,
@@ -78,13 +78,13 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     onMessage: (sms) => say("sms", `to ${maskPhone(sms.recipient)}: ${sms.message}`),
   });
 
-  const seed = join(REPO_ROOT, "emulator-data");
+  const exported = join(REPO_ROOT, "emulator-data");
   const firestore = await startFirestoreEmulator({
     projectId: DEMO_PROJECT,
     port: ports.firestore,
     rulesPath: RULES_PATH,
     functionsEmulator: localHost(ports.functions),
-    seedFrom: join(seed, "firestore_export", "firestore_export.overall_export_metadata"),
+    loadExport: join(exported, "firestore_export", "firestore_export.overall_export_metadata"),
   });
   say(
     "stack",
@@ -96,7 +96,7 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     firestore,
     ports,
     params: { DATAMART_BASE_URL: datamart.baseUrl, MNOTIFY_BASE_URL: mnotify.baseUrl },
-    importFrom: seed,
+    importFrom: exported,
   });
   say(
     "stack",
@@ -182,8 +182,12 @@ function reloadRulesOnEdit(firestore: FirestoreEndpoint): void {
   }).unref();
 }
 
-/** gRPC codes after which a repeated idempotent write is safe: CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE. */
-const TRANSIENT_GRPC_CODES = new Set([1, 4, 14]);
+/** gRPC codes after which a repeated idempotent write is safe. */
+const TRANSIENT_GRPC_CODES: readonly number[] = [
+  GrpcStatus.CANCELLED,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.UNAVAILABLE,
+];
 
 /**
  * Runs an idempotent step again when the emulator drops the call, as a freshly started one
@@ -194,8 +198,7 @@ async function retryTransient<T>(step: () => Promise<T>, attempts = 5): Promise<
     try {
       return await step();
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (attempt >= attempts || typeof code !== "number" || !TRANSIENT_GRPC_CODES.has(code))
+      if (attempt >= attempts || !TRANSIENT_GRPC_CODES.some((c) => hasGrpcStatus(error, c)))
         throw error;
       await new Promise((r) => setTimeout(r, 500 * attempt));
     }

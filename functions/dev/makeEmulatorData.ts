@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { version } from "firebase-tools/package.json";
 import { COLLECTIONS, db } from "../src/firestore";
 import { idTokenFor } from "./authEmulator";
-import { DEMO_PROJECT, DEMO_USERS, seededOrders } from "./demoData";
+import { DEMO_PROJECT, DEMO_USERS, emulatorDataOrders } from "./demoData";
 import { freePort, REPO_ROOT, startFirestoreEmulator, startFunctionsEmulator } from "./emulators";
 import { stopAll } from "./processes";
 
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 
   process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
   process.env.GCLOUD_PROJECT = DEMO_PROJECT;
-  for (const order of seededOrders())
+  for (const order of emulatorDataOrders())
     await db().collection(COLLECTIONS.transactions).doc(order.id).set(order.data);
 
   rmSync(out, { recursive: true, force: true });

@@ -8,9 +8,9 @@ export const COLLECTIONS = {
   syncRuns: "syncRuns",
   leases: "leases",
   syncState: "syncState",
-  notifications: "orderNotifications",
+  orderNotifications: "orderNotifications",
   users: "users",
-  inAppNotifications: "notifications", // subcollection of users/{uid}
+  inAppNotifications: "notifications", // subcollection of users/{uid}: what the app shows
   walletLedger: "walletLedger", // subcollection of users/{uid}
   rateLimits: "rateLimits",
   webhookEvents: "datamartWebhookEvents",
@@ -35,13 +35,22 @@ export function db(): Firestore {
   return firestore;
 }
 
-const FAILED_PRECONDITION = 9;
-const NOT_FOUND = 5;
+/** The gRPC status codes Firestore errors carry in `code`, by name. */
+export const GrpcStatus = {
+  CANCELLED: 1,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+} as const;
+
+export const hasGrpcStatus = (error: unknown, status: number): boolean =>
+  (error as { code?: unknown } | undefined)?.code === status;
 
 /** True when a conditional write lost because the document changed since it was read. */
-export function isPreconditionFailure(error: unknown): boolean {
-  return (error as { code?: unknown }).code === FAILED_PRECONDITION;
-}
+export const isPreconditionFailure = (error: unknown): boolean =>
+  hasGrpcStatus(error, GrpcStatus.FAILED_PRECONDITION);
 
 /**
  * Awaits a write conditional on what was read (or on the document existing); if the document moved
@@ -51,7 +60,6 @@ export async function ignoreIfMoved(write: Promise<unknown>): Promise<void> {
   try {
     await write;
   } catch (error) {
-    if (!isPreconditionFailure(error) && (error as { code?: unknown }).code !== NOT_FOUND)
-      throw error;
+    if (!isPreconditionFailure(error) && !hasGrpcStatus(error, GrpcStatus.NOT_FOUND)) throw error;
   }
 }

@@ -55,13 +55,12 @@ export function logRefreshFailed(orderId: string, error: unknown): void {
   logger.warn("User refresh: Datamart status check failed", { orderId, ...errorFields(error) });
 }
 
-/** Server-side only: the stack stays in the logs, never in an answer. */
+/**
+ * Server-side only: the stack stays in the logs, never in an answer. The Error itself is logged, so
+ * its stack is the entry's message and Cloud Error Reporting groups by where it was thrown.
+ */
 export function logUnexpectedError(where: string, error: unknown): void {
-  logger.error("Unexpected error", {
-    where,
-    ...errorFields(error),
-    stack: error instanceof Error ? error.stack : undefined,
-  });
+  logger.error(`Unexpected error in ${where}:`, error, { where, ...errorFields(error) });
 }
 
 export function logSyncCompleted(summary: object): void {

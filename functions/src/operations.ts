@@ -1,31 +1,20 @@
-import { orderRefreshesPerMinute, walletRefunds } from "./config";
 import { AppError } from "./errors";
 import { db } from "./firestore";
 import {
-  getOrderStatus,
+  answerOrderStatus,
   parseOrderStatusRequest,
   type Caller,
   type OrderStatusAnswer,
 } from "./orders/orderStatusQuery";
-import type { SyncSummary } from "./sync/syncEngine";
+import { runSync, type SyncSummary } from "./sync/syncEngine";
 import { refundByAdmin, type AdminRefundAnswer } from "./wallet/adminRefund";
-import { datamartClient, runConfiguredSync } from "./wiring";
+import { orderStatusDeps, syncDeps } from "./wiring";
 
 // What the callables and the HTTPS API both do, once: they differ only in how they receive the
 // caller and the input, and how they answer.
 
 export function checkOrderStatus(caller: Caller, input: unknown): Promise<OrderStatusAnswer> {
-  const request = parseOrderStatusRequest(input);
-  return getOrderStatus(
-    {
-      db: db(),
-      datamart: datamartClient(),
-      refreshesPerMinute: orderRefreshesPerMinute.value(),
-      walletRefunds: walletRefunds.value(),
-    },
-    caller,
-    request,
-  );
+  return answerOrderStatus(orderStatusDeps(), caller, parseOrderStatusRequest(input));
 }
 
 export interface AdminSyncAnswer {
@@ -36,7 +25,7 @@ export interface AdminSyncAnswer {
 
 export async function syncAsAdmin(caller: Caller): Promise<AdminSyncAnswer> {
   if (!caller.admin) throw new AppError("permission-denied", "Only admins can trigger a sync");
-  const summary = await runConfiguredSync("admin");
+  const summary = await runSync(syncDeps(), "admin");
   return { success: true, message: summary.message, summary };
 }
 

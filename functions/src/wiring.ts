@@ -1,71 +1,51 @@
-import {
-  datamartApiKey,
-  datamartBaseUrl,
-  datamartTimeoutMs,
-  syncAttentionAfterHours,
-  syncBackoffMinutes,
-  syncConcurrency,
-  syncMaxConsecutiveFailures,
-  syncRatePerMinute,
-  syncTimeBudgetSeconds,
-  SYNC_TIMEOUT_SECONDS,
-  mnotifyApiKey,
-  mnotifyBaseUrl,
-  mnotifySenderId,
-  mnotifyTimeoutMs,
-  smsMaxAttempts,
-  walletRefunds,
-} from "./config";
-import { parseBackoffMinutes } from "./domain/pollSchedule";
+import { datamartApiKey, datamartWebhookSecret, mnotifyApiKey } from "./config";
 import { db } from "./firestore";
 import type { SmsDeliveryDeps } from "./notifications/smsDelivery";
+import type { OrderStatusDeps } from "./orders/orderStatusQuery";
 import { DatamartClient } from "./providers/datamart";
 import { MnotifyClient } from "./providers/mnotify";
-import { runSync, type SyncOptions, type SyncSummary, type SyncTrigger } from "./sync/syncEngine";
+import { readSettings, type Settings } from "./settings";
+import type { SyncDeps } from "./sync/syncEngine";
+import type { WebhookDeps } from "./webhooks/datamartWebhook";
 
-// The composition root: params are read here, at run time, and handed to plain domain code.
+// The composition root: params are read here, once per invocation (readSettings), secrets by the
+// functions that bind them, and handed to plain code as its dependencies.
 
-export function datamartClient(): DatamartClient {
-  return new DatamartClient({
-    baseUrl: datamartBaseUrl.value(),
-    apiKey: datamartApiKey.value(),
-    timeoutMs: datamartTimeoutMs.value(),
-  });
+function datamartClient(settings: Settings): DatamartClient {
+  return new DatamartClient({ ...settings.datamart, apiKey: datamartApiKey.value() });
 }
 
-export function syncOptions(): SyncOptions {
+export function syncDeps(settings = readSettings()): SyncDeps {
   return {
-    concurrency: syncConcurrency.value(),
-    ratePerMinute: syncRatePerMinute.value(),
-    // Leave the function time to write its summary and release the lease.
-    timeBudgetMs: Math.min(syncTimeBudgetSeconds.value(), SYNC_TIMEOUT_SECONDS - 30) * 1000,
-    maxConsecutiveFailures: syncMaxConsecutiveFailures.value(),
-    backoffMinutes: parseBackoffMinutes(syncBackoffMinutes.value()),
-    attentionAfterMs: syncAttentionAfterHours.value() * 3_600_000,
+    db: db(),
+    datamart: datamartClient(settings),
+    options: settings.sync,
+    walletRefunds: settings.walletRefunds,
   };
 }
 
-export function runConfiguredSync(trigger: SyncTrigger): Promise<SyncSummary> {
-  return runSync(
-    {
-      db: db(),
-      datamart: datamartClient(),
-      options: syncOptions(),
-      walletRefunds: walletRefunds.value(),
-    },
-    trigger,
-  );
-}
-
-export function smsDeliveryDeps(): SmsDeliveryDeps {
+export function orderStatusDeps(settings = readSettings()): OrderStatusDeps {
   return {
     db: db(),
-    sms: new MnotifyClient({
-      baseUrl: mnotifyBaseUrl.value(),
-      apiKey: mnotifyApiKey.value(),
-      senderId: mnotifySenderId.value(),
-      timeoutMs: mnotifyTimeoutMs.value(),
-    }),
-    maxAttempts: smsMaxAttempts.value(),
+    datamart: datamartClient(settings),
+    refreshesPerMinute: settings.refreshesPerMinute,
+    walletRefunds: settings.walletRefunds,
+  };
+}
+
+export function webhookDeps(settings = readSettings()): WebhookDeps {
+  return {
+    db: db(),
+    secret: datamartWebhookSecret.value(),
+    ...settings.webhook,
+    walletRefunds: settings.walletRefunds,
+  };
+}
+
+export function smsDeliveryDeps(settings = readSettings()): SmsDeliveryDeps {
+  return {
+    db: db(),
+    sms: new MnotifyClient({ ...settings.mnotify, apiKey: mnotifyApiKey.value() }),
+    maxAttempts: settings.smsMaxAttempts,
   };
 }

@@ -1,9 +1,18 @@
-import { Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
+
+/** A Firestore Timestamp, known by its shape so that this module stays free of firebase-admin. */
+const isTimestampLike = (value: unknown): value is { toDate(): unknown } =>
+  typeof value === "object" &&
+  value !== null &&
+  "toDate" in value &&
+  typeof value.toDate === "function";
 
 /** Times in existing orders are ISO strings; newer writes may be Firestore Timestamps. */
 export function toDate(value: unknown): Date | undefined {
-  if (value instanceof Timestamp) return value.toDate();
+  if (isTimestampLike(value)) {
+    const date = value.toDate();
+    return date instanceof Date ? date : undefined;
+  }
   if (value instanceof Date) return value;
   if (typeof value === "string" && value.trim() !== "") {
     const date = new Date(value);

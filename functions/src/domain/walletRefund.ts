@@ -1,5 +1,6 @@
 import type { Order } from "./order";
 import type { DataSellStatus } from "./orderStatus";
+import { reopensFinal } from "./statusChange";
 
 /*
  * Decisions about a wallet order's money when Datamart settles it. Pure: the Firestore side is
@@ -32,13 +33,6 @@ export type MoneyMove =
   | { kind: "credit"; amountPesewas: number }
   | { kind: "reverse"; amountPesewas: number }
   | { kind: "manual"; state: "manual" | "reversal-manual"; reason: string };
-
-/**
- * The one move out of a final status: Datamart reprocesses some failed orders and delivers them
- * hours later. `cancelled` and `refunded` stay final.
- */
-export const reopensFinal = (from: string, to: string): boolean =>
-  from === "failed" && to === "delivered";
 
 /** Whether a status change may move a wallet order's money: a refund, or a refund's reversal. */
 export const changeMovesMoney = (from: string, to: string): boolean =>

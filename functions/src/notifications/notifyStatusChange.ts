@@ -39,7 +39,7 @@ export async function notifyStatusChange(
   const status: DataSellStatus = to;
   const order = after.data;
   const { db } = deps;
-  const notifications = db.collection(COLLECTIONS.notifications);
+  const notifications = db.collection(COLLECTIONS.orderNotifications);
   const ref = notifications.doc(notificationId(change.transactionId, status));
   const now = Timestamp.fromDate(deps.now?.() ?? new Date());
 

@@ -23,7 +23,7 @@ const BATCH = 200;
  */
 export async function retryPendingSms(deps: SmsDeliveryDeps): Promise<SmsSweepSummary> {
   const now = Timestamp.fromDate(deps.now?.() ?? new Date());
-  const notifications = deps.db.collection(COLLECTIONS.notifications);
+  const notifications = deps.db.collection(COLLECTIONS.orderNotifications);
   const summary: SmsSweepSummary = {
     retried: 0,
     sent: 0,
@@ -65,7 +65,7 @@ export async function retryPendingSms(deps: SmsDeliveryDeps): Promise<SmsSweepSu
 }
 
 async function closeStuckClaim(db: Firestore, id: string, now: Timestamp): Promise<boolean> {
-  const ref = db.collection(COLLECTIONS.notifications).doc(id);
+  const ref = db.collection(COLLECTIONS.orderNotifications).doc(id);
   return db.runTransaction(async (tx) => {
     const snapshot = await tx.get(ref);
     const lease = snapshot.get("leaseExpiresAt") as Timestamp | undefined;

@@ -1,6 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
-import { applyStatus } from "../domain/applyStatus";
+import { applyStatus } from "./applyStatus";
 import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
 import { effectiveStatus, isFinalStatus } from "../domain/orderStatus";
 import { SYNC_FIELDS } from "../domain/syncFields";
@@ -69,7 +69,7 @@ export const parseOrderStatusRequest = (input: unknown): OrderStatusRequest =>
  * same `not-found`. With `refresh`, an open order not checked in the last minute is asked about now
  * and the answer applied through applyStatus (source `user`), within the user's refresh quota.
  */
-export async function getOrderStatus(
+export async function answerOrderStatus(
   deps: OrderStatusDeps,
   caller: Caller,
   request: OrderStatusRequest,

@@ -51,7 +51,7 @@ export class DatamartClient {
   }
 
   /** `GET /order-status/:reference`. Throws ProviderError. */
-  async getOrderStatus(reference: string): Promise<DatamartOrderStatus> {
+  async fetchOrderStatus(reference: string): Promise<DatamartOrderStatus> {
     let response;
     try {
       response = await this.http.get<string>(`/order-status/${encodeURIComponent(reference)}`);
@@ -122,7 +122,7 @@ export class DatamartClient {
     for (const reference of references) {
       try {
         await beforeEachRequest();
-        return await this.getOrderStatus(reference);
+        return await this.fetchOrderStatus(reference);
       } catch (error) {
         if (!(error instanceof ProviderError && error.kind === "not-found")) throw error;
         lastError = error;

@@ -3,8 +3,12 @@ import { ProviderError } from "./providerError";
 
 type Provider = ProviderError["provider"];
 
-/** Turns an axios failure that carries no HTTP answer (timeout, refused, reset) into a ProviderError. */
-export function transportError(provider: Provider, error: unknown): ProviderError {
+/**
+ * Turns an axios failure that carries no HTTP answer (timeout, refused, reset) into a ProviderError.
+ * Anything else is a bug, not a provider's trouble: it is returned as it is, never as a transient
+ * network error that a caller would retry.
+ */
+export function transportError(provider: Provider, error: unknown): unknown {
   if (error instanceof AxiosError) {
     // The message and cause are rebuilt from the code alone: axios errors carry the request URL,
     // and mNotify's URL carries the API key.
@@ -17,7 +21,7 @@ export function transportError(provider: Provider, error: unknown): ProviderErro
       { code },
     );
   }
-  return new ProviderError(provider, "network", `${provider} request failed`, { cause: error });
+  return error;
 }
 
 /** Seconds from a `Retry-After` header (seconds or an HTTP date), as milliseconds. */

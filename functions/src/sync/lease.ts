@@ -1,7 +1,5 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../firestore";
-
-const ALREADY_EXISTS = 6;
+import { COLLECTIONS, GrpcStatus, hasGrpcStatus } from "../firestore";
 
 export interface Lease {
   release(): Promise<void>;
@@ -30,7 +28,7 @@ export async function tryAcquireLease(
     await ref.create(lease());
     acquired = true;
   } catch (error) {
-    if ((error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
+    if (!hasGrpcStatus(error, GrpcStatus.ALREADY_EXISTS)) throw error;
     acquired = await db.runTransaction(async (tx) => {
       const current = await tx.get(ref);
       const expiresAt = current.get("expiresAt") as Timestamp | undefined;

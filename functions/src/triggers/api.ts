@@ -2,20 +2,19 @@ import { getAuth } from "firebase-admin/auth";
 import type { Response } from "express";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import {
+  API_TIMEOUT_SECONDS,
   apiMaxInstances,
   datamartApiKey,
   datamartWebhookSecret,
-  SYNC_TIMEOUT_SECONDS,
-  walletRefunds,
-  webhookPollDelayMinutes,
-  webhookRetentionDays,
 } from "../config";
 import { AppError } from "../errors";
-import { db, defaultApp } from "../firestore";
+import { defaultApp } from "../firestore";
 import { checkOrderStatus, syncAsAdmin } from "../operations";
+import { webhookDeps } from "../wiring";
 import type { Caller } from "../orders/orderStatusQuery";
 import { handleDatamartWebhook } from "../webhooks/datamartWebhook";
-import { callerFromToken, HTTP_STATUS, publicError } from "./access";
+import { callerFromToken } from "./caller";
+import { HTTP_STATUS, publicError } from "./clientErrors";
 
 type Reply = { status: number; body: unknown };
 
@@ -56,16 +55,10 @@ const ROUTES: readonly Route[] = [
     method: "POST",
     path: /^\/datamart-webhook\/?$/,
     handle: async (req) => {
-      const reply = await handleDatamartWebhook(
-        {
-          db: db(),
-          secret: datamartWebhookSecret.value(),
-          retentionDays: webhookRetentionDays.value(),
-          pollDelayMinutes: webhookPollDelayMinutes.value(),
-          walletRefunds: walletRefunds.value(),
-        },
-        { rawBody: req.rawBody, signature: req.get("X-DataMart-Signature") },
-      );
+      const reply = await handleDatamartWebhook(webhookDeps(), {
+        rawBody: req.rawBody,
+        signature: req.get("X-DataMart-Signature"),
+      });
       return { status: reply.httpStatus, body: reply.body };
     },
   },
@@ -124,7 +117,7 @@ export async function handleApiRequest(req: Request, res: Response): Promise<voi
 export const api = onRequest(
   {
     secrets: [datamartApiKey, datamartWebhookSecret],
-    timeoutSeconds: SYNC_TIMEOUT_SECONDS,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
     maxInstances: apiMaxInstances,
   },
   handleApiRequest,

@@ -2,7 +2,8 @@ import { onCall, type CallableRequest } from "firebase-functions/v2/https";
 import { callableMaxInstances, datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
 import { checkOrderStatus, refundAsAdmin, syncAsAdmin } from "../operations";
 import type { Caller } from "../orders/orderStatusQuery";
-import { callerFromToken, toHttpsError } from "./access";
+import { callerFromToken } from "./caller";
+import { toHttpsError } from "./clientErrors";
 
 /** A callable's body: sign-in first, then the operation; failures leave as HttpsErrors only. */
 function asCaller<T>(where: string, operation: (caller: Caller, data: unknown) => Promise<T>) {

@@ -1,6 +1,7 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { datamartApiKey, SYNC_SCHEDULE, SYNC_TIMEOUT_SECONDS } from "../config";
-import { runConfiguredSync } from "../wiring";
+import { runSync } from "../sync/syncEngine";
+import { syncDeps } from "../wiring";
 
 /** Every 5 minutes: one sync run. Retries are off; the next run picks up what this one left. */
 export const syncDatamartOrderStatus = onSchedule(
@@ -12,6 +13,6 @@ export const syncDatamartOrderStatus = onSchedule(
     secrets: [datamartApiKey],
   },
   async () => {
-    await runConfiguredSync("schedule");
+    await runSync(syncDeps(), "schedule");
   },
 );

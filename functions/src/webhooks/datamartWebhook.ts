@@ -5,7 +5,7 @@ import {
   type Firestore,
 } from "firebase-admin/firestore";
 import { z } from "zod";
-import { applyStatus, type ApplyOutcome } from "../domain/applyStatus";
+import { applyStatus, type ApplyOutcome } from "../orders/applyStatus";
 import { isFinalStatus } from "../domain/orderStatus";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { COLLECTIONS, ignoreIfMoved } from "../firestore";

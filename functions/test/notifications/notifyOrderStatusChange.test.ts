@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
-import { applyStatus } from "../../src/domain/applyStatus";
+import { applyStatus } from "../../src/orders/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
 import { notifyOrderStatusChange } from "../../src/triggers/notifyOrderStatusChange";
 import { eventually } from "../support/eventually";
@@ -69,7 +69,7 @@ describe("notifyOrderStatusChange", function () {
       expect(sms.message).to.contain("has been delivered");
       const record = await eventually("the SENT record", async () => {
         const doc = await stack.db
-          .collection(COLLECTIONS.notifications)
+          .collection(COLLECTIONS.orderNotifications)
           .doc("live-1_delivered")
           .get();
         return doc.get("state") === "SENT" ? doc.data() : undefined;
@@ -89,7 +89,7 @@ describe("notifyOrderStatusChange", function () {
       const sent = await messages(1);
       expect(sent.map((m) => m.message)).to.have.length(1);
       expect(sent[0].message).to.contain("was cancelled");
-      const records = await stack.db.collection(COLLECTIONS.notifications).get();
+      const records = await stack.db.collection(COLLECTIONS.orderNotifications).get();
       expect(records.docs.map((d) => d.id)).to.deep.equal(["live-2_cancelled"]);
     });
 

@@ -45,8 +45,9 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     after: { ...order, status: to, ...extra },
   });
   const record = async (status: string) =>
-    (await testDb().collection(COLLECTIONS.notifications).doc(`order-1_${status}`).get()).data() as
-      NotificationRecord | undefined;
+    (
+      await testDb().collection(COLLECTIONS.orderNotifications).doc(`order-1_${status}`).get()
+    ).data() as NotificationRecord | undefined;
 
   it("sends one SMS with the number and text for the new status, and records it SENT", async () => {
     const outcome = await notifyStatusChange(deps(), change("processing", "delivered"));
@@ -95,7 +96,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     expect(await notifyStatusChange(deps(), change("success", "processing"))).to.deep.equal({
       kind: "no-status-change",
     });
-    expect((await testDb().collection(COLLECTIONS.notifications).get()).size).to.equal(0);
+    expect((await testDb().collection(COLLECTIONS.orderNotifications).get()).size).to.equal(0);
     expect(mnotify.requests).to.equal(0);
   });
 
@@ -199,7 +200,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
   });
 
   it("closes a claim whose sender died mid-send as FAILED without sending it again", async () => {
-    const ref = testDb().collection(COLLECTIONS.notifications).doc("order-1_delivered");
+    const ref = testDb().collection(COLLECTIONS.orderNotifications).doc("order-1_delivered");
     await ref.set({
       state: "PROCESSING",
       recipient: "233241234567",

@@ -28,7 +28,7 @@ describe("Datamart client", () => {
     nock(BASE, { reqheaders: { "X-API-Key": KEY } })
       .get("/order-status/GN-1")
       .reply(200, statusReply("completed"));
-    const result = await client().getOrderStatus("GN-1");
+    const result = await client().fetchOrderStatus("GN-1");
     expect(result.orderStatus).to.equal("completed");
     expect(result.data).to.include({ network: "YELLO" });
   });
@@ -37,14 +37,14 @@ describe("Datamart client", () => {
     nock(BASE)
       .get("/order-status/GN-1")
       .reply(200, { status: "success", data: { reference: "GN-1" } });
-    const error = await failure(client().getOrderStatus("GN-1"));
+    const error = await failure(client().fetchOrderStatus("GN-1"));
     expect(error.kind).to.equal("bad-response");
     expect(error.transient).to.be.false;
   });
 
   it("classifies a timeout as transient", async () => {
     nock(BASE).get("/order-status/GN-1").delay(300).reply(200, statusReply("completed"));
-    const error = await failure(client(50).getOrderStatus("GN-1"));
+    const error = await failure(client(50).fetchOrderStatus("GN-1"));
     expect(error.kind).to.equal("timeout");
     expect(error.transient).to.be.true;
   });
@@ -55,14 +55,14 @@ describe("Datamart client", () => {
       apiKey: KEY,
       timeoutMs: 1_000,
     });
-    const error = await failure(closed.getOrderStatus("GN-1"));
+    const error = await failure(closed.fetchOrderStatus("GN-1"));
     expect(error.kind).to.equal("network");
     expect(error.transient).to.be.true;
   });
 
   it("classifies a 5xx as transient and keeps the raw body", async () => {
     nock(BASE).get("/order-status/GN-1").reply(502, "<html>Bad gateway</html>");
-    const error = await failure(client().getOrderStatus("GN-1"));
+    const error = await failure(client().fetchOrderStatus("GN-1"));
     expect(error).to.include({ kind: "server", transient: true, status: 502 });
     expect(error.details.body).to.equal("<html>Bad gateway</html>");
   });
@@ -71,7 +71,7 @@ describe("Datamart client", () => {
     nock(BASE)
       .get("/order-status/GN-1")
       .reply(429, { status: "error", message: "Too many" }, { "Retry-After": "7" });
-    const error = await failure(client().getOrderStatus("GN-1"));
+    const error = await failure(client().fetchOrderStatus("GN-1"));
     expect(error).to.include({ kind: "rate-limited", transient: true, retryAfterMs: 7_000 });
   });
 
@@ -79,7 +79,7 @@ describe("Datamart client", () => {
     nock(BASE)
       .get("/order-status/GN-1")
       .reply(429, { status: "error", rateLimit: { limit: 200, remaining: 0, resetInSeconds: 12 } });
-    const error = await failure(client().getOrderStatus("GN-1"));
+    const error = await failure(client().fetchOrderStatus("GN-1"));
     expect(error.retryAfterMs).to.equal(12_000);
   });
 
@@ -87,7 +87,7 @@ describe("Datamart client", () => {
     nock(BASE)
       .get("/order-status/GN-404")
       .reply(404, { status: "error", message: "Order not found" });
-    const error = await failure(client().getOrderStatus("GN-404"));
+    const error = await failure(client().fetchOrderStatus("GN-404"));
     expect(error).to.include({ kind: "not-found", transient: false });
   });
 
@@ -98,11 +98,11 @@ describe("Datamart client", () => {
     nock(BASE)
       .get("/order-status/GN-2")
       .reply(403, { status: "error", message: "API_RULE_VIOLATION" });
-    expect(await failure(client().getOrderStatus("GN-1"))).to.include({
+    expect(await failure(client().fetchOrderStatus("GN-1"))).to.include({
       kind: "auth",
       transient: false,
     });
-    expect(await failure(client().getOrderStatus("GN-2"))).to.include({
+    expect(await failure(client().fetchOrderStatus("GN-2"))).to.include({
       kind: "auth",
       status: 403,
     });
@@ -112,14 +112,14 @@ describe("Datamart client", () => {
     nock(BASE)
       .get("/order-status/GN-1")
       .reply(200, "{not json", { "Content-Type": "application/json" });
-    const error = await failure(client().getOrderStatus("GN-1"));
+    const error = await failure(client().fetchOrderStatus("GN-1"));
     expect(error).to.include({ kind: "bad-response", transient: false });
     expect(error.details.body).to.equal("{not json");
   });
 
   it("classifies an error envelope with HTTP 200 as rejected", async () => {
     nock(BASE).get("/order-status/GN-1").reply(200, { status: "error", message: "Something odd" });
-    const error = await failure(client().getOrderStatus("GN-1"));
+    const error = await failure(client().fetchOrderStatus("GN-1"));
     expect(error).to.include({ kind: "rejected", transient: false });
     expect(error.message).to.contain("Something odd");
   });

@@ -61,7 +61,7 @@ export function anOrder(overrides: Record<string, unknown> = {}): Record<string,
   };
 }
 
-export async function seedOrder(
+export async function storeOrder(
   id: string,
   overrides: Record<string, unknown> = {},
 ): Promise<DocumentReference> {

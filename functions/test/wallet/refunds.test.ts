@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { DocumentReference } from "firebase-admin/firestore";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { applyStatus, type StatusSource } from "../../src/domain/applyStatus";
+import { applyStatus, type StatusSource } from "../../src/orders/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
 import { DatamartClient } from "../../src/providers/datamart";
 import { runSync } from "../../src/sync/syncEngine";
@@ -9,7 +9,7 @@ import { refundByAdmin } from "../../src/wallet/adminRefund";
 import { handleDatamartWebhook } from "../../src/webhooks/datamartWebhook";
 import { sign } from "../../src/webhooks/signature";
 import { placeOrder } from "../support/datamart";
-import { clearFirestore, REFUNDS_ON, seedOrder, testDb } from "../support/firestore";
+import { clearFirestore, REFUNDS_ON, storeOrder, testDb } from "../support/firestore";
 
 const SECRET = "whsec-refunds";
 const NOISY_BALANCE = 2.5999999999999943; // as in DataSell's records: GHS 2.60
@@ -81,7 +81,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
     );
 
   it("credits a failed wallet order once, in pesewas, with a ledger entry and the order's refund map", async () => {
-    const ref = await seedOrder("r-1", { amount: 6.5 });
+    const ref = await storeOrder("r-1", { amount: 6.5 });
     await applyStatus(testDb(), ref, report("failed", "webhook"), REFUNDS_ON);
 
     const { balance, entries } = await wallet();
@@ -115,7 +115,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   });
 
   it("credits once when five deliveries of Datamart's answer run at the same time", async () => {
-    const ref = await seedOrder("r-3", { amount: 6.5 });
+    const ref = await storeOrder("r-3", { amount: 6.5 });
     const snapshot = await ref.get();
     const sources: StatusSource[] = ["poll", "webhook", "admin", "user", "webhook"];
     const outcomes = await Promise.all(
@@ -138,7 +138,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   });
 
   it("does not move money again when Datamart says refunded after failed", async () => {
-    const ref = await seedOrder("r-5", { amount: 6.5 });
+    const ref = await storeOrder("r-5", { amount: 6.5 });
     await applyStatus(testDb(), ref, report("failed"), REFUNDS_ON);
     const outcome = await applyStatus(testDb(), ref, report("refunded"), REFUNDS_ON);
     expect(outcome.kind).to.equal("ignored-final");
@@ -146,7 +146,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   });
 
   it("never credits the app's own failed purchase, which Datamart refused and nobody paid for", async () => {
-    const ref = await seedOrder("r-6", {
+    const ref = await storeOrder("r-6", {
       datamartTransactionId: null,
       datamartResponse: { status: "error", message: "Insufficient wallet balance" },
     });
@@ -163,7 +163,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
       ["m-user", { userId: "nobody" }, /no users document/],
     ];
     for (const [id, fields, reason] of cases) {
-      const ref = await seedOrder(id, fields);
+      const ref = await storeOrder(id, fields);
       await applyStatus(testDb(), ref, report("cancelled"), REFUNDS_ON);
       const refund = await refundOf(ref);
       expect(refund?.state, id).to.equal("manual");
@@ -178,7 +178,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   });
 
   it("lets an admin refund a flagged order once, naming the admin; a second refund moves nothing", async () => {
-    const ref = await seedOrder("r-7", { paymentMethod: "direct", amount: 6.5 });
+    const ref = await storeOrder("r-7", { paymentMethod: "direct", amount: 6.5 });
     await applyStatus(testDb(), ref, report("failed"), REFUNDS_ON);
     const first = await refundByAdmin(testDb(), "admin-9", { transactionId: "r-7" });
     const again = await refundByAdmin(testDb(), "admin-9", { transactionId: "r-7" });
@@ -192,12 +192,12 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   });
 
   it("refuses an admin refund of an order already credited automatically, and of an open order", async () => {
-    const ref = await seedOrder("r-8", { amount: 6.5 });
+    const ref = await storeOrder("r-8", { amount: 6.5 });
     await applyStatus(testDb(), ref, report("failed"), REFUNDS_ON);
     expect(await refundByAdmin(testDb(), "admin-9", { transactionId: "r-8" })).to.include({
       outcome: "already-refunded",
     });
-    await seedOrder("r-9");
+    await storeOrder("r-9");
     const error = await refundByAdmin(testDb(), "admin-9", { transactionId: "r-9" }).then(
       () => undefined,
       (e: { code?: string }) => e.code,
@@ -207,7 +207,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   });
 
   it("reverses the refund once when Datamart delivers an order it had called failed", async () => {
-    const ref = await seedOrder("r-10", { amount: 6.5 });
+    const ref = await storeOrder("r-10", { amount: 6.5 });
     await applyStatus(testDb(), ref, report("failed"), REFUNDS_ON);
     const delivered = await applyStatus(testDb(), ref, report("completed", "webhook"), REFUNDS_ON);
     expect(delivered).to.deep.equal({ kind: "changed", from: "failed", to: "delivered" });
@@ -232,7 +232,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   });
 
   it("debits nothing and flags an admin when the wallet holds less than the refund it would reverse", async () => {
-    const ref = await seedOrder("r-11", { amount: 6.5 });
+    const ref = await storeOrder("r-11", { amount: 6.5 });
     await applyStatus(testDb(), ref, report("failed"), REFUNDS_ON);
     await testDb().collection(COLLECTIONS.users).doc("user-1").update({ walletBalance: 1 });
     await applyStatus(testDb(), ref, report("completed"), REFUNDS_ON);
@@ -244,7 +244,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   });
 
   it("moves no money while wallet refunds are switched off", async () => {
-    const ref = await seedOrder("r-12");
+    const ref = await storeOrder("r-12");
     await applyStatus(testDb(), ref, report("failed"), { walletRefunds: false });
     expect(await refundOf(ref)).to.equal(undefined);
     expect(await wallet()).to.deep.equal({ balance: NOISY_BALANCE, entries: [] });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { applyStatus } from "../../src/domain/applyStatus";
+import { applyStatus } from "../../src/orders/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
 import { eventually } from "../support/eventually";
 import { anOrder, REFUNDS_ON } from "../support/firestore";

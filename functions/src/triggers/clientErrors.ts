@@ -1,13 +1,9 @@
 import { HttpsError } from "firebase-functions/v2/https";
 import { AppError, type AppErrorCode } from "../errors";
 import { logUnexpectedError } from "../logs";
-import type { Caller } from "../orders/orderStatusQuery";
 
-/** The caller from a verified Firebase ID token's claims; admins carry the custom claim `admin: true`. */
-export function callerFromToken(token: { uid: string; admin?: unknown } | undefined): Caller {
-  if (!token?.uid) throw new AppError("unauthenticated", "Sign in first");
-  return { uid: token.uid, admin: token.admin === true };
-}
+// The one place where errors become what a client may see: expected AppErrors keep their code and
+// message; anything else is a bare `internal`, its details in the logs only.
 
 export const HTTP_STATUS: Readonly<Record<AppErrorCode | "internal", number>> = {
   "invalid-argument": 400,

@@ -8,16 +8,17 @@ import {
 } from "firebase-admin/firestore";
 import { COLLECTIONS, isPreconditionFailure } from "../firestore";
 import { logStatusChanged } from "../logs";
-import { readWallet, writeMoneyMove } from "../wallet/walletLedger";
-import { orderSchema } from "./order";
+import { orderSchema } from "../domain/order";
+import { isFinalStatus, mapDatamartStatus, type DataSellStatus } from "../domain/orderStatus";
 import {
-  effectiveStatus,
-  isFinalStatus,
-  mapDatamartStatus,
-  type DataSellStatus,
-} from "./orderStatus";
-import { SYNC_FIELDS } from "./syncFields";
-import { changeMovesMoney, moneyMove, reopensFinal } from "./walletRefund";
+  decideStatusChange,
+  reopensFinal,
+  REOPENED_REASON,
+  type StatusDecision,
+} from "../domain/statusChange";
+import { SYNC_FIELDS } from "../domain/syncFields";
+import { changeMovesMoney, moneyMove } from "../domain/walletRefund";
+import { readWallet, writeMoneyMove } from "../wallet/walletLedger";
 
 export type StatusSource = "poll" | "admin" | "user" | "webhook";
 
@@ -29,11 +30,7 @@ export interface StatusReport {
 }
 
 export type ApplyOutcome =
-  | { kind: "changed"; from: string; to: DataSellStatus }
-  | { kind: "unchanged"; status: string }
-  | { kind: "ignored-final"; status: string }
-  | { kind: "unknown-status"; datamartStatus: string }
-  | { kind: "not-found" };
+  StatusDecision | { kind: "unknown-status"; datamartStatus: string } | { kind: "not-found" };
 
 /** A status history entry: `transactions/{id}/statusHistory/{auto}`, server-only. */
 export interface StatusHistoryEntry {
@@ -114,13 +111,10 @@ export async function applyStatus(
   return outcome;
 }
 
-function decide(data: unknown, to: DataSellStatus): ApplyOutcome {
+/** The decision for a stored order: an order whose status does not parse is decided as if it had none. */
+function decide(data: unknown, to: DataSellStatus): StatusDecision {
   const current = orderSchema.pick({ status: true }).safeParse(data);
-  const from = current.success ? current.data.status : "";
-  if (isFinalStatus(from) && !reopensFinal(from, to))
-    return { kind: "ignored-final", status: from };
-  if (effectiveStatus(from) === to) return { kind: "unchanged", status: from };
-  return { kind: "changed", from, to };
+  return decideStatusChange(current.success ? current.data.status : "", to);
 }
 
 interface Writer {
@@ -154,9 +148,7 @@ function writeChange(
     datamartStatus: report.datamartStatus,
     source: report.source,
     at: Timestamp.fromDate(at),
-    ...(reopensFinal(change.from, change.to)
-      ? { reason: "Datamart delivered the order after reporting it failed" }
-      : {}),
+    ...(reopensFinal(change.from, change.to) ? { reason: REOPENED_REASON } : {}),
   };
   writer.create(ref.collection(COLLECTIONS.statusHistory).doc(), entry);
 }

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { DocumentReference, Timestamp } from "firebase-admin/firestore";
-import { applyStatus } from "../../src/domain/applyStatus";
+import { applyStatus } from "../../src/orders/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
-import { clearFirestore, REFUNDS_ON, seedOrder, testDb } from "../support/firestore";
+import { clearFirestore, REFUNDS_ON, storeOrder, testDb } from "../support/firestore";
 
 async function history(ref: DocumentReference) {
   const snapshot = await ref.collection(COLLECTIONS.statusHistory).get();
@@ -13,7 +13,7 @@ describe("applyStatus (Firestore emulator)", () => {
   beforeEach(clearFirestore);
 
   it("marks the order delivered when Datamart says completed, with raw status and history, off the poll schedule", async () => {
-    const ref = await seedOrder("order-1", {
+    const ref = await storeOrder("order-1", {
       sync: { nextCheckAt: new Date(), needsAttention: true },
     });
     const at = new Date("2026-11-26T10:00:00.000Z");
@@ -48,7 +48,7 @@ describe("applyStatus (Firestore emulator)", () => {
   });
 
   it("works from a snapshot the caller already read", async () => {
-    const ref = await seedOrder("order-2");
+    const ref = await storeOrder("order-2");
     const outcome = await applyStatus(
       testDb(),
       await ref.get(),
@@ -63,7 +63,7 @@ describe("applyStatus (Firestore emulator)", () => {
   });
 
   it("decides again when the snapshot is stale", async () => {
-    const ref = await seedOrder("order-3");
+    const ref = await storeOrder("order-3");
     const stale = await ref.get();
     await applyStatus(testDb(), ref, { datamartStatus: "refunded", source: "webhook" }, REFUNDS_ON);
     const outcome = await applyStatus(
@@ -81,7 +81,7 @@ describe("applyStatus (Firestore emulator)", () => {
   });
 
   it("writes nothing when the status did not change", async () => {
-    const ref = await seedOrder("order-4");
+    const ref = await storeOrder("order-4");
     const before = await ref.get();
     const outcome = await applyStatus(
       testDb(),
@@ -95,7 +95,7 @@ describe("applyStatus (Firestore emulator)", () => {
   });
 
   it("treats a stored legacy success as processing: pending changes nothing", async () => {
-    const ref = await seedOrder("order-5", { status: "success" });
+    const ref = await storeOrder("order-5", { status: "success" });
     expect(
       await applyStatus(testDb(), ref, { datamartStatus: "pending", source: "poll" }, REFUNDS_ON),
     ).to.deep.equal({
@@ -112,7 +112,7 @@ describe("applyStatus (Firestore emulator)", () => {
   });
 
   it("never moves a final order back", async () => {
-    const ref = await seedOrder("order-6", { status: "delivered" });
+    const ref = await storeOrder("order-6", { status: "delivered" });
     const outcome = await applyStatus(
       testDb(),
       ref,
@@ -129,7 +129,7 @@ describe("applyStatus (Firestore emulator)", () => {
 
   it("lets only Datamart's later delivery move a failed order; cancelled and refunded stay final", async () => {
     for (const status of ["cancelled", "refunded", "delivered"]) {
-      const ref = await seedOrder(`final-${status}`, { status });
+      const ref = await storeOrder(`final-${status}`, { status });
       const outcome = await applyStatus(
         testDb(),
         ref,
@@ -138,7 +138,7 @@ describe("applyStatus (Firestore emulator)", () => {
       );
       expect(outcome.kind, status).to.equal("ignored-final");
     }
-    const failed = await seedOrder("final-failed", { status: "failed" });
+    const failed = await storeOrder("final-failed", { status: "failed" });
     expect(
       await applyStatus(
         testDb(),
@@ -150,7 +150,7 @@ describe("applyStatus (Firestore emulator)", () => {
   });
 
   it("reports an unknown Datamart status and leaves the order as it is", async () => {
-    const ref = await seedOrder("order-7");
+    const ref = await storeOrder("order-7");
     const before = await ref.get();
     const outcome = await applyStatus(
       testDb(),
@@ -175,7 +175,7 @@ describe("applyStatus (Firestore emulator)", () => {
   });
 
   it("records one change and one history entry when two calls race for the same change", async () => {
-    const ref = await seedOrder("order-8");
+    const ref = await storeOrder("order-8");
     const snapshot = await ref.get();
     const outcomes = await Promise.all([
       applyStatus(testDb(), snapshot, { datamartStatus: "completed", source: "poll" }, REFUNDS_ON),

@@ -1,0 +1,129 @@
+import { z } from "zod";
+import * as params from "./config";
+import { parseBackoffMinutes } from "./domain/pollSchedule";
+
+/*
+ * The one reader of plain params: each invocation reads every one once, here, and validates it.
+ * firebase-functions turns an integer param that does not parse into 0 without a word; this refuses
+ * it with a message that names the param. Secrets are read where their client is built (wiring.ts),
+ * by the functions that bind them.
+ */
+
+const positiveInt = (name: string) =>
+  z.number().refine((n) => Number.isInteger(n) && n >= 1, `${name} must be a whole number >= 1`);
+const httpUrl = (name: string) =>
+  z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), {
+    message: `${name} must be an http(s) URL`,
+  });
+
+const rawSettingsSchema = z.object({
+  DATAMART_BASE_URL: httpUrl("DATAMART_BASE_URL"),
+  DATAMART_TIMEOUT_MS: positiveInt("DATAMART_TIMEOUT_MS"),
+  SYNC_CONCURRENCY: positiveInt("SYNC_CONCURRENCY"),
+  SYNC_RATE_PER_MINUTE: positiveInt("SYNC_RATE_PER_MINUTE"),
+  SYNC_TIME_BUDGET_SECONDS: positiveInt("SYNC_TIME_BUDGET_SECONDS"),
+  SYNC_BACKOFF_MINUTES: z.string().transform((text, ctx) => {
+    try {
+      return parseBackoffMinutes(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
+  SYNC_ATTENTION_AFTER_HOURS: positiveInt("SYNC_ATTENTION_AFTER_HOURS"),
+  SYNC_MAX_CONSECUTIVE_FAILURES: positiveInt("SYNC_MAX_CONSECUTIVE_FAILURES"),
+  MNOTIFY_BASE_URL: httpUrl("MNOTIFY_BASE_URL"),
+  MNOTIFY_SENDER_ID: z
+    .string()
+    .refine(
+      (id) => id.length >= 1 && id.length <= 11 && !/^\d+$/.test(id),
+      "MNOTIFY_SENDER_ID must be 1 to 11 characters and not only digits (mNotify's sender id rules)",
+    ),
+  MNOTIFY_TIMEOUT_MS: positiveInt("MNOTIFY_TIMEOUT_MS"),
+  SMS_MAX_ATTEMPTS: positiveInt("SMS_MAX_ATTEMPTS"),
+  ORDER_REFRESHES_PER_MINUTE: positiveInt("ORDER_REFRESHES_PER_MINUTE"),
+  WALLET_REFUNDS: z.boolean(),
+  WEBHOOK_RETENTION_DAYS: positiveInt("WEBHOOK_RETENTION_DAYS"),
+  WEBHOOK_POLL_DELAY_MINUTES: positiveInt("WEBHOOK_POLL_DELAY_MINUTES"),
+});
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+export interface Settings {
+  datamart: { baseUrl: string; timeoutMs: number };
+  sync: {
+    concurrency: number;
+    ratePerMinute: number;
+    timeBudgetMs: number;
+    backoffMinutes: number[];
+    attentionAfterMs: number;
+    maxConsecutiveFailures: number;
+  };
+  mnotify: { baseUrl: string; senderId: string; timeoutMs: number };
+  smsMaxAttempts: number;
+  refreshesPerMinute: number;
+  walletRefunds: boolean;
+  webhook: { retentionDays: number; pollDelayMinutes: number };
+}
+
+/** Validates raw param values (by param name) into settings, or throws naming each bad param. */
+export function parseSettings(raw: Record<string, unknown>): Settings {
+  const parsed = rawSettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) =>
+      issue.code === "invalid_type"
+        ? `${issue.path.join(".")} is missing or not a ${issue.expected}`
+        : issue.message,
+    );
+    throw new SettingsError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const p = parsed.data;
+  return {
+    datamart: { baseUrl: p.DATAMART_BASE_URL, timeoutMs: p.DATAMART_TIMEOUT_MS },
+    sync: {
+      concurrency: p.SYNC_CONCURRENCY,
+      ratePerMinute: p.SYNC_RATE_PER_MINUTE,
+      // Leave the function time to write its summary and release the lease.
+      timeBudgetMs: Math.min(p.SYNC_TIME_BUDGET_SECONDS, params.SYNC_TIMEOUT_SECONDS - 30) * 1000,
+      backoffMinutes: p.SYNC_BACKOFF_MINUTES,
+      attentionAfterMs: p.SYNC_ATTENTION_AFTER_HOURS * 3_600_000,
+      maxConsecutiveFailures: p.SYNC_MAX_CONSECUTIVE_FAILURES,
+    },
+    mnotify: {
+      baseUrl: p.MNOTIFY_BASE_URL,
+      senderId: p.MNOTIFY_SENDER_ID,
+      timeoutMs: p.MNOTIFY_TIMEOUT_MS,
+    },
+    smsMaxAttempts: p.SMS_MAX_ATTEMPTS,
+    refreshesPerMinute: p.ORDER_REFRESHES_PER_MINUTE,
+    walletRefunds: p.WALLET_REFUNDS,
+    webhook: {
+      retentionDays: p.WEBHOOK_RETENTION_DAYS,
+      pollDelayMinutes: p.WEBHOOK_POLL_DELAY_MINUTES,
+    },
+  };
+}
+
+/** Every plain param's value now, validated. Call once per invocation. */
+export function readSettings(): Settings {
+  return parseSettings({
+    DATAMART_BASE_URL: params.datamartBaseUrl.value(),
+    DATAMART_TIMEOUT_MS: params.datamartTimeoutMs.value(),
+    SYNC_CONCURRENCY: params.syncConcurrency.value(),
+    SYNC_RATE_PER_MINUTE: params.syncRatePerMinute.value(),
+    SYNC_TIME_BUDGET_SECONDS: params.syncTimeBudgetSeconds.value(),
+    SYNC_BACKOFF_MINUTES: params.syncBackoffMinutes.value(),
+    SYNC_ATTENTION_AFTER_HOURS: params.syncAttentionAfterHours.value(),
+    SYNC_MAX_CONSECUTIVE_FAILURES: params.syncMaxConsecutiveFailures.value(),
+    MNOTIFY_BASE_URL: params.mnotifyBaseUrl.value(),
+    MNOTIFY_SENDER_ID: params.mnotifySenderId.value(),
+    MNOTIFY_TIMEOUT_MS: params.mnotifyTimeoutMs.value(),
+    SMS_MAX_ATTEMPTS: params.smsMaxAttempts.value(),
+    ORDER_REFRESHES_PER_MINUTE: params.orderRefreshesPerMinute.value(),
+    WALLET_REFUNDS: params.walletRefunds.value(),
+    WEBHOOK_RETENTION_DAYS: params.webhookRetentionDays.value(),
+    WEBHOOK_POLL_DELAY_MINUTES: params.webhookPollDelayMinutes.value(),
+  });
+}

@@ -1,0 +1,63 @@
+export type SyncTrigger = "schedule" | "admin";
+
+/** What one sync run did: written to `syncRuns/{runId}`, logged, and answered to an admin. */
+export interface SyncSummary {
+  runId: string;
+  trigger: SyncTrigger;
+  /** True when another run held the lease; nothing else was done. */
+  skipped: boolean;
+  message: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Due orders read. */
+  due: number;
+  /** Orders Datamart was asked about. */
+  checked: number;
+  datamartRequests: number;
+  updated: number;
+  unchanged: number;
+  unknownStatuses: number;
+  /** Orders found final already (changed by someone else) and taken off the schedule. */
+  alreadyFinal: number;
+  noReference: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  stoppedEarly?: "time-budget" | "provider-down";
+  /** Scheduled orders already due that this run did not reach (counted when it stopped early). */
+  leftForNextRun: number;
+  /** False when the run stopped before it had looked at every newly placed order. */
+  discoveryComplete: boolean;
+  newlyNeedsAttention: number;
+  /** Open orders flagged needsAttention, in all. */
+  needsAttention: number;
+}
+
+export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Date): SyncSummary {
+  return {
+    runId,
+    trigger,
+    skipped: false,
+    message: "Datamart order sync completed",
+    startedAt: startedAt.toISOString(),
+    finishedAt: "",
+    due: 0,
+    checked: 0,
+    datamartRequests: 0,
+    updated: 0,
+    unchanged: 0,
+    unknownStatuses: 0,
+    alreadyFinal: 0,
+    noReference: 0,
+    errors: 0,
+    errorsByKind: {},
+    leftForNextRun: 0,
+    discoveryComplete: false,
+    newlyNeedsAttention: 0,
+    needsAttention: 0,
+  };
+}
+
+export function countError(summary: SyncSummary, kind: string): void {
+  summary.errors += 1;
+  summary.errorsByKind[kind] = (summary.errorsByKind[kind] ?? 0) + 1;
+}

@@ -1,0 +1,76 @@
+import { expect } from "chai";
+import { parseSettings } from "../src/settings";
+
+const production = {
+  DATAMART_BASE_URL: "https://api.datamartgh.shop/api/developer",
+  DATAMART_TIMEOUT_MS: 10_000,
+  SYNC_CONCURRENCY: 8,
+  SYNC_RATE_PER_MINUTE: 180,
+  SYNC_TIME_BUDGET_SECONDS: 240,
+  SYNC_BACKOFF_MINUTES: "1,2,5,10,15,30,60",
+  SYNC_ATTENTION_AFTER_HOURS: 24,
+  SYNC_MAX_CONSECUTIVE_FAILURES: 5,
+  MNOTIFY_BASE_URL: "https://api.mnotify.com/api",
+  MNOTIFY_SENDER_ID: "DataSell",
+  MNOTIFY_TIMEOUT_MS: 10_000,
+  SMS_MAX_ATTEMPTS: 5,
+  ORDER_REFRESHES_PER_MINUTE: 5,
+  WALLET_REFUNDS: true,
+  WEBHOOK_RETENTION_DAYS: 30,
+  WEBHOOK_POLL_DELAY_MINUTES: 15,
+};
+const problem = (overrides: Record<string, unknown>) => {
+  try {
+    parseSettings({ ...production, ...overrides });
+    return "accepted";
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+describe("settings", () => {
+  it("reads the production values into the shape the code uses", () => {
+    const settings = parseSettings(production);
+    expect(settings.sync).to.deep.include({
+      concurrency: 8,
+      timeBudgetMs: 240_000,
+      backoffMinutes: [1, 2, 5, 10, 15, 30, 60],
+      attentionAfterMs: 86_400_000,
+    });
+    expect(settings.mnotify).to.deep.equal({
+      baseUrl: "https://api.mnotify.com/api",
+      senderId: "DataSell",
+      timeoutMs: 10_000,
+    });
+  });
+
+  it("keeps the sync's time budget 30 s below the function's timeout", () => {
+    expect(
+      parseSettings({ ...production, SYNC_TIME_BUDGET_SECONDS: 600 }).sync.timeBudgetMs,
+    ).to.equal(270_000);
+  });
+
+  it("refuses a whole number below 1 (what firebase-functions makes of a bad integer), naming the param", () => {
+    expect(problem({ SYNC_CONCURRENCY: 0 })).to.contain(
+      "SYNC_CONCURRENCY must be a whole number >= 1",
+    );
+    expect(problem({ SMS_MAX_ATTEMPTS: Number.NaN })).to.contain("SMS_MAX_ATTEMPTS");
+    expect(problem({ DATAMART_TIMEOUT_MS: 2.5 })).to.contain("DATAMART_TIMEOUT_MS");
+  });
+
+  it("refuses a URL that is not http(s), a bad backoff list and a sender id mNotify would refuse", () => {
+    expect(problem({ DATAMART_BASE_URL: "api.datamartgh.shop" })).to.contain(
+      "DATAMART_BASE_URL must be an http(s) URL",
+    );
+    expect(problem({ MNOTIFY_BASE_URL: "ftp://x" })).to.contain("MNOTIFY_BASE_URL");
+    expect(problem({ SYNC_BACKOFF_MINUTES: "1,,5" })).to.contain("SYNC_BACKOFF_MINUTES");
+    expect(problem({ MNOTIFY_SENDER_ID: "DataSellGhana" })).to.contain("MNOTIFY_SENDER_ID");
+    expect(problem({ MNOTIFY_SENDER_ID: "0241234567" })).to.contain("MNOTIFY_SENDER_ID");
+    expect(problem({ MNOTIFY_SENDER_ID: "" })).to.contain("MNOTIFY_SENDER_ID");
+  });
+
+  it("names every missing param at once", () => {
+    const message = problem({ WALLET_REFUNDS: undefined, SYNC_RATE_PER_MINUTE: undefined });
+    expect(message).to.contain("WALLET_REFUNDS").and.to.contain("SYNC_RATE_PER_MINUTE");
+  });
+});
