@@ -15,11 +15,12 @@ import type { Firestore } from "firebase-admin/firestore";
 import { freePort, startFirestoreEmulator } from "../dev/emulators";
 import { stopAll } from "../dev/processes";
 import { DatamartStandIn } from "../dev/standins/datamartStandIn";
-import { mapDatamartStatus, isFinalStatus } from "../src/domain/orderStatus";
-import { COLLECTIONS, db } from "../src/firestore";
+import { db } from "../src/firestore";
 import { DatamartClient } from "../src/providers/datamart";
 import { runSync, type SyncOptions } from "../src/sync/syncEngine";
-import { firestoreCounts, resetFirestoreCounts } from "./firestoreCounter";
+import { resetDue, seed } from "./benchOrders";
+import { measure, medianOf, type Measure } from "./measure";
+import { seedBaseline } from "./seedBaseline";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const RUNS = env("BENCH_RUNS", 3);
@@ -32,173 +33,6 @@ const RATE = env("BENCH_RATE", 6_000);
 const REAL_RATE_SECONDS = env("BENCH_REAL_RATE_SECONDS", 60);
 const GROWTH = env("BENCH_GROWTH", 1) > 0;
 const API_KEY = "bench-key";
-
-interface Measure {
-  seconds: number;
-  reads: number;
-  writes: number;
-  requests: number;
-  maxInFlight: number;
-  peakHeapMiB: number;
-  checked: number;
-  changed: number;
-  /** Requests the stand-in refused with 429. */
-  errors: number;
-}
-
-const FINALS = ["delivered", "failed", "cancelled", "refunded"];
-
-/** `total` orders, `due` of them open with a Datamart reference; a third of those have moved on. */
-async function seed(
-  firestore: Firestore,
-  datamart: DatamartStandIn,
-  total: number,
-  due: number,
-): Promise<void> {
-  datamart.reset();
-  await writeOrders(firestore, datamart, total, due);
-}
-
-/** Writes orders o0..o{count-1} in batches of 400, four batches at a time (the emulator's pace). */
-async function writeOrders(
-  firestore: Firestore,
-  datamart: DatamartStandIn,
-  count: number,
-  due: number,
-): Promise<void> {
-  const placedAt = Date.now() - 30 * 60_000;
-  const starts = Array.from({ length: Math.ceil(count / 400) }, (_, i) => i * 400);
-  for (let i = 0; i < starts.length; i += 4) {
-    await Promise.all(
-      starts.slice(i, i + 4).map((start) => {
-        const batch = firestore.batch();
-        for (let n = start; n < Math.min(start + 400, count); n++) {
-          batch.set(
-            firestore.collection(COLLECTIONS.transactions).doc(`o${n}`),
-            order(n, due, placedAt, datamart),
-          );
-        }
-        return batch.commit();
-      }),
-    );
-  }
-}
-
-function order(
-  i: number,
-  due: number,
-  placedAt: number,
-  datamart: DatamartStandIn,
-): Record<string, unknown> {
-  const open = i < due;
-  const purchaseId = (0x66a000000000000000000000n + BigInt(i)).toString(16);
-  const datamartResponse = {
-    purchaseId,
-    orderReference: `GN-B${i}`,
-    transactionReference: `TRX-B${i}`,
-  };
-  if (open) {
-    datamart.addOrder({
-      orderId: purchaseId,
-      orderReference: `GN-B${i}`,
-      transactionReference: `TRX-B${i}`,
-      status: i % 3 === 0 ? "completed" : "processing",
-    });
-  }
-  return {
-    userId: `user-${i % 500}`,
-    network: "YELLO",
-    packageName: "1GB",
-    volume: "1",
-    phoneNumber: "0241234567",
-    amount: 6.5,
-    status: open ? "processing" : FINALS[i % FINALS.length],
-    reference: `DS-${i}`,
-    transactionId: `DS-${i}`,
-    datamartTransactionId: purchaseId,
-    datamartResponse,
-    datamartStatus: open ? "pending" : "completed",
-    lastSyncedAt: null,
-    timestamp: new Date(placedAt + i).toISOString(),
-    paymentMethod: "wallet",
-  };
-}
-
-/** Puts the due orders back as they were before a run, and forgets the engine's discovery mark. */
-async function resetDue(
-  firestore: Firestore,
-  datamart: DatamartStandIn,
-  due: number,
-): Promise<void> {
-  await writeOrders(firestore, datamart, due, due);
-  await firestore.collection(COLLECTIONS.syncState).doc("datamartSync").delete();
-  datamart.resetCounters();
-}
-
-/** The seed's algorithm, as it was: read every order, filter in memory, ask Datamart one at a time. */
-async function seedBaseline(
-  firestore: Firestore,
-  datamart: DatamartClient,
-): Promise<{ checked: number; changed: number }> {
-  const all = await firestore.collection(COLLECTIONS.transactions).get();
-  const pending = all.docs.filter(
-    (d) => !isFinalStatus(d.get("status")) && d.get("datamartTransactionId"),
-  );
-  let changed = 0;
-  for (const doc of pending) {
-    try {
-      const answer = await datamart.fetchOrderStatus(String(doc.get("datamartTransactionId")));
-      const status = mapDatamartStatus(answer.orderStatus);
-      if (status && status !== doc.get("status")) {
-        await doc.ref.update({
-          status,
-          datamartStatus: answer.orderStatus,
-          lastSyncedAt: new Date().toISOString(),
-        });
-        changed += 1;
-      }
-    } catch {
-      // The seed logged and went on.
-    }
-  }
-  return { checked: pending.length, changed };
-}
-
-async function measure(
-  datamart: DatamartStandIn,
-  run: () => Promise<{ checked: number; changed: number }>,
-): Promise<Measure> {
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  let peak = heapBefore;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 10);
-  resetFirestoreCounts();
-  const started = performance.now();
-  const { checked, changed } = await run();
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().heapUsed);
-  return {
-    seconds,
-    reads: firestoreCounts.reads,
-    writes: firestoreCounts.writes,
-    requests: datamart.requests.length,
-    maxInFlight: datamart.maxInFlight,
-    errors: datamart.requests.filter((r) => r.status === 429).length,
-    peakHeapMiB: (peak - heapBefore) / 2 ** 20,
-    checked,
-    changed,
-  };
-}
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-function medianOf(measures: Measure[]): Measure {
-  const keys = Object.keys(measures[0]) as (keyof Measure)[];
-  return Object.fromEntries(
-    keys.map((k) => [k, median(measures.map((m) => m[k]))]),
-  ) as unknown as Measure;
-}
 
 function engineOptions(overrides: Partial<SyncOptions> = {}): SyncOptions {
   return {
@@ -217,13 +51,21 @@ const fmt = (n: number, digits = 0) =>
 const floorSeconds = (due: number, concurrency: number, rate: number) =>
   Math.max((due * (LATENCY + JITTER / 2)) / 1000 / concurrency, (due / rate) * 60);
 
-async function main(): Promise<void> {
-  const firestoreEmulator = await startFirestoreEmulator({
-    projectId: "demo-datasell-bench",
-    port: await freePort(),
-  });
-  process.env.FIRESTORE_EMULATOR_HOST = firestoreEmulator.host;
-  process.env.GCLOUD_PROJECT = "demo-datasell-bench";
+interface Bench {
+  firestore: Firestore;
+  standIn: DatamartStandIn;
+  client: DatamartClient;
+  /** A run of the engine, measurable. */
+  engine(options?: SyncOptions): () => Promise<{ checked: number; changed: number }>;
+  /** Empties the emulator. */
+  clear(): Promise<unknown>;
+}
+
+async function startBench(): Promise<Bench> {
+  const projectId = "demo-datasell-bench";
+  const emulator = await startFirestoreEmulator({ projectId, port: await freePort() });
+  process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+  process.env.GCLOUD_PROJECT = projectId;
   const firestore = db();
   const standIn = await DatamartStandIn.start({
     apiKey: API_KEY,
@@ -236,25 +78,32 @@ async function main(): Promise<void> {
     apiKey: API_KEY,
     timeoutMs: 10_000,
   });
-  const engine =
-    (options = engineOptions()) =>
-    async () => {
-      const summary = await runSync(
-        { db: firestore, datamart: client, options, walletRefunds: true },
-        "schedule",
-      );
-      return { checked: summary.checked, changed: summary.updated };
-    };
-  const clear = () =>
-    fetch(
-      `http://${firestoreEmulator.host}/emulator/v1/projects/demo-datasell-bench/databases/(default)/documents`,
-      { method: "DELETE" },
-    );
+  return {
+    firestore,
+    standIn,
+    client,
+    engine:
+      (options = engineOptions()) =>
+      async () => {
+        const summary = await runSync(
+          { db: firestore, datamart: client, options, walletRefunds: true },
+          "schedule",
+        );
+        return { checked: summary.checked, changed: summary.updated };
+      },
+    clear: () =>
+      fetch(
+        `http://${emulator.host}/emulator/v1/projects/${projectId}/databases/(default)/documents`,
+        { method: "DELETE" },
+      ),
+  };
+}
 
-  console.log(`Seeding ${fmt(TOTAL)} orders (${fmt(DUE)} due) ...`);
-  await seed(firestore, standIn, TOTAL, DUE);
-
-  // 1. Side by side, interleaved, same data and stand-in each time.
+/** 1. Side by side, interleaved, same data and stand-in each time. */
+async function sideBySide(
+  bench: Bench,
+): Promise<{ baselineRuns: Measure[]; engineRuns: Measure[] }> {
+  const { firestore, standIn, client } = bench;
   const baselineRuns: Measure[] = [];
   const engineRuns: Measure[] = [];
   for (let run = 1; run <= RUNS; run++) {
@@ -262,71 +111,104 @@ async function main(): Promise<void> {
     baselineRuns.push(await measure(standIn, () => seedBaseline(firestore, client)));
     console.log(`  run ${run}: seed baseline ${fmt(baselineRuns.at(-1)!.seconds, 1)} s`);
     await resetDue(firestore, standIn, DUE);
-    engineRuns.push(await measure(standIn, engine()));
+    engineRuns.push(await measure(standIn, bench.engine()));
     console.log(`  run ${run}: engine        ${fmt(engineRuns.at(-1)!.seconds, 1)} s`);
   }
-  const baseline = medianOf(baselineRuns);
-  const engineMedian = medianOf(engineRuns);
-  const floor = floorSeconds(DUE, CONCURRENCY, RATE);
+  return { baselineRuns, engineRuns };
+}
 
-  // 2. At Datamart's real limit: how many orders a run can check.
+/** 2. At Datamart's real limit: how many orders a run can check. */
+async function atRealLimit(bench: Bench): Promise<Measure> {
+  const { firestore, standIn } = bench;
   await resetDue(firestore, standIn, DUE);
   standIn.setRatePerMinute(200);
   standIn.resetCounters(); // a fresh rate-limit window, as at the start of a scheduled run
-  const realRate = await measure(
+  const measured = await measure(
     standIn,
-    engine(engineOptions({ ratePerMinute: 180, timeBudgetMs: REAL_RATE_SECONDS * 1000 })),
+    bench.engine(engineOptions({ ratePerMinute: 180, timeBudgetMs: REAL_RATE_SECONDS * 1000 })),
   );
   standIn.setRatePerMinute(RATE);
+  return measured;
+}
 
-  // 3. Growth: due orders at a fixed total, then the total at fixed due orders.
-  const growth: { total: number; due: number; m: Measure; floor: number }[] = [];
-  if (GROWTH) {
-    const cases = [
-      ...[100, 1_000, 5_000].map((due) => ({ total: TOTAL, due })),
-      ...[5_000, 50_000].map((total) => ({ total, due: DUE })),
-    ];
-    for (const c of cases) {
-      await clear();
-      await seed(firestore, standIn, c.total, c.due);
-      const m = await measure(standIn, engine());
-      growth.push({ ...c, m, floor: floorSeconds(c.due, CONCURRENCY, RATE) });
-      console.log(
-        `  growth: ${fmt(c.total)} orders, ${fmt(c.due)} due: ${fmt(m.seconds, 1)} s, ${fmt(m.reads)} reads`,
-      );
-    }
-    const atDefaults = growth.find((g) => g.total === TOTAL && g.due === DUE);
-    if (!atDefaults) growth.push({ total: TOTAL, due: DUE, m: engineMedian, floor });
-    growth.sort((a, b) => a.total - b.total || a.due - b.due);
+interface GrowthRow {
+  total: number;
+  due: number;
+  m: Measure;
+  floor: number;
+}
+
+/** 3. Growth: due orders at a fixed total, then the total at fixed due orders. */
+async function growthRows(bench: Bench, atDefaults: Measure): Promise<GrowthRow[]> {
+  const cases = [
+    ...[100, 1_000, 5_000].map((due) => ({ total: TOTAL, due })),
+    ...[5_000, 50_000].map((total) => ({ total, due: DUE })),
+  ];
+  const rows: GrowthRow[] = [];
+  for (const c of cases) {
+    await bench.clear();
+    await seed(bench.firestore, bench.standIn, c.total, c.due);
+    const m = await measure(bench.standIn, bench.engine());
+    rows.push({ ...c, m, floor: floorSeconds(c.due, CONCURRENCY, RATE) });
+    console.log(
+      `  growth: ${fmt(c.total)} orders, ${fmt(c.due)} due: ${fmt(m.seconds, 1)} s, ${fmt(m.reads)} reads`,
+    );
   }
+  if (!rows.some((g) => g.total === TOTAL && g.due === DUE))
+    rows.push({
+      total: TOTAL,
+      due: DUE,
+      m: atDefaults,
+      floor: floorSeconds(DUE, CONCURRENCY, RATE),
+    });
+  return rows.sort((a, b) => a.total - b.total || a.due - b.due);
+}
 
+function printReport(
+  baseline: Measure,
+  engine: Measure,
+  realRate: Measure,
+  growth: GrowthRow[],
+): void {
+  const floor = floorSeconds(DUE, CONCURRENCY, RATE);
   const row = (name: string, m: Measure) =>
     `| ${name} | ${fmt(m.seconds, 1)} | ${fmt(m.reads)} | ${fmt(m.writes)} | ${fmt(m.requests)} | ${fmt(m.maxInFlight)} | ${fmt(m.peakHeapMiB, 1)} | ${fmt(m.checked)} | ${fmt(m.changed)} |`;
-  const speed = baseline.seconds / engineMedian.seconds;
-  const fewerReads = baseline.reads / engineMedian.reads;
   const pages = Math.ceil(DUE / 200);
   console.log(`
 Sync of ${fmt(TOTAL)} orders, ${fmt(DUE)} due, Datamart latency ${LATENCY} ms + up to ${JITTER} ms, median of ${RUNS} interleaved runs
 | algorithm | seconds | reads | writes | Datamart requests | most in flight | peak heap MiB | checked | changed |
 |---|---|---|---|---|---|---|---|---|
 ${row("seed baseline (read all, one at a time)", baseline)}
-${row(`engine (concurrency ${CONCURRENCY}, ${fmt(RATE)}/min)`, engineMedian)}
-| baseline / engine | ${fmt(speed, 1)}x | ${fmt(fewerReads, 1)}x | ${fmt(baseline.writes / engineMedian.writes, 1)}x | | | ${fmt(baseline.peakHeapMiB / Math.max(engineMedian.peakHeapMiB, 0.1), 1)}x | | |
+${row(`engine (concurrency ${CONCURRENCY}, ${fmt(RATE)}/min)`, engine)}
+| baseline / engine | ${fmt(baseline.seconds / engine.seconds, 1)}x | ${fmt(baseline.reads / engine.reads, 1)}x | ${fmt(baseline.writes / engine.writes, 1)}x | | | ${fmt(baseline.peakHeapMiB / Math.max(engine.peakHeapMiB, 0.1), 1)}x | | |
 
-Floor at latency ${LATENCY + JITTER / 2} ms (mean), concurrency ${CONCURRENCY}, ${fmt(RATE)}/min: ${fmt(floor, 1)} s; engine ${fmt(engineMedian.seconds, 1)} s = ${fmt(engineMedian.seconds / floor, 2)}x the floor.
-Engine reads ${fmt(engineMedian.reads)} <= due + pages + constant = ${fmt(DUE)} + ${pages} + c (c = ${fmt(engineMedian.reads - DUE - pages)}).
+Floor at latency ${LATENCY + JITTER / 2} ms (mean), concurrency ${CONCURRENCY}, ${fmt(RATE)}/min: ${fmt(floor, 1)} s; engine ${fmt(engine.seconds, 1)} s = ${fmt(engine.seconds / floor, 2)}x the floor.
+Engine reads ${fmt(engine.reads)} <= due + pages + constant = ${fmt(DUE)} + ${pages} + c (c = ${fmt(engine.reads - DUE - pages)}).
 
 At Datamart's real limit (engine 180/min, stand-in 200/min), a run with a ${REAL_RATE_SECONDS} s budget took ${fmt(realRate.seconds, 1)} s
 and checked ${fmt(realRate.checked)} orders (${fmt((realRate.checked / realRate.seconds) * 60, 0)}/min, with ${fmt(realRate.errors)} 429s); a 5-minute run with the
 default 240 s budget checks about ${fmt((realRate.checked / realRate.seconds) * 240)}.`);
-  if (growth.length > 0) {
-    console.log(`
+  if (growth.length === 0) return;
+  console.log(`
 How the engine's cost grows
 | orders | due | seconds | floor s | reads | writes | peak heap MiB |
 |---|---|---|---|---|---|---|
 ${growth.map((g) => `| ${fmt(g.total)} | ${fmt(g.due)} | ${fmt(g.m.seconds, 1)} | ${fmt(g.floor, 1)} | ${fmt(g.m.reads)} | ${fmt(g.m.writes)} | ${fmt(g.m.peakHeapMiB, 1)} |`).join("\n")}`);
-  }
+}
 
+async function main(): Promise<void> {
+  const bench = await startBench();
+  console.log(`Seeding ${fmt(TOTAL)} orders (${fmt(DUE)} due) ...`);
+  await seed(bench.firestore, bench.standIn, TOTAL, DUE);
+  const { baselineRuns, engineRuns } = await sideBySide(bench);
+  const baseline = medianOf(baselineRuns);
+  const engine = medianOf(engineRuns);
+  const realRate = await atRealLimit(bench);
+  const growth = GROWTH ? await growthRows(bench, engine) : [];
+  printReport(baseline, engine, realRate, growth);
+
+  const speed = baseline.seconds / engine.seconds;
+  const fewerReads = baseline.reads / engine.reads;
   const results = {
     at: new Date().toISOString(),
     settings: {
@@ -339,8 +221,8 @@ ${growth.map((g) => `| ${fmt(g.total)} | ${fmt(g.due)} | ${fmt(g.m.seconds, 1)} 
       ratePerMinute: RATE,
     },
     baseline: { median: baseline, runs: baselineRuns },
-    engine: { median: engineMedian, runs: engineRuns },
-    floorSeconds: floor,
+    engine: { median: engine, runs: engineRuns },
+    floorSeconds: floorSeconds(DUE, CONCURRENCY, RATE),
     ratios: { faster: speed, fewerReads },
     realRate: { seconds: REAL_RATE_SECONDS, measure: realRate },
     growth,
@@ -351,7 +233,7 @@ ${growth.map((g) => `| ${fmt(g.total)} | ${fmt(g.due)} | ${fmt(g.m.seconds, 1)} 
   console.log(
     `\nWrote bench/results/latest.json\nengine vs seed baseline: ${fmt(speed, 1)}x faster, ${fmt(fewerReads, 1)}x fewer reads`,
   );
-  await standIn.close();
+  await bench.standIn.close();
 }
 
 main()

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import * as params from "./config";
 import { parseBackoffMinutes } from "./domain/pollSchedule";
+import { senderIdProblem } from "./providers/mnotify";
 
 /*
  * The one reader of plain params: each invocation reads every one once, here, and validates it.
@@ -33,12 +34,11 @@ const rawSettingsSchema = z.object({
   SYNC_ATTENTION_AFTER_HOURS: positiveInt("SYNC_ATTENTION_AFTER_HOURS"),
   SYNC_MAX_CONSECUTIVE_FAILURES: positiveInt("SYNC_MAX_CONSECUTIVE_FAILURES"),
   MNOTIFY_BASE_URL: httpUrl("MNOTIFY_BASE_URL"),
-  MNOTIFY_SENDER_ID: z
-    .string()
-    .refine(
-      (id) => id.length >= 1 && id.length <= 11 && !/^\d+$/.test(id),
-      "MNOTIFY_SENDER_ID must be 1 to 11 characters and not only digits (mNotify's sender id rules)",
-    ),
+  MNOTIFY_SENDER_ID: z.string().superRefine((id, ctx) => {
+    const problem = senderIdProblem(id);
+    if (problem)
+      ctx.addIssue({ code: "custom", message: `MNOTIFY_SENDER_ID is invalid: ${problem}` });
+  }),
   MNOTIFY_TIMEOUT_MS: positiveInt("MNOTIFY_TIMEOUT_MS"),
   SMS_MAX_ATTEMPTS: positiveInt("SMS_MAX_ATTEMPTS"),
   ORDER_REFRESHES_PER_MINUTE: positiveInt("ORDER_REFRESHES_PER_MINUTE"),

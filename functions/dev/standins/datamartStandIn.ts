@@ -1,6 +1,12 @@
 import { listen, sendCanned, sendJson, type CannedReply, type RunningServer } from "./http";
 import { HOST } from "../emulators";
 import { sign } from "../../src/webhooks/signature";
+import {
+  INVALID_API_KEY,
+  ORDER_NOT_FOUND,
+  orderStatusReply,
+  rateLimitedReply,
+} from "./datamartReplies";
 
 /** An order as the stand-in knows it; it answers for its id and both references. */
 export interface StandInOrder {
@@ -235,45 +241,24 @@ export class DatamartStandIn {
         this.windowStarts.shift();
       if (this.windowStarts.length >= limit) {
         const resetInSeconds = Math.max(1, Math.ceil((this.windowStarts[0] + 60_000 - at) / 1000));
-        return json(
-          429,
-          {
-            status: "error",
-            message: "Rate limit exceeded",
-            rateLimit: { limit, remaining: 0, resetInSeconds },
-          },
-          { "Retry-After": String(resetInSeconds) },
-        );
+        return json(429, rateLimitedReply(limit, resetInSeconds), {
+          "Retry-After": String(resetInSeconds),
+        });
       }
       this.windowStarts.push(at);
     }
     const canned = this.cannedReplies.shift() ?? this.outage;
     if (canned) return canned;
     if (this.options.apiKey && apiKey !== this.options.apiKey) {
-      return json(401, { status: "error", message: "Invalid API key" });
+      return json(401, INVALID_API_KEY);
     }
     const order = this.orders.get(reference);
-    if (!order) return json(404, { status: "error", message: "Order not found" });
+    if (!order) return json(404, ORDER_NOT_FOUND);
     const rateLimit =
       limit === undefined
         ? undefined
         : { limit, remaining: limit - this.windowStarts.length, resetInSeconds: 60 };
-    return json(200, {
-      status: "success",
-      data: {
-        orderId: order.orderId,
-        reference: order.orderReference,
-        phoneNumber: order.phoneNumber,
-        network: order.network,
-        capacity: order.capacity,
-        price: order.price,
-        orderStatus: order.status,
-        processingMethod: "api",
-        createdAt: new Date(at - 60_000).toISOString(),
-        updatedAt: new Date(at).toISOString(),
-      },
-      rateLimit,
-    });
+    return json(200, orderStatusReply(order, { rateLimit, at }));
   }
 }
 

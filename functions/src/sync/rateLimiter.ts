@@ -1,4 +1,13 @@
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Time as the limiter sees it; tests give it a virtual one. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
 
 /**
  * Spaces request starts at least `60s / perMinute` apart, so no 60-second window ever holds more
@@ -9,26 +18,29 @@ export class RateLimiter {
   private nextSlot = 0;
   private pausedUntil = 0;
 
-  constructor(perMinute: number) {
+  constructor(
+    perMinute: number,
+    private readonly clock: Clock = realClock,
+  ) {
     if (!(perMinute > 0)) throw new Error(`The rate limit must be positive, got ${perMinute}`);
     this.intervalMs = 60_000 / perMinute;
   }
 
   async acquire(): Promise<void> {
     for (;;) {
-      const now = Date.now();
+      const now = this.clock.now();
       const at = Math.max(now, this.nextSlot, this.pausedUntil);
       if (at <= now) {
         this.nextSlot = now + this.intervalMs;
         return;
       }
-      await sleep(at - now);
+      await this.clock.sleep(at - now);
     }
   }
 
   /** The provider said "too many": wait as told, then go on at half the rate. */
   pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
     this.intervalMs = Math.min(this.intervalMs * 2, 60_000);
   }
 }

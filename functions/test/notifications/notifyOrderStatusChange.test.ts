@@ -75,8 +75,7 @@ describe("notifyOrderStatusChange", function () {
         return doc.get("state") === "SENT" ? doc.data() : undefined;
       });
       expect(record).to.include({ recipientMasked: "23355*****67" });
-      await new Promise((r) => setTimeout(r, 1_000));
-      expect(stack.mnotify.messages).to.have.length(1);
+      expect(await stack.smsOnceTriggersSettle()).to.have.length(1);
     });
 
     it("sends nothing for updates that leave the status as it is", async () => {

@@ -7,7 +7,11 @@ import { COLLECTIONS } from "../../src/firestore";
 import type { NotificationRecord } from "../../src/notifications/notificationRecord";
 import { notifyStatusChange } from "../../src/notifications/notifyStatusChange";
 import { retryPendingSms } from "../../src/notifications/retrySms";
-import { SEND_LEASE_MS, type SmsDeliveryDeps } from "../../src/notifications/smsDelivery";
+import {
+  deliverSms,
+  SEND_LEASE_MS,
+  type SmsDeliveryDeps,
+} from "../../src/notifications/smsDelivery";
 import { MnotifyClient } from "../../src/providers/mnotify";
 import { capturedLogs } from "../../dev/capturedLogs";
 import { anOrder, clearFirestore, testDb } from "../support/firestore";
@@ -213,6 +217,41 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     expect((await retryPendingSms(deps())).stuck).to.equal(1);
     expect((await ref.get()).get("state")).to.equal("FAILED");
     expect(mnotify.requests).to.equal(0);
+  });
+
+  it("sends only a PENDING record: SENT, PROCESSING, FAILED and SKIPPED ones are left alone", async () => {
+    const records = testDb().collection(COLLECTIONS.orderNotifications);
+    for (const state of ["SENT", "PROCESSING", "FAILED", "SKIPPED"]) {
+      const ref = records.doc(`order-1_${state}`);
+      await ref.set({
+        transactionId: "order-1",
+        status: "delivered",
+        channel: "sms",
+        recipient: "233241234567",
+        message: "hello",
+        state,
+        attempts: 1,
+      });
+      expect(await deliverSms(deps(), ref), state).to.equal(undefined);
+      expect((await ref.get()).get("state")).to.equal(state);
+    }
+    expect(mnotify.messages).to.have.length(0);
+  });
+
+  it("sends a PENDING record once when two sweeps claim it at the same time", async () => {
+    const ref = testDb().collection(COLLECTIONS.orderNotifications).doc("order-1_delivered");
+    await ref.set({
+      transactionId: "order-1",
+      status: "delivered",
+      channel: "sms",
+      recipient: "233241234567",
+      message: "hello",
+      state: "PENDING",
+      attempts: 0,
+    });
+    const states = await Promise.all([deliverSms(deps(), ref), deliverSms(deps(), ref)]);
+    expect(states.filter((s) => s === "SENT")).to.have.length(1);
+    expect(mnotify.messages).to.have.length(1);
   });
 
   it("never logs a full phone number", async () => {

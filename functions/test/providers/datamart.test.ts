@@ -2,6 +2,13 @@ import { expect } from "chai";
 import nock from "nock";
 import { providerFailure } from "../support/providerErrors";
 import { freePort } from "../../dev/emulators";
+import {
+  errorReply,
+  INVALID_API_KEY,
+  ORDER_NOT_FOUND,
+  orderStatusReply,
+  rateLimitedReply,
+} from "../../dev/standins/datamartReplies";
 import { DatamartClient } from "../../src/providers/datamart";
 
 const BASE = "https://datamart.test/api/developer";
@@ -11,13 +18,11 @@ function client(timeoutMs = 1_000): DatamartClient {
   return new DatamartClient({ baseUrl: BASE, apiKey: KEY, timeoutMs });
 }
 
-function statusReply(orderStatus: unknown): object {
-  return {
-    status: "success",
-    data: { orderId: "66a0", reference: "GN-1", orderStatus, network: "YELLO", capacity: "1" },
-    rateLimit: { limit: 200, remaining: 199, resetInSeconds: 60 },
-  };
-}
+const statusReply = (status: unknown): object =>
+  orderStatusReply(
+    { orderId: "66a0", orderReference: "GN-1", status, network: "YELLO", capacity: "1" },
+    { rateLimit: { limit: 200, remaining: 199, resetInSeconds: 60 } },
+  );
 
 const failure = (promise: Promise<unknown>) => providerFailure(promise, KEY);
 
@@ -68,36 +73,26 @@ describe("Datamart client", () => {
   });
 
   it("takes the wait from Retry-After on a 429", async () => {
-    nock(BASE)
-      .get("/order-status/GN-1")
-      .reply(429, { status: "error", message: "Too many" }, { "Retry-After": "7" });
+    nock(BASE).get("/order-status/GN-1").reply(429, errorReply("Too many"), { "Retry-After": "7" });
     const error = await failure(client().fetchOrderStatus("GN-1"));
     expect(error).to.include({ kind: "rate-limited", transient: true, retryAfterMs: 7_000 });
   });
 
   it("takes the wait from rateLimit.resetInSeconds when a 429 has no Retry-After", async () => {
-    nock(BASE)
-      .get("/order-status/GN-1")
-      .reply(429, { status: "error", rateLimit: { limit: 200, remaining: 0, resetInSeconds: 12 } });
+    nock(BASE).get("/order-status/GN-1").reply(429, rateLimitedReply(200, 12));
     const error = await failure(client().fetchOrderStatus("GN-1"));
     expect(error.retryAfterMs).to.equal(12_000);
   });
 
   it("classifies 404 as an unknown reference, permanent", async () => {
-    nock(BASE)
-      .get("/order-status/GN-404")
-      .reply(404, { status: "error", message: "Order not found" });
+    nock(BASE).get("/order-status/GN-404").reply(404, ORDER_NOT_FOUND);
     const error = await failure(client().fetchOrderStatus("GN-404"));
     expect(error).to.include({ kind: "not-found", transient: false });
   });
 
   it("classifies 401 and 403 as auth failures, permanent", async () => {
-    nock(BASE)
-      .get("/order-status/GN-1")
-      .reply(401, { status: "error", message: "Invalid API key" });
-    nock(BASE)
-      .get("/order-status/GN-2")
-      .reply(403, { status: "error", message: "API_RULE_VIOLATION" });
+    nock(BASE).get("/order-status/GN-1").reply(401, INVALID_API_KEY);
+    nock(BASE).get("/order-status/GN-2").reply(403, errorReply("API_RULE_VIOLATION"));
     expect(await failure(client().fetchOrderStatus("GN-1"))).to.include({
       kind: "auth",
       transient: false,
@@ -118,16 +113,14 @@ describe("Datamart client", () => {
   });
 
   it("classifies an error envelope with HTTP 200 as rejected", async () => {
-    nock(BASE).get("/order-status/GN-1").reply(200, { status: "error", message: "Something odd" });
+    nock(BASE).get("/order-status/GN-1").reply(200, errorReply("Something odd"));
     const error = await failure(client().fetchOrderStatus("GN-1"));
     expect(error).to.include({ kind: "rejected", transient: false });
     expect(error.message).to.contain("Something odd");
   });
 
   it("tries the next reference form after a 404", async () => {
-    nock(BASE)
-      .get("/order-status/GN-1")
-      .reply(404, { status: "error", message: "Order not found" });
+    nock(BASE).get("/order-status/GN-1").reply(404, ORDER_NOT_FOUND);
     nock(BASE).get("/order-status/TRX-1").reply(200, statusReply("processing"));
     const result = await client().getOrderStatusByAnyReference(["GN-1", "TRX-1", "66a0"]);
     expect(result).to.include({ reference: "TRX-1", orderStatus: "processing" });
@@ -140,8 +133,8 @@ describe("Datamart client", () => {
   });
 
   it("reports not-found when no form is known", async () => {
-    nock(BASE).get("/order-status/GN-1").reply(404, { status: "error" });
-    nock(BASE).get("/order-status/TRX-1").reply(404, { status: "error" });
+    nock(BASE).get("/order-status/GN-1").reply(404, errorReply());
+    nock(BASE).get("/order-status/TRX-1").reply(404, errorReply());
     const error = await failure(client().getOrderStatusByAnyReference(["GN-1", "TRX-1"]));
     expect(error.kind).to.equal("not-found");
   });

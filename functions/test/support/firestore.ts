@@ -1,6 +1,7 @@
 import { initializeApp } from "firebase-admin/app";
 import { getFirestore, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { assertEmulatorOnly } from "../../dev/emulators";
+import { appOrder } from "../../dev/orderFactory";
 import { COLLECTIONS, db } from "../../src/firestore";
 
 const otherProjects = new Map<string, Firestore>();
@@ -30,35 +31,9 @@ export async function clearFirestore(projectId = process.env.GCLOUD_PROJECT): Pr
 /** applyStatus's options as deployed by default: wallet refunds on. */
 export const REFUNDS_ON = { walletRefunds: true } as const;
 
-let counter = 0;
-
-/** An order as the existing DataSell app writes it (ISO-string times, Datamart's purchase answer). */
+/** An order as the existing DataSell app writes it (dev/orderFactory.ts), with `overrides` on top. */
 export function anOrder(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  counter += 1;
-  const purchaseId = (0x66a000000000000000000000n + BigInt(counter)).toString(16);
-  return {
-    userId: "user-1",
-    network: "YELLO",
-    packageName: "1GB",
-    volume: "1",
-    phoneNumber: "0241234567",
-    amount: 6.5,
-    status: "processing",
-    reference: `DS-${counter}`,
-    transactionId: `DS-${counter}`,
-    datamartTransactionId: purchaseId,
-    datamartResponse: {
-      purchaseId,
-      orderReference: `GN-${counter}`,
-      transactionReference: `TRX-${counter}`,
-      orderStatus: "pending",
-    },
-    datamartStatus: "pending",
-    lastSyncedAt: null,
-    timestamp: new Date().toISOString(),
-    paymentMethod: "wallet",
-    ...overrides,
-  };
+  return { ...appOrder({ amount: 6.5 }).data, ...overrides };
 }
 
 export async function storeOrder(

@@ -1,9 +1,11 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { clearFirestore, testDb } from "./firestore";
+import { COLLECTIONS } from "../../src/firestore";
+import { eventually } from "./eventually";
+import { anOrder, clearFirestore, testDb } from "./firestore";
 import { freePort, startFunctionsEmulator, type FunctionsEmulator } from "../../dev/emulators";
 import { idTokenFor, type DemoUser } from "../../dev/authEmulator";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
+import { MnotifyStandIn, type ReceivedSms } from "../../dev/standins/mnotifyStandIn";
 
 /**
  * The functions emulator's own project on the shared Firestore emulator. Its Firestore triggers are
@@ -31,6 +33,12 @@ export interface FunctionsStack {
   ): Promise<{ status: number; body: CallableReply }>;
   /** The `api` function's URL for a path, on the function's own URL. */
   apiUrl(path: string): string;
+  /**
+   * The SMS the stand-in received, once the status trigger has caught up with every write made so
+   * far: a sentinel order's status change is sent and its SMS awaited (a signal, not a sleep). The
+   * sentinel's own SMS is left out.
+   */
+  smsOnceTriggersSettle(): Promise<ReceivedSms[]>;
 }
 
 export interface CallableReply {
@@ -39,6 +47,7 @@ export interface CallableReply {
 }
 
 let starting: Promise<FunctionsStack> | undefined;
+let sentinels = 0;
 const closers: (() => Promise<void>)[] = [];
 
 export function functionsStack(): Promise<FunctionsStack> {
@@ -103,6 +112,21 @@ async function start(): Promise<FunctionsStack> {
       return { status: response.status, body: (await response.json()) as CallableReply };
     },
     apiUrl: (path) => `http://${emulator.functionsHost}/${projectId}/us-central1/api${path}`,
+    async smsOnceTriggersSettle() {
+      sentinels += 1;
+      const db = testDb(projectId);
+      const ref = db.collection(COLLECTIONS.transactions).doc(`zz-sentinel-${sentinels}`);
+      await ref.set(anOrder({ userId: "sentinel" }));
+      await ref.update({ status: "cancelled" });
+      const record = db.collection(COLLECTIONS.orderNotifications).doc(`${ref.id}_cancelled`);
+      const campaignId = await eventually("the sentinel's SMS", async () => {
+        const sent = await record.get();
+        return sent.get("state") === "SENT"
+          ? String(sent.get("providerIds.campaignId"))
+          : undefined;
+      });
+      return mnotify.messages.filter((m) => m.campaignId !== campaignId);
+    },
   };
 }
 

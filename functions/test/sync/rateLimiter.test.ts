@@ -1,36 +1,55 @@
 import { expect } from "chai";
 import { RateLimiter } from "../../src/sync/rateLimiter";
+import { VirtualClock } from "../support/virtualClock";
 
-describe("rate limiter", () => {
-  it("spaces request starts so no window of the limit's length holds more than the limit", async () => {
-    const limiter = new RateLimiter(6_000); // 10 ms apart: a "minute" of 100 starts is 1 s
+describe("rate limiter (virtual clock)", () => {
+  it("spaces request starts so no minute holds more than the limit", async () => {
+    const clock = new VirtualClock();
+    const limiter = new RateLimiter(60, clock); // one start a second
     const starts: number[] = [];
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        for (let i = 0; i < 5; i++) {
-          await limiter.acquire();
-          starts.push(Date.now());
-        }
-      }),
+    await clock.run(
+      Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let i = 0; i < 25; i++) {
+            await limiter.acquire();
+            starts.push(clock.now());
+          }
+        }),
+      ),
     );
     starts.sort((a, b) => a - b);
-    // Grants are 10 ms apart on Date.now(), so any 11 starts span 100 ms; a waiter may see its
-    // grant a millisecond or two late, hence 97.
-    for (let i = 0; i + 10 < starts.length; i++)
-      expect(starts[i + 10] - starts[i]).to.be.at.least(97);
+    expect(starts).to.have.length(200);
+    for (let i = 0; i + 60 < starts.length; i++)
+      expect(starts[i + 60] - starts[i], `starts ${i}..${i + 60}`).to.be.at.least(60_000);
+    // And no slower than it must be: 200 starts a second apart take 199 s.
+    expect(starts[199] - starts[0]).to.equal(199_000);
   });
 
   it("waits out a pause before the next start, then goes on at half the rate", async () => {
-    const limiter = new RateLimiter(6_000); // 10 ms apart
-    await limiter.acquire();
-    const paused = performance.now();
-    limiter.pause(200);
-    await limiter.acquire();
-    expect(performance.now() - paused).to.be.at.least(195);
-    const a = performance.now();
-    await limiter.acquire();
-    await limiter.acquire();
-    expect(performance.now() - a).to.be.at.least(38); // two more starts, 20 ms apart
+    const clock = new VirtualClock();
+    const limiter = new RateLimiter(60, clock);
+    await clock.run(limiter.acquire());
+    limiter.pause(30_000);
+    const starts: number[] = [];
+    await clock.run(
+      (async () => {
+        for (let i = 0; i < 3; i++) {
+          await limiter.acquire();
+          starts.push(clock.now());
+        }
+      })(),
+    );
+    expect(starts).to.deep.equal([30_000, 32_000, 34_000]);
+  });
+
+  it("never waits longer than a minute between starts, however often it is paused", async () => {
+    const clock = new VirtualClock();
+    const limiter = new RateLimiter(60, clock);
+    for (let i = 0; i < 10; i++) limiter.pause(0);
+    await clock.run(limiter.acquire());
+    const first = clock.now();
+    await clock.run(limiter.acquire());
+    expect(clock.now() - first).to.equal(60_000);
   });
 
   it("refuses a rate that is not positive", () => {

@@ -199,6 +199,24 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(sync3.nextCheckAt.toMillis()).to.equal(t0 + 18 * 60_000);
   });
 
+  it("does not advance an order's backoff when Datamart fails for a passing reason (5xx, 429)", async () => {
+    const t0 = Date.parse("2026-11-26T10:00:00.000Z");
+    await placeOrder(standIn, "flaky", "processing", { timestamp: new Date(t0).toISOString() });
+    await sync({}, () => new Date(t0)); // attempts 1: next check after 1 minute
+    const failures = [
+      { httpStatus: 503, body: "down" },
+      { httpStatus: 429, body: "{}", headers: { "Retry-After": "0" } },
+    ];
+    for (const [i, reply] of failures.entries()) {
+      standIn.setOutage(reply);
+      await sync({ maxConsecutiveFailures: 10 }, () => new Date(t0 + (i + 1) * 60_000));
+      standIn.setOutage(undefined);
+      const state = (await order("flaky")).sync as { attempts: number; nextCheckAt: Timestamp };
+      expect(state.attempts, `after ${reply.httpStatus}`).to.equal(1);
+      expect(state.nextCheckAt.toMillis()).to.equal(t0 + (i + 2) * 60_000);
+    }
+  });
+
   it("moves an order to the slow lane at the last backoff step", async () => {
     const t0 = Date.now();
     await placeOrder(standIn, "s", "processing");

@@ -1,0 +1,57 @@
+/*
+ * Datamart's answer bodies, as its documentation and real integrations show them (see
+ * shared/providers.md): one description for the stand-in's HTTP server and for the unit tests' nock
+ * replies, so the two cannot drift apart.
+ */
+
+export interface RateLimitBlock {
+  limit: number;
+  remaining: number;
+  resetInSeconds: number;
+}
+
+/** What `GET /order-status/:reference` answers about a known order. */
+export function orderStatusReply(
+  order: {
+    orderId: string;
+    orderReference: string;
+    status: unknown;
+    phoneNumber?: string;
+    network?: string;
+    capacity?: string;
+    price?: number;
+  },
+  options: { rateLimit?: RateLimitBlock; at?: number } = {},
+): object {
+  const at = options.at ?? Date.now();
+  return {
+    status: "success",
+    data: {
+      orderId: order.orderId,
+      reference: order.orderReference,
+      phoneNumber: order.phoneNumber,
+      network: order.network,
+      capacity: order.capacity,
+      price: order.price,
+      orderStatus: order.status,
+      processingMethod: "api",
+      createdAt: new Date(at - 60_000).toISOString(),
+      updatedAt: new Date(at).toISOString(),
+    },
+    rateLimit: options.rateLimit,
+  };
+}
+
+/** Datamart's error envelope (`status: "error"` with a message and, at times, more fields). */
+export const errorReply = (message?: string, extra: object = {}): object => ({
+  status: "error",
+  ...(message === undefined ? {} : { message }),
+  ...extra,
+});
+
+export const ORDER_NOT_FOUND = errorReply("Order not found");
+export const INVALID_API_KEY = errorReply("Invalid API key");
+
+/** The 429 body: the wait is in `rateLimit.resetInSeconds` (and the `Retry-After` header). */
+export const rateLimitedReply = (limit: number, resetInSeconds: number): object =>
+  errorReply("Rate limit exceeded", { rateLimit: { limit, remaining: 0, resetInSeconds } });
