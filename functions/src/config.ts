@@ -62,9 +62,10 @@ export const mnotifyTimeoutMs = defineInt("MNOTIFY_TIMEOUT_MS", {
   description: "Timeout of one mNotify request, in milliseconds",
 });
 export const mnotifyApiKey = defineSecret("MNOTIFY_API_KEY");
-export const smsMaxAttempts = defineInt("SMS_MAX_ATTEMPTS", {
-  default: 5,
-  description: "Send attempts of one SMS before it is recorded FAILED",
+export const smsRetryHours = defineInt("SMS_RETRY_HOURS", {
+  default: 6,
+  description:
+    "Hours an SMS mNotify did not take is tried again (capped backoff) before it is FAILED",
 });
 
 export const orderRefreshesPerMinute = defineInt("ORDER_REFRESHES_PER_MINUTE", {
@@ -92,6 +93,10 @@ export const callableMaxInstances = defineInt("CALLABLE_MAX_INSTANCES", {
   description: "Most instances of each callable function at once: a ceiling on cost and abuse",
 });
 
+export const webhookMaxAgeMinutes = defineInt("WEBHOOK_MAX_AGE_MINUTES", {
+  default: 60,
+  description: "A signed webhook whose own timestamp is older than this is refused as a replay",
+});
 export const webhookPollDelayMinutes = defineInt("WEBHOOK_POLL_DELAY_MINUTES", {
   default: 15,
   description: "After a webhook about an open order, the poll leaves it alone this long",

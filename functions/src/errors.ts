@@ -2,7 +2,7 @@
  * Expected failures, each with the code a client may see. Entry points map them to HttpsError codes
  * and HTTP statuses in one place; anything else reaches a client only as a generic internal error.
  */
-import type { z } from "zod";
+import { z } from "zod";
 
 export type AppErrorCode =
   | "invalid-argument"
@@ -31,3 +31,15 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
     throw new AppError("invalid-argument", parsed.error.issues.map((i) => i.message).join("; "));
   return parsed.data;
 }
+
+/** A Firestore document id as a client may send it: non-empty, bounded, no path separators. */
+export const documentId = (field: string) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .min(1, `${field} is required`)
+    .max(1500, `${field} is too long`)
+    .refine(
+      (id) => !id.includes("/") && id !== "." && id !== ".." && !/^__.*__$/.test(id),
+      `${field} is not a valid id`,
+    );

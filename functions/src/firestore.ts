@@ -9,6 +9,8 @@ export const COLLECTIONS = {
   leases: "leases",
   syncState: "syncState",
   orderNotifications: "orderNotifications",
+  notificationAudit: "audit", // subcollection of orderNotifications/{id}: admins' resends
+  notificationSweeps: "notificationSweeps",
   users: "users",
   inAppNotifications: "notifications", // subcollection of users/{uid}: what the app shows
   walletLedger: "walletLedger", // subcollection of users/{uid}

@@ -5,5 +5,10 @@ setGlobalOptions({ region: "us-central1", memory: "256MiB" });
 export { syncDatamartOrderStatus } from "./triggers/syncDatamartOrderStatus";
 export { notifyOrderStatusChange } from "./triggers/notifyOrderStatusChange";
 export { retrySmsNotifications } from "./triggers/retrySmsNotifications";
-export { adminRefundOrder, adminSyncDatamartOrders, getOrderStatus } from "./triggers/callables";
+export {
+  adminRefundOrder,
+  adminResendNotification,
+  adminSyncDatamartOrders,
+  getOrderStatus,
+} from "./triggers/callables";
 export { api } from "./triggers/api";

@@ -33,6 +33,11 @@ export function logWalletMove(
   else logger.info("Wallet moved", { orderId, kind, amountPesewas });
 }
 
+/** An order document this system cannot read: which fields, never their values. */
+export function logDamagedOrder(orderId: string, fields: string[]): void {
+  logger.error("Order record does not parse", { orderId, fields, alert: true });
+}
+
 export function logNeedsAttention(orderId: string, reason: string): void {
   logger.warn("Order needs attention", { orderId, reason });
 }
@@ -67,38 +72,21 @@ export function logSyncCompleted(summary: object): void {
   logger.info("Datamart sync completed", summary);
 }
 
-export function logSmsSent(
+/** How a customer message ended this time; the number masked, never the message text. */
+export function logNotificationOutcome(
   notificationId: string,
-  recipient: string,
-  status: string,
-  campaignId: string,
-): void {
-  logger.info("SMS sent", { notificationId, recipient: maskPhone(recipient), status, campaignId });
-}
-
-export function logSmsFailed(
-  notificationId: string,
-  recipient: string,
-  failure: { kind: string; code?: string; message: string; transient: boolean },
+  recipient: string | null,
   state: string,
+  details: { providerIds?: object; lastError?: object; reason?: string },
 ): void {
-  logger.warn("SMS not sent", {
-    notificationId,
-    recipient: maskPhone(recipient),
-    kind: failure.kind,
-    code: failure.code,
-    error: failure.message,
-    transient: failure.transient,
-    state,
-  });
+  const fields = { notificationId, recipient: maskPhone(recipient), state, ...details };
+  if (state === "SENT" || state === "PENDING" || state === "SKIPPED")
+    logger.info(`Notification ${state}`, fields);
+  else logger.warn(`Notification ${state}`, { ...fields, alert: state === "UNKNOWN" });
 }
 
-export function logSmsSkipped(notificationId: string, reason: string): void {
-  logger.info("SMS skipped", { notificationId, reason });
-}
-
-export function logSmsSweep(summary: object): void {
-  logger.info("SMS retry sweep completed", summary);
+export function logNotificationSweep(summary: object): void {
+  logger.info("Notification sweep completed", summary);
 }
 
 /** No body content: it carries the customer's phone number. */

@@ -1,5 +1,8 @@
-import { AppError } from "./errors";
-import { db } from "./firestore";
+import { z } from "zod";
+import { AppError, documentId, parseInput } from "./errors";
+import { COLLECTIONS, db } from "./firestore";
+import { deliver, requeueByAdmin } from "./notifications/delivery";
+import type { DeliveryState } from "./notifications/notificationRecord";
 import {
   answerOrderStatus,
   parseOrderStatusRequest,
@@ -8,7 +11,7 @@ import {
 } from "./orders/orderStatusQuery";
 import { runSync, type SyncSummary } from "./sync/syncEngine";
 import { refundByAdmin, type AdminRefundAnswer } from "./wallet/adminRefund";
-import { orderStatusDeps, syncDeps } from "./wiring";
+import { deliveryDeps, orderStatusDeps, syncDeps } from "./wiring";
 
 // What the callables and the HTTPS API both do, once: they differ only in how they receive the
 // caller and the input, and how they answer.
@@ -32,4 +35,34 @@ export async function syncAsAdmin(caller: Caller): Promise<AdminSyncAnswer> {
 export function refundAsAdmin(caller: Caller, input: unknown): Promise<AdminRefundAnswer> {
   if (!caller.admin) throw new AppError("permission-denied", "Only admins can refund an order");
   return refundByAdmin(db(), caller.uid, input);
+}
+
+const resendRequestSchema = z.object({ notificationId: documentId("notificationId") });
+
+export interface ResendAnswer {
+  success: true;
+  notificationId: string;
+  previousState: DeliveryState;
+  /** What this send attempt ended in. */
+  state: DeliveryState;
+}
+
+/**
+ * Admins only: sends an UNKNOWN or FAILED customer message again, once, with an audit entry naming
+ * the admin. An UNKNOWN message may already have reached the customer: the admin decides that.
+ */
+export async function resendAsAdmin(caller: Caller, input: unknown): Promise<ResendAnswer> {
+  if (!caller.admin) throw new AppError("permission-denied", "Only admins can resend a message");
+  const { notificationId } = parseInput(resendRequestSchema, input);
+  const deps = deliveryDeps();
+  const ref = deps.db.collection(COLLECTIONS.orderNotifications).doc(notificationId);
+  const previousState = await requeueByAdmin(deps, ref, caller.uid);
+  if (!previousState) throw new AppError("not-found", "No such message");
+  if (previousState !== "UNKNOWN" && previousState !== "FAILED")
+    throw new AppError(
+      "failed-precondition",
+      `Only an UNKNOWN or FAILED message can be resent; this one is ${previousState}`,
+    );
+  const state = (await deliver(deps, ref)) ?? "PENDING";
+  return { success: true, notificationId, previousState, state };
 }

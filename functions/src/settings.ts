@@ -40,11 +40,12 @@ const rawSettingsSchema = z.object({
       ctx.addIssue({ code: "custom", message: `MNOTIFY_SENDER_ID is invalid: ${problem}` });
   }),
   MNOTIFY_TIMEOUT_MS: positiveInt("MNOTIFY_TIMEOUT_MS"),
-  SMS_MAX_ATTEMPTS: positiveInt("SMS_MAX_ATTEMPTS"),
+  SMS_RETRY_HOURS: positiveInt("SMS_RETRY_HOURS"),
   ORDER_REFRESHES_PER_MINUTE: positiveInt("ORDER_REFRESHES_PER_MINUTE"),
   WALLET_REFUNDS: z.boolean(),
   WEBHOOK_RETENTION_DAYS: positiveInt("WEBHOOK_RETENTION_DAYS"),
   WEBHOOK_POLL_DELAY_MINUTES: positiveInt("WEBHOOK_POLL_DELAY_MINUTES"),
+  WEBHOOK_MAX_AGE_MINUTES: positiveInt("WEBHOOK_MAX_AGE_MINUTES"),
 });
 
 export class SettingsError extends Error {
@@ -62,10 +63,10 @@ export interface Settings {
     maxConsecutiveFailures: number;
   };
   mnotify: { baseUrl: string; senderId: string; timeoutMs: number };
-  smsMaxAttempts: number;
+  smsRetryWindowMs: number;
   refreshesPerMinute: number;
   walletRefunds: boolean;
-  webhook: { retentionDays: number; pollDelayMinutes: number };
+  webhook: { retentionDays: number; pollDelayMinutes: number; maxAgeMinutes: number };
 }
 
 /** Validates raw param values (by param name) into settings, or throws naming each bad param. */
@@ -96,12 +97,13 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       senderId: p.MNOTIFY_SENDER_ID,
       timeoutMs: p.MNOTIFY_TIMEOUT_MS,
     },
-    smsMaxAttempts: p.SMS_MAX_ATTEMPTS,
+    smsRetryWindowMs: p.SMS_RETRY_HOURS * 3_600_000,
     refreshesPerMinute: p.ORDER_REFRESHES_PER_MINUTE,
     walletRefunds: p.WALLET_REFUNDS,
     webhook: {
       retentionDays: p.WEBHOOK_RETENTION_DAYS,
       pollDelayMinutes: p.WEBHOOK_POLL_DELAY_MINUTES,
+      maxAgeMinutes: p.WEBHOOK_MAX_AGE_MINUTES,
     },
   };
 }
@@ -120,10 +122,11 @@ export function readSettings(): Settings {
     MNOTIFY_BASE_URL: params.mnotifyBaseUrl.value(),
     MNOTIFY_SENDER_ID: params.mnotifySenderId.value(),
     MNOTIFY_TIMEOUT_MS: params.mnotifyTimeoutMs.value(),
-    SMS_MAX_ATTEMPTS: params.smsMaxAttempts.value(),
+    SMS_RETRY_HOURS: params.smsRetryHours.value(),
     ORDER_REFRESHES_PER_MINUTE: params.orderRefreshesPerMinute.value(),
     WALLET_REFUNDS: params.walletRefunds.value(),
     WEBHOOK_RETENTION_DAYS: params.webhookRetentionDays.value(),
     WEBHOOK_POLL_DELAY_MINUTES: params.webhookPollDelayMinutes.value(),
+    WEBHOOK_MAX_AGE_MINUTES: params.webhookMaxAgeMinutes.value(),
   });
 }

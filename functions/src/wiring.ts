@@ -1,6 +1,7 @@
 import { datamartApiKey, datamartWebhookSecret, mnotifyApiKey } from "./config";
 import { db } from "./firestore";
-import type { SmsDeliveryDeps } from "./notifications/smsDelivery";
+import type { DeliveryDeps } from "./notifications/delivery";
+import { smsChannel } from "./notifications/smsChannel";
 import type { OrderStatusDeps } from "./orders/orderStatusQuery";
 import { DatamartClient } from "./providers/datamart";
 import { MnotifyClient } from "./providers/mnotify";
@@ -42,10 +43,11 @@ export function webhookDeps(settings = readSettings()): WebhookDeps {
   };
 }
 
-export function smsDeliveryDeps(settings = readSettings()): SmsDeliveryDeps {
+export function deliveryDeps(settings = readSettings()): DeliveryDeps {
+  const mnotify = new MnotifyClient({ ...settings.mnotify, apiKey: mnotifyApiKey.value() });
   return {
     db: db(),
-    sms: new MnotifyClient({ ...settings.mnotify, apiKey: mnotifyApiKey.value() }),
-    maxAttempts: settings.smsMaxAttempts,
+    channel: smsChannel(mnotify, settings.mnotify.timeoutMs),
+    retryWindowMs: settings.smsRetryWindowMs,
   };
 }

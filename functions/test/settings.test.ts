@@ -13,11 +13,12 @@ const production = {
   MNOTIFY_BASE_URL: "https://api.mnotify.com/api",
   MNOTIFY_SENDER_ID: "DataSell",
   MNOTIFY_TIMEOUT_MS: 10_000,
-  SMS_MAX_ATTEMPTS: 5,
+  SMS_RETRY_HOURS: 6,
   ORDER_REFRESHES_PER_MINUTE: 5,
   WALLET_REFUNDS: true,
   WEBHOOK_RETENTION_DAYS: 30,
   WEBHOOK_POLL_DELAY_MINUTES: 15,
+  WEBHOOK_MAX_AGE_MINUTES: 60,
 };
 const problem = (overrides: Record<string, unknown>) => {
   try {
@@ -54,7 +55,7 @@ describe("settings", () => {
     expect(problem({ SYNC_CONCURRENCY: 0 })).to.contain(
       "SYNC_CONCURRENCY must be a whole number >= 1",
     );
-    expect(problem({ SMS_MAX_ATTEMPTS: Number.NaN })).to.contain("SMS_MAX_ATTEMPTS");
+    expect(problem({ SMS_RETRY_HOURS: Number.NaN })).to.contain("SMS_RETRY_HOURS");
     expect(problem({ DATAMART_TIMEOUT_MS: 2.5 })).to.contain("DATAMART_TIMEOUT_MS");
   });
 

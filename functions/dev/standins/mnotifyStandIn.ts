@@ -10,6 +10,23 @@ export interface ReceivedSms {
   at: number;
 }
 
+/**
+ * A fault after mNotify took the message (it is kept, so it counts as sent): the answer comes late
+ * (after the client's timeout), the connection is reset, or mNotify answers an HTTP error anyway.
+ */
+export type AcceptedFault =
+  { kind: "late"; delayMs: number } | { kind: "reset" } | { kind: "status"; httpStatus: number };
+
+/** The status a campaign's delivery report gives a message. */
+export type ReportStatus = "DELIVERED" | "SUBMITTED" | "UNDELIVERED" | "FAILED" | "REJECTED";
+const REPORT_STATUSES: readonly string[] = [
+  "DELIVERED",
+  "SUBMITTED",
+  "UNDELIVERED",
+  "FAILED",
+  "REJECTED",
+];
+
 export interface MnotifyStandInOptions {
   port?: number;
   apiKey?: string;
@@ -29,7 +46,10 @@ export class MnotifyStandIn {
   /** Every request, accepted or not. */
   requests = 0;
   private cannedReplies: CannedReply[] = [];
+  private acceptedFaults: AcceptedFault[] = [];
   private outage: CannedReply | undefined;
+  /** What the delivery report says of every message (DELIVERED unless told otherwise). */
+  reportStatus: ReportStatus = "DELIVERED";
   private server!: RunningServer;
 
   private constructor(readonly options: MnotifyStandInOptions) {}
@@ -51,6 +71,11 @@ export class MnotifyStandIn {
     this.cannedReplies.push(...replies);
   }
 
+  /** The next accepted messages meet these faults, one each. */
+  acceptThen(...faults: AcceptedFault[]): void {
+    this.acceptedFaults.push(...faults);
+  }
+
   setOutage(reply: CannedReply | undefined): void {
     this.outage = reply;
   }
@@ -59,7 +84,9 @@ export class MnotifyStandIn {
     this.messages.length = 0;
     this.requests = 0;
     this.cannedReplies = [];
+    this.acceptedFaults = [];
     this.outage = undefined;
+    this.reportStatus = "DELIVERED";
   }
 
   close(): Promise<void> {
@@ -95,6 +122,20 @@ export class MnotifyStandIn {
             : { httpStatus, body: JSON.stringify({ status: "error", message: "Stand-in outage" }) },
       );
       sendJson(res, 200, { outage: method === "POST" });
+      return;
+    }
+    const report = /^\/api\/campaign\/([^/]+)\/([A-Z]+)$/.exec(parsed.pathname);
+    if (method === "GET" && report && REPORT_STATUSES.includes(report[2])) {
+      if (this.options.apiKey && parsed.searchParams.get("key") !== this.options.apiKey)
+        return sendJson(res, 200, { status: "error", code: "1004", message: "Invalid API key" });
+      const listed = this.messages.filter(
+        (m) => m.campaignId === report[1] && this.reportStatus === report[2],
+      );
+      sendJson(res, 200, {
+        status: "success",
+        code: "2000",
+        report: listed.map((m) => ({ recipient: m.recipient, status: report[2] })),
+      });
       return;
     }
     if (method !== "POST" || parsed.pathname !== "/api/sms/quick") {
@@ -145,6 +186,17 @@ export class MnotifyStandIn {
       this.messages.push(sms);
       this.options.onMessage?.(sms);
     }
+    const fault = this.acceptedFaults.shift();
+    if (fault?.kind === "reset") {
+      res.socket?.destroy();
+      return;
+    }
+    if (fault?.kind === "status") {
+      sendJson(res, fault.httpStatus, { status: "error", message: "Internal server error" });
+      return;
+    }
+    if (fault?.kind === "late") await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (res.destroyed) return;
     sendJson(res, 200, {
       status: "success",
       code: "2000",

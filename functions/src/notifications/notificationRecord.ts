@@ -2,10 +2,15 @@ import type { Timestamp } from "firebase-admin/firestore";
 import type { DataSellStatus } from "../domain/orderStatus";
 
 /**
- * PENDING (waiting to be sent, maybe after a transient failure) -> PROCESSING (claimed, with a lease)
- * -> SENT | FAILED; or SKIPPED at once (no valid number, or superseded by a final status).
+ * Every message ends in exactly one of SENT (the provider took it), SKIPPED (not sent, with the
+ * reason), FAILED (refused for good, with the provider's code) or UNKNOWN (it may have gone out, with
+ * the evidence; resent only by an admin). On the way: PENDING (waiting for its next try) and
+ * PROCESSING (claimed by one sender, with a lease; `sendStartedAt` once the request may be out).
  */
-export type DeliveryState = "PENDING" | "PROCESSING" | "SENT" | "FAILED" | "SKIPPED";
+export type DeliveryState = "PENDING" | "PROCESSING" | "SENT" | "FAILED" | "SKIPPED" | "UNKNOWN";
+
+/** What the provider later said about a SENT message (delivery report), where it can say it. */
+export type DeliveryReport = "delivered" | "undelivered" | "pending";
 
 /** `orderNotifications/{transactionId}_{status}`: one per order and status, server-only. */
 export interface NotificationRecord {
@@ -21,12 +26,18 @@ export interface NotificationRecord {
   reason?: string;
   attempts: number;
   providerIds?: { campaignId: string; messageId?: string };
-  lastError?: { kind: string; code?: string; message: string; transient: boolean };
+  lastError?: { kind: string; code?: string; status?: number; message: string };
   createdAt: Timestamp;
   updatedAt: Timestamp;
+  /** Set whenever the record is PENDING, so the sweep's query finds it. */
   nextAttemptAt?: Timestamp;
   leaseExpiresAt?: Timestamp;
+  /** Written just before the request goes out: a claim without it provably sent nothing. */
+  sendStartedAt?: Timestamp;
   sentAt?: Timestamp;
+  report?: { state: DeliveryReport; checkedAt: Timestamp };
+  /** When the sweep next asks the provider for a delivery report of a SENT message. */
+  reportCheckAt?: Timestamp;
 }
 
 export function notificationId(transactionId: string, status: string): string {

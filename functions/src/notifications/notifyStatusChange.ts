@@ -9,9 +9,9 @@ import {
 import { normalizeGhanaPhone } from "../domain/phone";
 import { getStatusMessage, getStatusTitle } from "../domain/statusMessages";
 import { COLLECTIONS } from "../firestore";
-import { logSmsSkipped, maskPhone } from "../logs";
+import { logNotificationOutcome, maskPhone } from "../logs";
 import { notificationId, type DeliveryState, type NotificationRecord } from "./notificationRecord";
-import { deliverSms, type SmsDeliveryDeps } from "./smsDelivery";
+import { deliver, type DeliveryDeps } from "./delivery";
 
 export type NotifyOutcome =
   | { kind: "no-status-change" }
@@ -25,7 +25,7 @@ export type NotifyOutcome =
  * after a final status was already notified is recorded SKIPPED, not sent.
  */
 export async function notifyStatusChange(
-  deps: SmsDeliveryDeps,
+  deps: DeliveryDeps,
   change: { transactionId: string; before: unknown; after: unknown },
 ): Promise<NotifyOutcome> {
   const before = orderSchema.safeParse(change.before);
@@ -70,7 +70,8 @@ export async function notifyStatusChange(
       recipientMasked: maskPhone(recipient ?? order.phoneNumber),
       message,
       state: reason ? "SKIPPED" : "PENDING",
-      ...(reason ? { reason } : {}),
+      // A PENDING record always has a due time, so the sweep finds it if this invocation dies.
+      ...(reason ? { reason } : { nextAttemptAt: now }),
       attempts: 0,
       createdAt: now,
       updatedAt: now,
@@ -98,8 +99,8 @@ export async function notifyStatusChange(
 
   if (!recorded) return { kind: "already-claimed" };
   if (recorded.state === "SKIPPED") {
-    logSmsSkipped(ref.id, recorded.reason ?? "");
+    logNotificationOutcome(ref.id, recorded.recipient, "SKIPPED", { reason: recorded.reason });
     return { kind: "recorded", state: "SKIPPED" };
   }
-  return { kind: "recorded", state: (await deliverSms(deps, ref)) ?? "PENDING" };
+  return { kind: "recorded", state: (await deliver(deps, ref)) ?? "PENDING" };
 }

@@ -4,22 +4,16 @@ import { applyStatus } from "./applyStatus";
 import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
 import { effectiveStatus, isFinalStatus } from "../domain/orderStatus";
 import { SYNC_FIELDS } from "../domain/syncFields";
-import { AppError, parseInput } from "../errors";
+import { AppError, documentId, parseInput } from "../errors";
 import { COLLECTIONS } from "../firestore";
-import { logRefreshFailed } from "../logs";
+import { logDamagedOrder, logRefreshFailed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { takeRefreshToken } from "./refreshQuota";
 
-/** A Firestore document id as a client may send it: non-empty, bounded, no path separators. */
-export const transactionIdSchema = z
-  .string({ error: "transactionId must be a string" })
-  .trim()
-  .min(1, "transactionId is required")
-  .max(128, "transactionId is too long")
-  .refine(
-    (id) => !id.includes("/") && id !== "." && id !== ".." && !/^__.*__$/.test(id),
-    "transactionId is not a valid id",
-  );
+export const transactionIdSchema = documentId("transactionId").refine(
+  (id) => id.length <= 128,
+  "transactionId is too long",
+);
 
 const orderStatusRequestSchema = z.object({
   transactionId: transactionIdSchema,
@@ -78,7 +72,7 @@ export async function answerOrderStatus(
   let snapshot = await ref.get();
   const owned = snapshot.exists && (caller.admin || snapshot.get("userId") === caller.uid);
   if (!owned) throw new AppError("not-found", "No such order");
-  let order = orderSchema.parse(snapshot.data());
+  let order = readableOrder(ref.id, snapshot.data());
 
   const now = deps.now?.() ?? new Date();
   const lastChecked =
@@ -101,7 +95,7 @@ export async function answerOrderStatus(
       );
       if (outcome.kind === "changed") {
         snapshot = await ref.get();
-        order = orderSchema.parse(snapshot.data());
+        order = readableOrder(ref.id, snapshot.data());
       }
     } catch (error) {
       // The stored status is still the truth we have: answer with it.
@@ -109,6 +103,20 @@ export async function answerOrderStatus(
     }
   }
   return { success: true, transaction: present(ref.id, order) };
+}
+
+/** The order, or a typed error its owner and admins can act on when its record is damaged. */
+function readableOrder(id: string, data: unknown): Order {
+  const parsed = orderSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  logDamagedOrder(
+    id,
+    parsed.error.issues.map((i) => i.path.join(".") || "(document)"),
+  );
+  throw new AppError(
+    "failed-precondition",
+    "This order's record cannot be read right now; DataSell support has been alerted",
+  );
 }
 
 function present(id: string, order: Order): OrderStatusAnswer["transaction"] {

@@ -121,4 +121,44 @@ export class MnotifyClient {
     }
     return { campaignId: reply.data.summary._id, messageId: reply.data.summary.message_id };
   }
+
+  /**
+   * What the campaign's delivery report says of this number: delivered, undelivered (undelivered,
+   * failed or rejected), or pending (submitted, or not listed yet). mNotify lists a campaign's
+   * messages per status (`GET /campaign/{id}/{status}`), so each status is asked in turn.
+   */
+  async deliveryReport(campaignId: string, recipient: string): Promise<DeliveryReport> {
+    const local = `0${recipient.slice(3)}`;
+    for (const [status, report] of REPORT_LISTS) {
+      let response;
+      try {
+        response = await this.http.get<string>(
+          `/campaign/${encodeURIComponent(campaignId)}/${status}`,
+          { params: { key: this.options.apiKey } },
+        );
+      } catch (error) {
+        throw transportError("mnotify", error);
+      }
+      const body = parseJsonBody(response.data);
+      if (response.status >= 400 || typeof body !== "object" || body === null)
+        throw new ProviderError(
+          "mnotify",
+          "bad-response",
+          `mNotify's delivery report failed (HTTP ${response.status})`,
+          { status: response.status },
+        );
+      const listed = JSON.stringify(body);
+      if (listed.includes(recipient) || listed.includes(`"${local}"`)) return report;
+    }
+    return "pending";
+  }
 }
+
+type DeliveryReport = "delivered" | "undelivered" | "pending";
+
+const REPORT_LISTS: readonly [string, DeliveryReport][] = [
+  ["DELIVERED", "delivered"],
+  ["UNDELIVERED", "undelivered"],
+  ["FAILED", "undelivered"],
+  ["REJECTED", "undelivered"],
+];

@@ -1,6 +1,11 @@
 import { onCall, type CallableRequest } from "firebase-functions/v2/https";
-import { callableMaxInstances, datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
-import { checkOrderStatus, refundAsAdmin, syncAsAdmin } from "../operations";
+import {
+  callableMaxInstances,
+  datamartApiKey,
+  mnotifyApiKey,
+  SYNC_TIMEOUT_SECONDS,
+} from "../config";
+import { checkOrderStatus, refundAsAdmin, resendAsAdmin, syncAsAdmin } from "../operations";
 import type { Caller } from "../orders/orderStatusQuery";
 import { callerFromToken } from "./caller";
 import { toHttpsError } from "./clientErrors";
@@ -36,4 +41,10 @@ export const adminSyncDatamartOrders = onCall(
 export const adminRefundOrder = onCall(
   { maxInstances: callableMaxInstances },
   asCaller("adminRefundOrder", refundAsAdmin),
+);
+
+/** Admins only: `{notificationId}` -> sends an UNKNOWN or FAILED message again, audited. */
+export const adminResendNotification = onCall(
+  { secrets: [mnotifyApiKey], maxInstances: callableMaxInstances },
+  asCaller("adminResendNotification", resendAsAdmin),
 );

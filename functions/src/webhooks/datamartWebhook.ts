@@ -4,11 +4,13 @@ import {
   type DocumentSnapshot,
   type Firestore,
 } from "firebase-admin/firestore";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { applyStatus, type ApplyOutcome } from "../orders/applyStatus";
 import { isFinalStatus } from "../domain/orderStatus";
 import { SYNC_FIELDS } from "../domain/syncFields";
-import { COLLECTIONS, ignoreIfMoved } from "../firestore";
+import { COLLECTIONS, GrpcStatus, hasGrpcStatus, ignoreIfMoved } from "../firestore";
+import { toDate } from "../domain/order";
 import { parseJsonBody } from "../providers/http";
 import { logWebhookEvent, logWebhookRejected } from "../logs";
 import { findOrderByDatamartIdentity } from "../orders/findByDatamartIdentity";
@@ -44,6 +46,8 @@ export interface WebhookDeps {
   secret: string;
   retentionDays: number;
   pollDelayMinutes: number;
+  /** A signed event whose own timestamp is older than this is refused (a replayed capture). */
+  maxAgeMinutes: number;
   /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
   walletRefunds: boolean;
   now?: () => Date;
@@ -59,13 +63,16 @@ export interface WebhookReply {
   body: { success: boolean; outcome?: string; error?: { code: string; message: string } };
 }
 
-type Outcome = ApplyOutcome["kind"] | "unmatched" | "invalid-payload" | "unknown-event";
+type Outcome =
+  ApplyOutcome["kind"] | "received" | "unmatched" | "invalid-payload" | "unknown-event" | "stale";
 
 /**
  * `POST /api/datamart-webhook`: verify the signature over the raw body, record the event, apply its
  * status through applyStatus (source `webhook`), reply. Datamart does not retry, so an event for an
- * unknown order still answers 200 (recorded as unmatched for admins); only a bad signature (401) or
- * an unusable body (400, recorded) is refused.
+ * unknown order still answers 200 (recorded as unmatched for admins); only a bad signature (401), an
+ * unusable body or an event older than `maxAgeMinutes` (400, recorded) is refused. The record's id is
+ * the SHA-256 of the signed body, created once: the same signed body again (a duplicate delivery or a
+ * replayed capture) answers 200 `duplicate` and does nothing else.
  */
 export async function handleDatamartWebhook(
   deps: WebhookDeps,
@@ -82,14 +89,24 @@ export async function handleDatamartWebhook(
     };
   }
   const now = deps.now?.() ?? new Date();
-  const record = (fields: Record<string, unknown>, outcome: Outcome) =>
-    deps.db.collection(COLLECTIONS.webhookEvents).add({
-      ...fields,
-      outcome,
+  const eventRef = deps.db
+    .collection(COLLECTIONS.webhookEvents)
+    .doc(createHash("sha256").update(request.rawBody).digest("hex"));
+  try {
+    await eventRef.create({
+      outcome: "received" satisfies Outcome,
       signatureValid: true,
+      bodyBytes: request.rawBody.length,
       receivedAt: Timestamp.fromDate(now),
       expireAt: Timestamp.fromMillis(now.getTime() + deps.retentionDays * 86_400_000),
     });
+  } catch (error) {
+    if (!hasGrpcStatus(error, GrpcStatus.ALREADY_EXISTS)) throw error;
+    logWebhookEvent("duplicate", "duplicate");
+    return { httpStatus: 200, body: { success: true, outcome: "duplicate" } };
+  }
+  const record = (fields: Record<string, unknown>, outcome: Outcome) =>
+    eventRef.set({ ...fields, outcome }, { merge: true });
 
   const payload = payloadSchema.safeParse(parseJsonBody(request.rawBody.toString("utf8")));
   if (!payload.success) {
@@ -108,6 +125,11 @@ export async function handleDatamartWebhook(
   if (!(WEBHOOK_EVENTS as readonly string[]).includes(event)) {
     await record(fields, "unknown-event");
     return badRequest("unknown-event", `Unknown event ${event}`);
+  }
+  const sentAt = toDate(payload.data.timestamp);
+  if (sentAt && now.getTime() - sentAt.getTime() > deps.maxAgeMinutes * 60_000) {
+    await record(fields, "stale");
+    return badRequest("stale-event", `The event is older than ${deps.maxAgeMinutes} minutes`);
   }
 
   const order = await findOrderByDatamartIdentity(deps.db, {

@@ -152,11 +152,9 @@ describe("callables and the HTTPS API on the functions emulator, with Auth-emula
     });
 
     it("answers 500 without internals for an unexpected failure", async () => {
-      await stack.db
-        .collection(COLLECTIONS.transactions)
-        .doc("garbage")
-        .set({ userId: USER.uid, status: { weird: true } });
-      const response = await get("/order-status/garbage", tokens.user);
+      // A lease document no run could have written: the sync trips over it.
+      await stack.db.collection(COLLECTIONS.leases).doc("datamartSync").set({ expiresAt: "soon" });
+      const response = await get("/admin/sync-datamart-orders", tokens.admin, "POST");
       expect(response.status).to.equal(500);
       const body = await response.text();
       expect(JSON.parse(body)).to.deep.equal({

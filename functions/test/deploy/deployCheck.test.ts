@@ -70,6 +70,7 @@ describe("firebase deploy, prepared offline by firebase-tools on the built code"
     const exposed = plan.endpoints.filter((e) => e.httpsTrigger || e.callableTrigger);
     expect(exposed.map((e) => e.id).sort()).to.deep.equal([
       "adminRefundOrder",
+      "adminResendNotification",
       "adminSyncDatamartOrders",
       "api",
       "getOrderStatus",

@@ -6,12 +6,9 @@ import { getStatusMessage } from "../../src/domain/statusMessages";
 import { COLLECTIONS } from "../../src/firestore";
 import type { NotificationRecord } from "../../src/notifications/notificationRecord";
 import { notifyStatusChange } from "../../src/notifications/notifyStatusChange";
-import { retryPendingSms } from "../../src/notifications/retrySms";
-import {
-  deliverSms,
-  SEND_LEASE_MS,
-  type SmsDeliveryDeps,
-} from "../../src/notifications/smsDelivery";
+import { CLAIM_LEASE_MS, deliver, type DeliveryDeps } from "../../src/notifications/delivery";
+import { smsChannel } from "../../src/notifications/smsChannel";
+import { sweepNotifications } from "../../src/notifications/sweep";
 import { MnotifyClient } from "../../src/providers/mnotify";
 import { capturedLogs } from "../../dev/capturedLogs";
 import { anOrder, clearFirestore, testDb } from "../support/firestore";
@@ -31,17 +28,21 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     await clearFirestore();
   });
 
-  const deps = (maxAttempts = 3): SmsDeliveryDeps => ({
+  const deps = (retryHours = 6): DeliveryDeps => ({
     db: testDb(),
-    sms: new MnotifyClient({
-      baseUrl: mnotify.baseUrl,
-      apiKey: "mn-key",
-      senderId: "DataSell",
-      timeoutMs: 300,
-    }),
-    maxAttempts,
+    channel: smsChannel(
+      new MnotifyClient({
+        baseUrl: mnotify.baseUrl,
+        apiKey: "mn-key",
+        senderId: "DataSell",
+        timeoutMs: 300,
+      }),
+      300,
+    ),
+    retryWindowMs: retryHours * 3_600_000,
     now: () => new Date(clock),
   });
+  const sweep = (d = deps()) => sweepNotifications(d, { timeBudgetMs: 60_000, concurrency: 2 });
   const order = anOrder({ phoneNumber: "024 123 4567" });
   const change = (from: string, to: string, extra: Record<string, unknown> = {}) => ({
     transactionId: "order-1",
@@ -156,18 +157,18 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
       state: "FAILED",
     });
     const failed = (await record("delivered"))!;
-    expect(failed.lastError).to.include({ code: "4004", transient: false });
+    expect(failed.lastError).to.include({ code: "4004" });
     expect(failed.reason).to.contain("not enough SMS credit");
 
     clock += 3_600_000;
-    await retryPendingSms(deps());
+    await sweep();
     expect(mnotify.requests).to.equal(1);
     expect(mnotify.messages).to.have.length(0);
   });
 
-  it("keeps a message through an mNotify outage (5xx, then timeouts) and sends it once when mNotify is back", async () => {
+  it("keeps a message through an mNotify outage (503, then refused connections) and sends it once when mNotify is back", async () => {
     mnotify.setOutage({ httpStatus: 503, body: "Service Unavailable" });
-    expect(await notifyStatusChange(deps(5), change("processing", "delivered"))).to.deep.equal({
+    expect(await notifyStatusChange(deps(), change("processing", "delivered"))).to.deep.equal({
       kind: "recorded",
       state: "PENDING",
     });
@@ -176,47 +177,170 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     expect(pending.nextAttemptAt!.toMillis()).to.equal(clock + 60_000);
 
     // Not due yet: nothing is tried.
-    expect((await retryPendingSms(deps(5))).retried).to.equal(0);
+    expect((await sweep()).tried).to.equal(0);
     clock += 60_000;
-    mnotify.setOutage({ httpStatus: 200, body: "{}", delayMs: 1_000 });
-    expect(await retryPendingSms(deps(5))).to.include({ retried: 1, stillPending: 1 });
-    expect((await record("delivered"))!.lastError).to.include({ kind: "timeout", transient: true });
+    mnotify.setOutage({ httpStatus: 429, body: "{}" });
+    expect(await sweep()).to.deep.include({ tried: 1, outcomes: { PENDING: 1 } });
+    expect((await record("delivered"))!.lastError).to.include({
+      kind: "rate-limited",
+      status: 429,
+    });
 
     mnotify.setOutage(undefined);
     clock += 2 * 60_000;
-    expect(await retryPendingSms(deps(5))).to.include({ retried: 1, sent: 1 });
+    expect(await sweep()).to.deep.include({ tried: 1, outcomes: { SENT: 1 } });
     clock += 60 * 60_000;
-    expect((await retryPendingSms(deps(5))).retried).to.equal(0);
+    expect((await sweep()).tried).to.equal(0);
     expect(mnotify.messages).to.have.length(1);
     expect((await record("delivered"))!).to.include({ state: "SENT", attempts: 3 });
   });
 
-  it("gives up as FAILED after the maximum attempts, countable by admins", async () => {
-    mnotify.setOutage({ httpStatus: 500, body: "oops" });
-    await notifyStatusChange(deps(2), change("processing", "cancelled"));
-    clock += 60 * 60_000;
-    const summary = await retryPendingSms(deps(2));
-    expect(summary).to.include({ retried: 1, failed: 1, failedTotal: 1 });
-    expect((await record("cancelled"))!).to.include({
-      state: "FAILED",
-      reason: "gave up after 2 attempts",
-    });
+  it("keeps trying through a 5-hour outage with capped backoff, and gives up only after the retry window", async () => {
+    mnotify.setOutage({ httpStatus: 503, body: "down" });
+    await notifyStatusChange(deps(), change("processing", "cancelled"));
+    const start = clock;
+    let tries = 1;
+    while (clock - start < 5 * 3_600_000) {
+      clock += 5 * 60_000; // the sweep's schedule
+      tries += (await sweep()).tried;
+    }
+    const during = (await record("cancelled"))!;
+    expect(during.state).to.equal("PENDING");
+    expect(tries).to.be.within(10, 15); // 1, 2, 4, 8, 15, then every 30 minutes
+    mnotify.setOutage(undefined);
+    clock += 30 * 60_000;
+    await sweep();
+    expect((await record("cancelled"))!.state).to.equal("SENT");
+    expect(mnotify.messages).to.have.length(1);
   });
 
-  it("closes a claim whose sender died mid-send as FAILED without sending it again", async () => {
-    const ref = testDb().collection(COLLECTIONS.orderNotifications).doc("order-1_delivered");
-    await ref.set({
-      state: "PROCESSING",
+  it("records FAILED once the retry window is over, with the reason, countable by admins", async () => {
+    mnotify.setOutage({ httpStatus: 503, body: "down" });
+    await notifyStatusChange(deps(1), change("processing", "cancelled"));
+    for (let i = 0; i < 14; i++) {
+      clock += 5 * 60_000;
+      await sweep(deps(1));
+    }
+    const failed = (await record("cancelled"))!;
+    expect(failed.state).to.equal("FAILED");
+    expect(failed.reason).to.match(/^gave up after \d+ attempts over \d+ minutes$/);
+    const count = await testDb()
+      .collection(COLLECTIONS.orderNotifications)
+      .where("state", "==", "FAILED")
+      .count()
+      .get();
+    expect(count.data().count).to.equal(1);
+  });
+
+  it("records UNKNOWN, never resends, when mNotify may have taken the message (late answer, reset, 500, 502, 504)", async () => {
+    const faults = [
+      () => mnotify.acceptThen({ kind: "late", delayMs: 600 }),
+      () => mnotify.acceptThen({ kind: "reset" }),
+      () => mnotify.replyNext({ httpStatus: 500, body: "oops" }),
+      () => mnotify.replyNext({ httpStatus: 502, body: "bad gateway" }),
+      () => mnotify.replyNext({ httpStatus: 504, body: "gateway timeout" }),
+    ];
+    for (const [i, inject] of faults.entries()) {
+      inject();
+      const outcome = await notifyStatusChange(deps(), {
+        ...change("processing", "delivered"),
+        transactionId: `u-${i}`,
+      });
+      expect(outcome, `fault ${i}`).to.deep.equal({ kind: "recorded", state: "UNKNOWN" });
+    }
+    clock += 24 * 3_600_000;
+    expect((await sweep()).tried).to.equal(0);
+    const unknown = await testDb()
+      .collection(COLLECTIONS.orderNotifications)
+      .where("state", "==", "UNKNOWN")
+      .get();
+    expect(unknown.size).to.equal(faults.length);
+    for (const doc of unknown.docs) expect(doc.get("reason")).to.match(/^outcome unknown: /);
+  });
+
+  it("finishes every state a crash leaves within one sweep: created, claimed, sending", async () => {
+    const records = testDb().collection(COLLECTIONS.orderNotifications);
+    const base = {
+      status: "delivered",
+      channel: "sms",
       recipient: "233241234567",
-      message: "x",
-      attempts: 1,
-      leaseExpiresAt: Timestamp.fromMillis(clock + SEND_LEASE_MS),
+      recipientMasked: "23324*****67",
+      message: "hello",
+      createdAt: Timestamp.fromMillis(clock),
+    };
+    // Created, never claimed (the trigger died after its transaction).
+    await records.doc("c-created").set({
+      ...base,
+      transactionId: "c-created",
+      state: "PENDING",
+      attempts: 0,
+      nextAttemptAt: Timestamp.fromMillis(clock),
     });
-    expect((await retryPendingSms(deps())).stuck).to.equal(0);
-    clock += SEND_LEASE_MS + 1;
-    expect((await retryPendingSms(deps())).stuck).to.equal(1);
-    expect((await ref.get()).get("state")).to.equal("FAILED");
-    expect(mnotify.requests).to.equal(0);
+    // Claimed, died before the request: nothing went out.
+    await records.doc("c-claimed").set({
+      ...base,
+      transactionId: "c-claimed",
+      state: "PROCESSING",
+      attempts: 1,
+      leaseExpiresAt: Timestamp.fromMillis(clock + CLAIM_LEASE_MS),
+    });
+    // Died while sending: the request may have gone out.
+    await records.doc("c-sending").set({
+      ...base,
+      transactionId: "c-sending",
+      state: "PROCESSING",
+      attempts: 1,
+      sendStartedAt: Timestamp.fromMillis(clock),
+      leaseExpiresAt: Timestamp.fromMillis(clock + CLAIM_LEASE_MS),
+    });
+    clock += 5 * 60_000; // one sweep interval later
+    const summary = await sweep();
+    expect(summary).to.include({ recoveredToPending: 1, recoveredAsUnknown: 1 });
+    // The claimed one is due at once, so the next sweep sends it.
+    clock += 5 * 60_000;
+    await sweep();
+    const state = async (id: string) => (await records.doc(id).get()).get("state") as string;
+    expect(await state("c-created")).to.equal("SENT");
+    expect(await state("c-claimed")).to.equal("SENT");
+    expect(await state("c-sending")).to.equal("UNKNOWN");
+    expect(mnotify.messages).to.have.length(2);
+  });
+
+  it("skips a processing message that is still waiting when the order has gone final", async () => {
+    await testDb()
+      .collection(COLLECTIONS.transactions)
+      .doc("order-1")
+      .set({ ...order, status: "processing" });
+    mnotify.setOutage({ httpStatus: 503, body: "down" });
+    await notifyStatusChange(deps(), change("pending", "processing"));
+    await testDb()
+      .collection(COLLECTIONS.transactions)
+      .doc("order-1")
+      .update({ status: "delivered" });
+    mnotify.setOutage(undefined);
+    clock += 5 * 60_000;
+    expect(await sweep()).to.deep.include({ outcomes: { SKIPPED: 1 } });
+    expect((await record("processing"))!.reason).to.equal(
+      "out of date: the order is already delivered",
+    );
+    expect(mnotify.messages).to.have.length(0);
+  });
+
+  it("records what mNotify's delivery report says of a sent message", async () => {
+    await notifyStatusChange(deps(), change("processing", "delivered"));
+    mnotify.reportStatus = "UNDELIVERED";
+    clock += 6 * 60_000;
+    expect(await sweep()).to.deep.include({ reportsChecked: 1, reports: { undelivered: 1 } });
+    expect((await record("delivered"))!.report?.state).to.equal("undelivered");
+    clock += 60 * 60_000;
+    expect((await sweep()).reportsChecked).to.equal(0);
+  });
+
+  it("writes a summary of every sweep", async () => {
+    await sweep();
+    const sweeps = await testDb().collection(COLLECTIONS.notificationSweeps).get();
+    expect(sweeps.size).to.equal(1);
+    expect(sweeps.docs[0].data()).to.include({ tried: 0, leftForNextSweep: false });
   });
 
   it("sends only a PENDING record: SENT, PROCESSING, FAILED and SKIPPED ones are left alone", async () => {
@@ -232,7 +356,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
         state,
         attempts: 1,
       });
-      expect(await deliverSms(deps(), ref), state).to.equal(undefined);
+      expect(await deliver(deps(), ref), state).to.equal(undefined);
       expect((await ref.get()).get("state")).to.equal(state);
     }
     expect(mnotify.messages).to.have.length(0);
@@ -248,8 +372,9 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
       message: "hello",
       state: "PENDING",
       attempts: 0,
+      createdAt: Timestamp.fromMillis(clock),
     });
-    const states = await Promise.all([deliverSms(deps(), ref), deliverSms(deps(), ref)]);
+    const states = await Promise.all([deliver(deps(), ref), deliver(deps(), ref)]);
     expect(states.filter((s) => s === "SENT")).to.have.length(1);
     expect(mnotify.messages).to.have.length(1);
   });
@@ -258,7 +383,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     mnotify.replyNext({ httpStatus: 503, body: "down" });
     await notifyStatusChange(deps(), change("processing", "delivered"));
     clock += 60_000;
-    await retryPendingSms(deps());
+    await sweep();
     const logs = JSON.stringify(capturedLogs);
     expect(capturedLogs.length).to.be.greaterThan(1);
     expect(logs).to.contain("23324*****67");

@@ -57,6 +57,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
         secret: SECRET,
         retentionDays: 30,
         pollDelayMinutes: 15,
+        maxAgeMinutes: 60,
         walletRefunds: true,
       },
       { rawBody: Buffer.from(raw), signature: sign(Buffer.from(raw), SECRET) },

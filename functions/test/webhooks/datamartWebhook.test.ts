@@ -34,6 +34,7 @@ describe("Datamart webhook (Firestore emulator)", () => {
     secret: SECRET,
     retentionDays: 30,
     pollDelayMinutes: 15,
+    maxAgeMinutes: 60,
     walletRefunds: true,
     now: () => new Date(clock),
   });
@@ -142,12 +143,38 @@ describe("Datamart webhook (Firestore emulator)", () => {
     expect((await stored()).status).to.equal("processing");
   });
 
-  it("changes nothing on a duplicate delivery", async () => {
-    const raw = body("order.completed", "completed");
+  it("recognises the same signed body delivered again: 200, one record, no second poll deferral", async () => {
+    const raw = body("order.processing", "processing");
     await deliver(raw);
-    const again = await deliver(raw);
+    const deferred = ((await stored()).sync as { nextCheckAt: Timestamp }).nextCheckAt.toMillis();
+    clock += 10 * 60_000; // a replay ten minutes later would push the poll back again
+    for (let i = 0; i < 3; i++)
+      expect(await deliver(raw)).to.deep.equal({
+        httpStatus: 200,
+        body: { success: true, outcome: "duplicate" },
+      });
+    expect(await events()).to.have.length(1);
+    expect(((await stored()).sync as { nextCheckAt: Timestamp }).nextCheckAt.toMillis()).to.equal(
+      deferred,
+    );
+  });
+
+  it("changes nothing on a second, different delivery of a status already applied", async () => {
+    await deliver(body("order.completed", "completed"));
+    clock += 1_000; // Datamart's own second send carries a new timestamp, so another body
+    const again = await deliver(body("order.completed", "completed"));
     expect(again.body.outcome).to.equal("ignored-final");
     expect(await history()).to.have.length(1);
+  });
+
+  it("refuses a signed event older than the replay window, recording it for admins", async () => {
+    const raw = body("order.completed", "completed");
+    clock += 61 * 60_000;
+    const reply = await deliver(raw);
+    expect(reply.httpStatus).to.equal(400);
+    expect(reply.body.error?.code).to.equal("stale-event");
+    expect((await stored()).status).to.equal("processing");
+    expect((await events()).map((e) => e.outcome as string)).to.deep.equal(["stale"]);
   });
 
   it("ignores an old order.processing arriving after order.completed", async () => {

@@ -1,0 +1,50 @@
+/*
+ * What a failed send means for a customer message. Pure: the channel adapters describe a failure,
+ * this decides. A message is sent again only when it provably never reached the provider, or the
+ * provider said it did not take it; anything after which it may have gone out is an unknown outcome,
+ * resent only by an admin: a customer must never get the same message twice because of our retry.
+ */
+
+/** A failed send as the adapter saw it (ProviderError's fields). */
+export interface SendFailure {
+  kind: string;
+  /** The provider's HTTP status, when it answered. */
+  status?: number;
+  /** A socket error code (ECONNREFUSED, ...) or the provider's own code. */
+  code?: string;
+  /** The provider refused for good (credit, key, sender, number): only an operator can fix it. */
+  permanent?: boolean;
+}
+
+export type Verdict = "retry" | "failed" | "unknown";
+
+/** Socket errors raised before a request is written: the provider never saw it. */
+const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
+
+/** HTTP answers that say the provider did not take the message: busy (429) or unavailable (503). */
+const NOT_TAKEN_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+export function deliveryVerdict(failure: SendFailure | undefined): Verdict {
+  if (!failure) return "unknown";
+  if (failure.permanent) return "failed";
+  if (failure.kind === "network" && failure.code && NEVER_SENT_CODES.has(failure.code))
+    return "retry";
+  if (failure.status !== undefined && NOT_TAKEN_STATUSES.has(failure.status)) return "retry";
+  // A 4xx other than 429 is a refusal: the provider did not take the message.
+  if (failure.status !== undefined && failure.status >= 400 && failure.status < 500)
+    return "failed";
+  // Timeouts, resets, 500/502/504, and a 2xx we could not read: it may have gone out.
+  return "unknown";
+}
+
+/** Minutes before the next try after `attempts` refused or unsent tries: 1, 2, 4, 8, 15, then 30. */
+export function retryDelayMs(attempts: number): number {
+  const minutes = [1, 2, 4, 8, 15, 30];
+  return minutes[Math.min(Math.max(attempts, 1), minutes.length) - 1] * 60_000;
+}

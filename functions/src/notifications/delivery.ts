@@ -1,0 +1,231 @@
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentReference,
+  type Firestore,
+} from "firebase-admin/firestore";
+import { deliveryVerdict, retryDelayMs } from "../domain/deliveryVerdict";
+import { isFinalStatus } from "../domain/orderStatus";
+import { COLLECTIONS } from "../firestore";
+import { logNotificationOutcome } from "../logs";
+import type { Channel } from "./channel";
+import type { DeliveryState, NotificationRecord } from "./notificationRecord";
+
+export interface DeliveryDeps {
+  db: Firestore;
+  channel: Channel;
+  /** How long refused or unsent messages are tried again before they are FAILED. */
+  retryWindowMs: number;
+  now?: () => Date;
+}
+
+/** How long a sender may hold a claim before the sweep takes it back (longer than any send). */
+export const CLAIM_LEASE_MS = 2 * 60_000;
+/** Writes of a provider's acceptance are tried this often before the outcome counts as unknown. */
+const RECORD_ATTEMPTS = 3;
+
+const clock = (deps: DeliveryDeps) => deps.now?.() ?? new Date();
+
+/**
+ * Sends a PENDING message whose time has come, once. The claim (PENDING -> PROCESSING, with a lease)
+ * is a transaction, so of two senders only one sends; `sendStartedAt` is written before the request
+ * goes out, so a crash before it is known to have sent nothing. The outcome follows the verdict on
+ * the failure (domain/deliveryVerdict.ts): SENT; PENDING again (not sent, or refused for a while)
+ * within the retry window; FAILED (refused for good, or out of time); UNKNOWN (it may have gone out).
+ * A `processing` message whose order went final meanwhile is SKIPPED as out of date.
+ * Returns the new state, or undefined when there was nothing to send.
+ */
+export async function deliver(
+  deps: DeliveryDeps,
+  ref: DocumentReference,
+): Promise<DeliveryState | undefined> {
+  const claimed = await claim(deps, ref);
+  if (!claimed || !("record" in claimed)) return claimed?.state;
+  const { record } = claimed;
+  const now = Timestamp.fromDate(clock(deps));
+  try {
+    await ref.update({ sendStartedAt: now, updatedAt: now });
+  } catch {
+    // Nothing went out: the sweep takes the claim back when its lease ends, and tries again.
+    return "PROCESSING";
+  }
+
+  let providerIds: Record<string, string>;
+  try {
+    ({ providerIds } = await deps.channel.send(record));
+  } catch (error) {
+    return recordFailure(deps, ref, record, error);
+  }
+  const sentAt = Timestamp.fromDate(clock(deps));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ref.update({
+        state: "SENT",
+        providerIds,
+        sentAt,
+        updatedAt: sentAt,
+        reportCheckAt: Timestamp.fromMillis(sentAt.toMillis() + REPORT_FIRST_CHECK_MS),
+        leaseExpiresAt: FieldValue.delete(),
+        nextAttemptAt: FieldValue.delete(),
+        lastError: FieldValue.delete(),
+      });
+      logNotificationOutcome(ref.id, record.recipient, "SENT", { providerIds });
+      return "SENT";
+    } catch (error) {
+      // The provider took the message; if we cannot say so, the sweep records it UNKNOWN, never resends.
+      if (attempt >= RECORD_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+/** The first delivery report is asked for this long after sending. */
+export const REPORT_FIRST_CHECK_MS = 5 * 60_000;
+
+type Claim = { state: "PROCESSING"; record: NotificationRecord } | { state: DeliveryState };
+
+async function claim(deps: DeliveryDeps, ref: DocumentReference): Promise<Claim | undefined> {
+  const now = clock(deps);
+  return deps.db.runTransaction(async (tx): Promise<Claim | undefined> => {
+    const snapshot = await tx.get(ref);
+    const record = snapshot.data() as NotificationRecord | undefined;
+    if (record?.state !== "PENDING") return undefined;
+    if (record.nextAttemptAt && record.nextAttemptAt.toMillis() > now.getTime()) return undefined;
+    const at = Timestamp.fromDate(now);
+    if (record.status === "processing") {
+      const order = await tx.get(
+        deps.db.collection(COLLECTIONS.transactions).doc(record.transactionId),
+      );
+      const current: unknown = order.get("status");
+      if (isFinalStatus(current)) {
+        tx.update(ref, {
+          state: "SKIPPED",
+          reason: `out of date: the order is already ${current}`,
+          nextAttemptAt: FieldValue.delete(),
+          updatedAt: at,
+        });
+        return { state: "SKIPPED" };
+      }
+    }
+    const attempts = record.attempts + 1;
+    tx.update(ref, {
+      state: "PROCESSING",
+      attempts,
+      leaseExpiresAt: Timestamp.fromMillis(now.getTime() + CLAIM_LEASE_MS),
+      sendStartedAt: FieldValue.delete(),
+      nextAttemptAt: FieldValue.delete(),
+      updatedAt: at,
+    });
+    return { state: "PROCESSING", record: { ...record, attempts } };
+  });
+}
+
+async function recordFailure(
+  deps: DeliveryDeps,
+  ref: DocumentReference,
+  record: NotificationRecord,
+  error: unknown,
+): Promise<DeliveryState> {
+  const failure = deps.channel.describeFailure(error);
+  const verdict = deliveryVerdict(failure);
+  const now = clock(deps);
+  const lastError = {
+    kind: failure?.kind ?? "internal",
+    message: error instanceof Error ? error.message : String(error),
+    ...(failure?.code ? { code: failure.code } : {}),
+    ...(failure?.status ? { status: failure.status } : {}),
+  };
+  const age = now.getTime() - record.createdAt.toMillis();
+  const nextTry = now.getTime() + retryDelayMs(record.attempts);
+  const retry = verdict === "retry" && nextTry - record.createdAt.toMillis() <= deps.retryWindowMs;
+  const state: DeliveryState = retry ? "PENDING" : verdict === "unknown" ? "UNKNOWN" : "FAILED";
+  const reason =
+    state === "UNKNOWN"
+      ? `outcome unknown: ${lastError.message}; it may have been sent, so it is not resent`
+      : state === "FAILED"
+        ? verdict === "retry"
+          ? `gave up after ${record.attempts} attempts over ${Math.round(age / 60_000)} minutes`
+          : lastError.message
+        : undefined;
+  await ref.update({
+    state,
+    lastError,
+    updatedAt: Timestamp.fromDate(now),
+    leaseExpiresAt: FieldValue.delete(),
+    ...(retry
+      ? { nextAttemptAt: Timestamp.fromMillis(nextTry) }
+      : { nextAttemptAt: FieldValue.delete(), reason }),
+  });
+  logNotificationOutcome(ref.id, record.recipient, state, { lastError, reason });
+  return state;
+}
+
+/**
+ * Finishes a claim whose sender stopped (its lease ended): one that never wrote `sendStartedAt` sent
+ * nothing and goes back to PENDING; one that did may have sent, so it is UNKNOWN, with the evidence.
+ */
+export async function recoverClaim(
+  deps: DeliveryDeps,
+  ref: DocumentReference,
+): Promise<"retried" | "unknown" | undefined> {
+  const now = clock(deps);
+  const recovered = await deps.db.runTransaction(async (tx) => {
+    const snapshot = await tx.get(ref);
+    const lease = snapshot.get("leaseExpiresAt") as Timestamp | undefined;
+    if (snapshot.get("state") !== "PROCESSING" || (lease && lease.toMillis() > now.getTime()))
+      return undefined;
+    const at = Timestamp.fromDate(now);
+    if (!snapshot.get("sendStartedAt")) {
+      tx.update(ref, {
+        state: "PENDING",
+        nextAttemptAt: at,
+        leaseExpiresAt: FieldValue.delete(),
+        updatedAt: at,
+      });
+      return "retried" as const;
+    }
+    tx.update(ref, {
+      state: "UNKNOWN",
+      reason: "outcome unknown: the sender stopped after the request may have gone out; not resent",
+      leaseExpiresAt: FieldValue.delete(),
+      updatedAt: at,
+    });
+    return "unknown" as const;
+  });
+  if (recovered)
+    logNotificationOutcome(ref.id, null, recovered === "retried" ? "PENDING" : "UNKNOWN", {});
+  return recovered;
+}
+
+/**
+ * An admin's decision to send an UNKNOWN or FAILED message again: back to PENDING now, with an audit
+ * entry naming the admin and what the record said before. Returns the state it was in.
+ */
+export async function requeueByAdmin(
+  deps: DeliveryDeps,
+  ref: DocumentReference,
+  adminUid: string,
+): Promise<DeliveryState | undefined> {
+  const at = Timestamp.fromDate(clock(deps));
+  return deps.db.runTransaction(async (tx) => {
+    const snapshot = await tx.get(ref);
+    const record = snapshot.data() as NotificationRecord | undefined;
+    if (!record || (record.state !== "UNKNOWN" && record.state !== "FAILED")) return record?.state;
+    tx.create(ref.collection(COLLECTIONS.notificationAudit).doc(), {
+      action: "resend",
+      adminUid,
+      at,
+      previousState: record.state,
+      previousReason: record.reason ?? null,
+      lastError: record.lastError ?? null,
+    });
+    tx.update(ref, {
+      state: "PENDING",
+      nextAttemptAt: at,
+      reason: FieldValue.delete(),
+      resentBy: adminUid,
+      updatedAt: at,
+    });
+    return record.state;
+  });
+}

@@ -1,0 +1,139 @@
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentReference,
+  type Query,
+} from "firebase-admin/firestore";
+import pLimit from "p-limit";
+import { COLLECTIONS } from "../firestore";
+import { logNotificationSweep, logUnexpectedError } from "../logs";
+import { deliver, recoverClaim, type DeliveryDeps } from "./delivery";
+import type { DeliveryState, NotificationRecord } from "./notificationRecord";
+
+export interface SweepOptions {
+  /** The sweep starts no work after this long (below the function's timeout). */
+  timeBudgetMs: number;
+  /** Sends in flight at once. */
+  concurrency: number;
+  /** Records looked at per query and run. */
+  batchSize?: number;
+}
+
+/** What one sweep did: written to `notificationSweeps/{id}` and logged. */
+export interface SweepSummary {
+  startedAt: string;
+  finishedAt: string;
+  /** PENDING records tried, and how each ended this time. */
+  tried: number;
+  outcomes: Partial<Record<DeliveryState, number>>;
+  /** Claims whose sender stopped: back to PENDING (nothing went out) or UNKNOWN (it may have). */
+  recoveredToPending: number;
+  recoveredAsUnknown: number;
+  reportsChecked: number;
+  reports: Record<string, number>;
+  /** Due work left for the next sweep because the time budget ran out. */
+  leftForNextSweep: boolean;
+}
+
+/** Reports are asked for this long after sending; after that a message counts as not reported. */
+const REPORT_WINDOW_MS = 24 * 3_600_000;
+const REPORT_RECHECK_MS = 30 * 60_000;
+
+/**
+ * Every few minutes: takes back claims whose sender stopped, sends every PENDING message that is due
+ * (with bounded concurrency, never starting a send it cannot finish within its time budget), and
+ * asks the provider about SENT messages' delivery. Writes a summary every run.
+ */
+export async function sweepNotifications(
+  deps: DeliveryDeps,
+  options: SweepOptions,
+): Promise<SweepSummary> {
+  const started = Date.now();
+  const now = deps.now?.() ?? new Date();
+  const at = Timestamp.fromDate(now);
+  const batch = options.batchSize ?? 100;
+  const records = deps.db.collection(COLLECTIONS.orderNotifications);
+  const summary: SweepSummary = {
+    startedAt: now.toISOString(),
+    finishedAt: "",
+    tried: 0,
+    outcomes: {},
+    recoveredToPending: 0,
+    recoveredAsUnknown: 0,
+    reportsChecked: 0,
+    reports: {},
+    leftForNextSweep: false,
+  };
+  // A send started now must end before the budget does.
+  const canStart = () =>
+    Date.now() - started + deps.channel.sendTimeoutMs + 5_000 <= options.timeBudgetMs;
+  const each = async (query: Query, work: (ref: DocumentReference) => Promise<void>) => {
+    const limit = pLimit(options.concurrency);
+    const found = await query.limit(batch).get();
+    if (found.size === batch) summary.leftForNextSweep = true;
+    await Promise.all(
+      found.docs.map((doc) =>
+        limit(async () => {
+          if (!canStart()) {
+            summary.leftForNextSweep = true;
+            return;
+          }
+          await work(doc.ref).catch((error: unknown) =>
+            logUnexpectedError("sweepNotifications", error),
+          );
+        }),
+      ),
+    );
+  };
+
+  await each(
+    records.where("state", "==", "PROCESSING").where("leaseExpiresAt", "<=", at),
+    async (ref) => {
+      const recovered = await recoverClaim(deps, ref);
+      if (recovered === "retried") summary.recoveredToPending += 1;
+      if (recovered === "unknown") summary.recoveredAsUnknown += 1;
+    },
+  );
+  await each(
+    records
+      .where("state", "==", "PENDING")
+      .where("nextAttemptAt", "<=", at)
+      .orderBy("nextAttemptAt"),
+    async (ref) => {
+      const state = await deliver(deps, ref);
+      if (!state) return;
+      summary.tried += 1;
+      summary.outcomes[state] = (summary.outcomes[state] ?? 0) + 1;
+    },
+  );
+  const { deliveryReport } = deps.channel;
+  if (deliveryReport) {
+    await each(
+      records
+        .where("state", "==", "SENT")
+        .where("reportCheckAt", "<=", at)
+        .orderBy("reportCheckAt"),
+      async (ref) => {
+        const record = (await ref.get()).data() as NotificationRecord;
+        const report = await deliveryReport(record).catch(() => undefined);
+        const age = now.getTime() - (record.sentAt?.toMillis() ?? now.getTime());
+        const final = report === "delivered" || report === "undelivered";
+        await ref.update({
+          ...(report ? { report: { state: report, checkedAt: at } } : {}),
+          reportCheckAt:
+            final || age >= REPORT_WINDOW_MS
+              ? FieldValue.delete()
+              : Timestamp.fromMillis(now.getTime() + REPORT_RECHECK_MS),
+        });
+        summary.reportsChecked += 1;
+        const key = report ?? "unavailable";
+        summary.reports[key] = (summary.reports[key] ?? 0) + 1;
+      },
+    );
+  }
+
+  summary.finishedAt = new Date().toISOString();
+  await deps.db.collection(COLLECTIONS.notificationSweeps).add(summary);
+  logNotificationSweep(summary);
+  return summary;
+}
