@@ -28,6 +28,7 @@ const SERVER_ONLY = [
   "syncState",
   "rateLimits",
   "datamartWebhookEvents",
+  "notificationSweeps",
 ];
 
 describe("firestore.rules (Firestore emulator)", () => {
@@ -190,6 +191,17 @@ describe("firestore.rules (Firestore emulator)", () => {
         await assertFails(setDoc(doc(owner.firestore(), `${name}/y`), { any: 2 }));
       });
     }
+
+    it("lets admins read an SMS's resend audit and no client write it", async () => {
+      await env.withSecurityRulesDisabled((server) =>
+        setDoc(doc(server.firestore(), "orderNotifications/x/audit/a1"), { adminUid: "admin-1" }),
+      );
+      const entry = (ctx: RulesTestContext) =>
+        doc(ctx.firestore(), "orderNotifications/x/audit/a1");
+      await assertSucceeds(getDoc(entry(admin)));
+      await assertFails(getDoc(entry(owner)));
+      await assertFails(setDoc(entry(admin), { adminUid: "me" }));
+    });
 
     it("denies everything else, to admins too", async () => {
       await assertFails(getDoc(doc(admin.firestore(), "somethingElse/x")));
