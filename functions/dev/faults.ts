@@ -17,7 +17,7 @@ import { MnotifyClient } from "../src/providers/mnotify";
 import { freePort, startFirestoreEmulator } from "./emulators";
 import { appOrder } from "./orderFactory";
 import { stopAll } from "./processes";
-import { MnotifyStandIn } from "./standins/mnotifyStandIn";
+import { MnotifyStandIn, type AcceptedFault } from "./standins/mnotifyStandIn";
 
 export interface FaultRow {
   fault: string;
@@ -55,6 +55,12 @@ interface ScenarioContext {
   failFirstSentWrites: () => void;
 }
 
+/** Every message of the scenario meets `fault` after mNotify took it. */
+function acceptEachThen(mnotify: MnotifyStandIn, fault: AcceptedFault): number {
+  mnotify.acceptThen(...Array.from({ length: MESSAGES }, () => fault));
+  return MESSAGES;
+}
+
 const SCENARIOS: readonly Scenario[] = [
   { fault: "none", inject: () => 0 },
   {
@@ -80,35 +86,25 @@ const SCENARIOS: readonly Scenario[] = [
   {
     fault: "mNotify slow (answers within the timeout)",
     inject: ({ mnotify }) => {
-      mnotify.acceptThen(
-        ...Array.from({ length: MESSAGES }, () => ({ kind: "late" as const, delayMs: 150 })),
-      );
-      return MESSAGES;
+      return acceptEachThen(mnotify, { kind: "late", delayMs: 150 });
     },
   },
   {
     fault: "accepted, then answered after the timeout",
     inject: ({ mnotify }) => {
-      mnotify.acceptThen(
-        ...Array.from({ length: MESSAGES }, () => ({ kind: "late" as const, delayMs: 600 })),
-      );
-      return MESSAGES;
+      return acceptEachThen(mnotify, { kind: "late", delayMs: 600 });
     },
   },
   {
     fault: "accepted, then connection reset",
     inject: ({ mnotify }) => {
-      mnotify.acceptThen(...Array.from({ length: MESSAGES }, () => ({ kind: "reset" as const })));
-      return MESSAGES;
+      return acceptEachThen(mnotify, { kind: "reset" });
     },
   },
   {
     fault: "accepted, then HTTP 502",
     inject: ({ mnotify }) => {
-      mnotify.acceptThen(
-        ...Array.from({ length: MESSAGES }, () => ({ kind: "status" as const, httpStatus: 502 })),
-      );
-      return MESSAGES;
+      return acceptEachThen(mnotify, { kind: "status", httpStatus: 502 });
     },
   },
   {

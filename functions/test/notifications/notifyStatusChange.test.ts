@@ -42,6 +42,18 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     retryWindowMs: retryHours * 3_600_000,
     now: () => new Date(clock),
   });
+  /** A stored SMS record for order-1's delivered message, as the trigger writes it. */
+  const aRecord = (fields: Record<string, unknown>) => ({
+    transactionId: "order-1",
+    status: "delivered",
+    channel: "sms",
+    recipient: "233241234567",
+    recipientMasked: "23324*****67",
+    message: "hello",
+    attempts: 0,
+    createdAt: Timestamp.fromMillis(clock),
+    ...fields,
+  });
   const sweep = (d = deps()) => sweepNotifications(d, { timeBudgetMs: 60_000, concurrency: 2 });
   const order = anOrder({ phoneNumber: "024 123 4567" });
   const change = (from: string, to: string, extra: Record<string, unknown> = {}) => ({
@@ -260,39 +272,36 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
 
   it("finishes every state a crash leaves within one sweep: created, claimed, sending", async () => {
     const records = testDb().collection(COLLECTIONS.orderNotifications);
-    const base = {
-      status: "delivered",
-      channel: "sms",
-      recipient: "233241234567",
-      recipientMasked: "23324*****67",
-      message: "hello",
-      createdAt: Timestamp.fromMillis(clock),
-    };
+
     // Created, never claimed (the trigger died after its transaction).
-    await records.doc("c-created").set({
-      ...base,
-      transactionId: "c-created",
-      state: "PENDING",
-      attempts: 0,
-      nextAttemptAt: Timestamp.fromMillis(clock),
-    });
+    await records
+      .doc("c-created")
+      .set(
+        aRecord({
+          transactionId: "c-created",
+          state: "PENDING",
+          nextAttemptAt: Timestamp.fromMillis(clock),
+        }),
+      );
     // Claimed, died before the request: nothing went out.
-    await records.doc("c-claimed").set({
-      ...base,
-      transactionId: "c-claimed",
-      state: "PROCESSING",
-      attempts: 1,
-      leaseExpiresAt: Timestamp.fromMillis(clock + CLAIM_LEASE_MS),
-    });
+    await records.doc("c-claimed").set(
+      aRecord({
+        transactionId: "c-claimed",
+        state: "PROCESSING",
+        attempts: 1,
+        leaseExpiresAt: Timestamp.fromMillis(clock + CLAIM_LEASE_MS),
+      }),
+    );
     // Died while sending: the request may have gone out.
-    await records.doc("c-sending").set({
-      ...base,
-      transactionId: "c-sending",
-      state: "PROCESSING",
-      attempts: 1,
-      sendStartedAt: Timestamp.fromMillis(clock),
-      leaseExpiresAt: Timestamp.fromMillis(clock + CLAIM_LEASE_MS),
-    });
+    await records.doc("c-sending").set(
+      aRecord({
+        transactionId: "c-sending",
+        state: "PROCESSING",
+        attempts: 1,
+        sendStartedAt: Timestamp.fromMillis(clock),
+        leaseExpiresAt: Timestamp.fromMillis(clock + CLAIM_LEASE_MS),
+      }),
+    );
     clock += 5 * 60_000; // one sweep interval later
     const summary = await sweep();
     expect(summary).to.include({ recoveredToPending: 1, recoveredAsUnknown: 1 });
@@ -347,15 +356,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     const records = testDb().collection(COLLECTIONS.orderNotifications);
     for (const state of ["SENT", "PROCESSING", "FAILED", "SKIPPED"]) {
       const ref = records.doc(`order-1_${state}`);
-      await ref.set({
-        transactionId: "order-1",
-        status: "delivered",
-        channel: "sms",
-        recipient: "233241234567",
-        message: "hello",
-        state,
-        attempts: 1,
-      });
+      await ref.set(aRecord({ state, attempts: 1 }));
       expect(await deliver(deps(), ref), state).to.equal(undefined);
       expect((await ref.get()).get("state")).to.equal(state);
     }
@@ -364,16 +365,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
 
   it("sends a PENDING record once when two sweeps claim it at the same time", async () => {
     const ref = testDb().collection(COLLECTIONS.orderNotifications).doc("order-1_delivered");
-    await ref.set({
-      transactionId: "order-1",
-      status: "delivered",
-      channel: "sms",
-      recipient: "233241234567",
-      message: "hello",
-      state: "PENDING",
-      attempts: 0,
-      createdAt: Timestamp.fromMillis(clock),
-    });
+    await ref.set(aRecord({ state: "PENDING" }));
     const states = await Promise.all([deliver(deps(), ref), deliver(deps(), ref)]);
     expect(states.filter((s) => s === "SENT")).to.have.length(1);
     expect(mnotify.messages).to.have.length(1);

@@ -1,5 +1,7 @@
 import type { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { COLLECTIONS } from "../../src/firestore";
+import { DatamartClient } from "../../src/providers/datamart";
+import { runSync, type SyncSummary } from "../../src/sync/syncEngine";
 import { anOrder, testDb } from "./firestore";
 
 /** Places an order the way the app does, and tells the stand-in Datamart about it. */
@@ -21,4 +23,25 @@ export async function placeOrder(
     status: datamartStatus,
   });
   return order;
+}
+
+/** One scheduled sync run against the stand-in Datamart, with small test options, at `now`. */
+export function pollOnce(standIn: DatamartStandIn, now?: () => Date): Promise<SyncSummary> {
+  return runSync(
+    {
+      db: testDb(),
+      walletRefunds: true,
+      datamart: new DatamartClient({ baseUrl: standIn.baseUrl, apiKey: "k", timeoutMs: 2_000 }),
+      options: {
+        concurrency: 2,
+        ratePerMinute: 60_000,
+        timeBudgetMs: 30_000,
+        maxConsecutiveFailures: 3,
+        backoffMinutes: [1, 2, 5],
+        attentionAfterMs: 86_400_000,
+      },
+      now,
+    },
+    "schedule",
+  );
 }

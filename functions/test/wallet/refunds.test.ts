@@ -3,12 +3,10 @@ import type { DocumentReference } from "firebase-admin/firestore";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { applyStatus, type StatusSource } from "../../src/orders/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
-import { DatamartClient } from "../../src/providers/datamart";
-import { runSync } from "../../src/sync/syncEngine";
 import { refundByAdmin } from "../../src/wallet/adminRefund";
 import { handleDatamartWebhook } from "../../src/webhooks/datamartWebhook";
 import { sign } from "../../src/webhooks/signature";
-import { placeOrder } from "../support/datamart";
+import { placeOrder, pollOnce } from "../support/datamart";
 import { clearFirestore, REFUNDS_ON, storeOrder, testDb } from "../support/firestore";
 
 const SECRET = "whsec-refunds";
@@ -63,23 +61,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
       { rawBody: Buffer.from(raw), signature: sign(Buffer.from(raw), SECRET) },
     );
   };
-  const poll = () =>
-    runSync(
-      {
-        db: testDb(),
-        walletRefunds: true,
-        datamart: new DatamartClient({ baseUrl: datamart.baseUrl, apiKey: "k", timeoutMs: 2_000 }),
-        options: {
-          concurrency: 2,
-          ratePerMinute: 60_000,
-          timeBudgetMs: 30_000,
-          maxConsecutiveFailures: 3,
-          backoffMinutes: [1, 2, 5],
-          attentionAfterMs: 86_400_000,
-        },
-      },
-      "schedule",
-    );
+  const poll = () => pollOnce(datamart);
 
   it("credits a failed wallet order once, in pesewas, with a ledger entry and the order's refund map", async () => {
     const ref = await storeOrder("r-1", { amount: 6.5 });

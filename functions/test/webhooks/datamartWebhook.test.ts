@@ -3,11 +3,9 @@ import type { Timestamp } from "firebase-admin/firestore";
 import { capturedLogs } from "../../dev/capturedLogs";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { COLLECTIONS } from "../../src/firestore";
-import { DatamartClient } from "../../src/providers/datamart";
-import { runSync } from "../../src/sync/syncEngine";
 import { handleDatamartWebhook, type WebhookDeps } from "../../src/webhooks/datamartWebhook";
 import { isValidSignature, sign } from "../../src/webhooks/signature";
-import { placeOrder } from "../support/datamart";
+import { placeOrder, pollOnce } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
 
 const SECRET = "whsec-test";
@@ -198,28 +196,7 @@ describe("Datamart webhook (Firestore emulator)", () => {
 
   it("pushes an order it heard about back in the poll schedule; the poll still finds the others", async () => {
     await placeOrder(datamart, "no-webhook", "processing");
-    const poll = (at: number) =>
-      runSync(
-        {
-          db: testDb(),
-          walletRefunds: true,
-          datamart: new DatamartClient({
-            baseUrl: datamart.baseUrl,
-            apiKey: "k",
-            timeoutMs: 2_000,
-          }),
-          options: {
-            concurrency: 2,
-            ratePerMinute: 60_000,
-            timeBudgetMs: 30_000,
-            maxConsecutiveFailures: 3,
-            backoffMinutes: [1, 2, 5],
-            attentionAfterMs: 86_400_000,
-          },
-          now: () => new Date(at),
-        },
-        "schedule",
-      );
+    const poll = (at: number) => pollOnce(datamart, () => new Date(at));
     await poll(clock); // both orders are now scheduled a minute out
     await deliver(body("order.processing", "processing"));
     expect(((await stored()).sync as { nextCheckAt: Timestamp }).nextCheckAt.toMillis()).to.equal(
