@@ -12,6 +12,35 @@ export const DEMO_USERS = {
 
 export type DemoOrder = AppOrder;
 
+/** The demo customers' `users` documents: wallets, emails, channel choices, and Ama's phone for push. */
+export function emulatorDataUsers(): {
+  uid: string;
+  data: Record<string, unknown>;
+  pushTokens: string[];
+}[] {
+  return [
+    {
+      uid: DEMO_USERS.user.uid,
+      data: {
+        email: DEMO_USERS.user.email,
+        phoneNumber: "0241234567",
+        walletBalance: 25.5,
+        notificationPreferences: { sms: true, push: true, email: true },
+      },
+      pushTokens: ["demo-device-token-ama-phone-0001"],
+    },
+    {
+      uid: DEMO_USERS.otherUser.uid,
+      data: {
+        email: DEMO_USERS.otherUser.email,
+        phoneNumber: "0201234567",
+        walletBalance: 2.5999999999999943,
+      },
+      pushTokens: [],
+    },
+  ];
+}
+
 let placed = 0;
 
 /** A demo customer's order: networks and bundle sizes vary from one order to the next. */

@@ -196,15 +196,17 @@ async function runScenario(
       failedOnce.add(path);
       return true;
     }),
-    channel: smsChannel(
-      new MnotifyClient({
-        baseUrl: mnotify.baseUrl,
-        apiKey: FAULTS_KEY,
-        senderId: "DataSell",
-        timeoutMs: TIMEOUT_MS,
-      }),
-      TIMEOUT_MS,
-    ),
+    channels: {
+      sms: smsChannel(
+        new MnotifyClient({
+          baseUrl: mnotify.baseUrl,
+          apiKey: FAULTS_KEY,
+          senderId: "DataSell",
+          timeoutMs: TIMEOUT_MS,
+        }),
+        TIMEOUT_MS,
+      ),
+    },
     retryWindowMs: 6 * 3_600_000,
     now: () => new Date(clock),
   };

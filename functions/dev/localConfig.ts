@@ -20,7 +20,7 @@ function numberFromEnv(name: string, fallback: number): number {
 }
 
 export type PortName =
-  "firestore" | "functions" | "auth" | "hub" | "logging" | "datamart" | "mnotify";
+  "firestore" | "functions" | "auth" | "hub" | "logging" | "datamart" | "mnotify" | "fcm";
 
 /** Every port the local stack opens: what listens there, the variable that moves it, its default. */
 export const PORTS: Readonly<Record<PortName, { what: string; variable: string; port: number }>> = {
@@ -39,6 +39,7 @@ export const PORTS: Readonly<Record<PortName, { what: string; variable: string; 
   logging: { what: "Emulator logging", variable: "LOGGING_PORT", port: emulators.logging.port },
   datamart: { what: "stand-in Datamart", variable: "DATAMART_STANDIN_PORT", port: 4010 },
   mnotify: { what: "stand-in mNotify", variable: "MNOTIFY_STANDIN_PORT", port: 4020 },
+  fcm: { what: "stand-in FCM", variable: "FCM_STANDIN_PORT", port: 4030 },
 };
 
 /** Where the local stack listens and how it behaves: firebase.json ports, environment overrides. */

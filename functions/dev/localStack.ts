@@ -27,11 +27,13 @@ import {
 import { placeDemoOrder } from "./placeOrder";
 import { startScheduler } from "./scheduler";
 import { DatamartStandIn } from "./standins/datamartStandIn";
+import { FcmStandIn } from "./standins/fcmStandIn";
 import { MnotifyStandIn } from "./standins/mnotifyStandIn";
 
 interface LocalStack {
   datamart: DatamartStandIn;
   mnotify: MnotifyStandIn;
+  fcm: FcmStandIn;
   functionsHost: string;
 }
 
@@ -77,6 +79,11 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     registeredSenders: ["DataSell"],
     onMessage: (sms) => say("sms", `to ${maskPhone(sms.recipient)}: ${sms.message}`),
   });
+  const fcm = await FcmStandIn.start({
+    port: ports.fcm,
+    onMessage: (push) =>
+      say("push", `to device ${push.token.slice(0, 12)}…: ${push.title}: ${push.body}`),
+  });
 
   const exported = join(REPO_ROOT, "emulator-data");
   const firestore = await startFirestoreEmulator({
@@ -95,7 +102,11 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     projectId: DEMO_PROJECT,
     firestore,
     ports,
-    params: { DATAMART_BASE_URL: datamart.baseUrl, MNOTIFY_BASE_URL: mnotify.baseUrl },
+    params: {
+      DATAMART_BASE_URL: datamart.baseUrl,
+      MNOTIFY_BASE_URL: mnotify.baseUrl,
+      FCM_TRANSPORT_URL: fcm.url,
+    },
     importFrom: exported,
   });
   say(
@@ -127,6 +138,20 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
       );
   };
   watchOrders();
+  // The Trigger Email extension is not here: its queue is shown instead, each message as queued.
+  db()
+    .collection("mail")
+    .onSnapshot(
+      (snapshot) => {
+        for (const change of snapshot.docChanges())
+          if (change.type === "added")
+            say(
+              "email",
+              `to ${String(change.doc.get("to"))}: ${String(change.doc.get("message.subject"))}`,
+            );
+      },
+      () => undefined,
+    );
 
   const invoke = async (name: string) => {
     const url = `http://${functions.functionsHost}/functions/projects/${DEMO_PROJECT}/triggers/${REGION}-${name}-0`;
@@ -163,7 +188,7 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
       `placed ${order.id} for ${maskPhone(String(order.data.phoneNumber))} (${order.datamart?.orderReference})`,
     );
   }
-  return { datamart, mnotify, functionsHost: functions.functionsHost };
+  return { datamart, mnotify, fcm, functionsHost: functions.functionsHost };
 }
 
 const RULES_PATH = join(REPO_ROOT, "firestore.rules");
@@ -216,7 +241,7 @@ DataSell order-status sync is running on 127.0.0.1 (project ${DEMO_PROJECT}).
   Sync and SMS retry run every ${LOCAL.syncEverySeconds} s (SYNC_EVERY_SECONDS=30 npm start for a demo).
   Demo users (password ${DEMO_PASSWORD}): ${DEMO_USERS.user.email}, ${DEMO_USERS.otherUser.email}, admin ${DEMO_USERS.admin.email}.
   ID tokens and BASE: eval "$(npm run -s tokens)"      Another order: npm run place-order
-  API: ${base}/api   Stand-ins: ${stack.datamart.baseUrl}, ${stack.mnotify.baseUrl}
+  API: ${base}/api   Stand-ins: ${stack.datamart.baseUrl}, ${stack.mnotify.baseUrl}, ${stack.fcm.url}
 Press Ctrl-C to stop everything.
 `);
 }

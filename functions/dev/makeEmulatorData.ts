@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { version } from "firebase-tools/package.json";
 import { COLLECTIONS, db } from "../src/firestore";
 import { idTokenFor } from "./authEmulator";
-import { DEMO_PROJECT, DEMO_USERS, emulatorDataOrders } from "./demoData";
+import { DEMO_PROJECT, DEMO_USERS, emulatorDataOrders, emulatorDataUsers } from "./demoData";
+import { registerPushToken } from "../src/notifications/pushTokens";
 import { freePort, REPO_ROOT, startFirestoreEmulator, startFunctionsEmulator } from "./emulators";
 import { stopAll } from "./processes";
 
@@ -34,6 +35,11 @@ async function main(): Promise<void> {
   process.env.GCLOUD_PROJECT = DEMO_PROJECT;
   for (const order of emulatorDataOrders())
     await db().collection(COLLECTIONS.transactions).doc(order.id).set(order.data);
+  for (const user of emulatorDataUsers()) {
+    await db().collection(COLLECTIONS.users).doc(user.uid).set(user.data);
+    for (const token of user.pushTokens)
+      await registerPushToken(db(), user.uid, { token, platform: "android" });
+  }
 
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, "auth_export"), { recursive: true });

@@ -62,10 +62,36 @@ export const mnotifyTimeoutMs = defineInt("MNOTIFY_TIMEOUT_MS", {
   description: "Timeout of one mNotify request, in milliseconds",
 });
 export const mnotifyApiKey = defineSecret("MNOTIFY_API_KEY");
-export const smsRetryHours = defineInt("SMS_RETRY_HOURS", {
+export const notifyRetryHours = defineInt("NOTIFY_RETRY_HOURS", {
   default: 6,
   description:
-    "Hours an SMS mNotify did not take is tried again (capped backoff) before it is FAILED",
+    "Hours a message its provider did not take is tried again (capped backoff) before it is FAILED",
+});
+
+export const notifySms = defineBoolean("NOTIFY_SMS", {
+  default: true,
+  description: "Send SMS at all (each customer may still opt out in notificationPreferences)",
+});
+export const notifyPush = defineBoolean("NOTIFY_PUSH", {
+  default: true,
+  description: "Send push notifications at all (each customer may still opt out)",
+});
+export const notifyEmail = defineBoolean("NOTIFY_EMAIL", {
+  default: true,
+  description: "Queue emails at all (customers opt in; email is off by default for each)",
+});
+export const mailCollection = defineString("MAIL_COLLECTION", {
+  default: "mail",
+  description: "The Trigger Email extension's collection",
+});
+export const orderLinkBase = defineString("ORDER_LINK_BASE", {
+  default: "https://datasell.web.app/orders/",
+  description: "A push notification opens this URL followed by the order id",
+});
+export const fcmTransportUrl = defineString("FCM_TRANSPORT_URL", {
+  default: "",
+  description:
+    "Empty in production (FCM itself); the emulators point push at a local stand-in here",
 });
 
 export const orderRefreshesPerMinute = defineInt("ORDER_REFRESHES_PER_MINUTE", {

@@ -14,6 +14,7 @@ export const COLLECTIONS = {
   users: "users",
   inAppNotifications: "notifications", // subcollection of users/{uid}: what the app shows
   walletLedger: "walletLedger", // subcollection of users/{uid}
+  pushTokens: "pushTokens", // subcollection of users/{uid}: one per device
   rateLimits: "rateLimits",
   webhookEvents: "datamartWebhookEvents",
 } as const;

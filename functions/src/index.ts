@@ -10,5 +10,7 @@ export {
   adminResendNotification,
   adminSyncDatamartOrders,
   getOrderStatus,
+  registerPushToken,
+  unregisterPushToken,
 } from "./triggers/callables";
 export { api } from "./triggers/api";

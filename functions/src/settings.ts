@@ -40,12 +40,28 @@ const rawSettingsSchema = z.object({
       ctx.addIssue({ code: "custom", message: `MNOTIFY_SENDER_ID is invalid: ${problem}` });
   }),
   MNOTIFY_TIMEOUT_MS: positiveInt("MNOTIFY_TIMEOUT_MS"),
-  SMS_RETRY_HOURS: positiveInt("SMS_RETRY_HOURS"),
+  NOTIFY_RETRY_HOURS: positiveInt("NOTIFY_RETRY_HOURS"),
   ORDER_REFRESHES_PER_MINUTE: positiveInt("ORDER_REFRESHES_PER_MINUTE"),
   WALLET_REFUNDS: z.boolean(),
   WEBHOOK_RETENTION_DAYS: positiveInt("WEBHOOK_RETENTION_DAYS"),
   WEBHOOK_POLL_DELAY_MINUTES: positiveInt("WEBHOOK_POLL_DELAY_MINUTES"),
   WEBHOOK_MAX_AGE_MINUTES: positiveInt("WEBHOOK_MAX_AGE_MINUTES"),
+  NOTIFY_SMS: z.boolean(),
+  NOTIFY_PUSH: z.boolean(),
+  NOTIFY_EMAIL: z.boolean(),
+  MAIL_COLLECTION: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]+$/,
+      "MAIL_COLLECTION must be a collection name (letters, digits, - and _)",
+    ),
+  ORDER_LINK_BASE: httpUrl("ORDER_LINK_BASE"),
+  FCM_TRANSPORT_URL: z
+    .string()
+    .refine(
+      (url) => url === "" || /^http:\/\/127\.0\.0\.1:\d+\/?$/.test(url),
+      "FCM_TRANSPORT_URL must be empty (FCM itself) or a stand-in on http://127.0.0.1:PORT",
+    ),
 });
 
 export class SettingsError extends Error {
@@ -63,10 +79,16 @@ export interface Settings {
     maxConsecutiveFailures: number;
   };
   mnotify: { baseUrl: string; senderId: string; timeoutMs: number };
-  smsRetryWindowMs: number;
+  retryWindowMs: number;
   refreshesPerMinute: number;
   walletRefunds: boolean;
   webhook: { retentionDays: number; pollDelayMinutes: number; maxAgeMinutes: number };
+  /** Channels switched on for everyone (each customer's preferences apply on top). */
+  channels: { sms: boolean; push: boolean; email: boolean };
+  mailCollection: string;
+  orderLinkBase: string;
+  /** Empty: FCM itself. */
+  fcmTransportUrl: string;
 }
 
 /** Validates raw param values (by param name) into settings, or throws naming each bad param. */
@@ -97,7 +119,7 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       senderId: p.MNOTIFY_SENDER_ID,
       timeoutMs: p.MNOTIFY_TIMEOUT_MS,
     },
-    smsRetryWindowMs: p.SMS_RETRY_HOURS * 3_600_000,
+    retryWindowMs: p.NOTIFY_RETRY_HOURS * 3_600_000,
     refreshesPerMinute: p.ORDER_REFRESHES_PER_MINUTE,
     walletRefunds: p.WALLET_REFUNDS,
     webhook: {
@@ -105,6 +127,10 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       pollDelayMinutes: p.WEBHOOK_POLL_DELAY_MINUTES,
       maxAgeMinutes: p.WEBHOOK_MAX_AGE_MINUTES,
     },
+    channels: { sms: p.NOTIFY_SMS, push: p.NOTIFY_PUSH, email: p.NOTIFY_EMAIL },
+    mailCollection: p.MAIL_COLLECTION,
+    orderLinkBase: p.ORDER_LINK_BASE,
+    fcmTransportUrl: p.FCM_TRANSPORT_URL,
   };
 }
 
@@ -122,11 +148,17 @@ export function readSettings(): Settings {
     MNOTIFY_BASE_URL: params.mnotifyBaseUrl.value(),
     MNOTIFY_SENDER_ID: params.mnotifySenderId.value(),
     MNOTIFY_TIMEOUT_MS: params.mnotifyTimeoutMs.value(),
-    SMS_RETRY_HOURS: params.smsRetryHours.value(),
+    NOTIFY_RETRY_HOURS: params.notifyRetryHours.value(),
     ORDER_REFRESHES_PER_MINUTE: params.orderRefreshesPerMinute.value(),
     WALLET_REFUNDS: params.walletRefunds.value(),
     WEBHOOK_RETENTION_DAYS: params.webhookRetentionDays.value(),
     WEBHOOK_POLL_DELAY_MINUTES: params.webhookPollDelayMinutes.value(),
     WEBHOOK_MAX_AGE_MINUTES: params.webhookMaxAgeMinutes.value(),
+    NOTIFY_SMS: params.notifySms.value(),
+    NOTIFY_PUSH: params.notifyPush.value(),
+    NOTIFY_EMAIL: params.notifyEmail.value(),
+    MAIL_COLLECTION: params.mailCollection.value(),
+    ORDER_LINK_BASE: params.orderLinkBase.value(),
+    FCM_TRANSPORT_URL: params.fcmTransportUrl.value(),
   });
 }

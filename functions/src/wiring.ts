@@ -1,5 +1,9 @@
 import { datamartApiKey, datamartWebhookSecret, mnotifyApiKey } from "./config";
-import { db } from "./firestore";
+import { getAuth } from "firebase-admin/auth";
+import { db, defaultApp } from "./firestore";
+import { emailChannel } from "./notifications/emailChannel";
+import { pushMessaging } from "./notifications/fcmTransport";
+import { pushChannel } from "./notifications/pushChannel";
 import type { DeliveryDeps } from "./notifications/delivery";
 import { smsChannel } from "./notifications/smsChannel";
 import type { OrderStatusDeps } from "./orders/orderStatusQuery";
@@ -44,10 +48,33 @@ export function webhookDeps(settings = readSettings()): WebhookDeps {
 }
 
 export function deliveryDeps(settings = readSettings()): DeliveryDeps {
-  const mnotify = new MnotifyClient({ ...settings.mnotify, apiKey: mnotifyApiKey.value() });
+  const firestore = db();
+  const { sms, push, email } = settings.channels;
   return {
-    db: db(),
-    channel: smsChannel(mnotify, settings.mnotify.timeoutMs),
-    retryWindowMs: settings.smsRetryWindowMs,
+    db: firestore,
+    channels: {
+      ...(sms && {
+        sms: smsChannel(
+          new MnotifyClient({ ...settings.mnotify, apiKey: mnotifyApiKey.value() }),
+          settings.mnotify.timeoutMs,
+        ),
+      }),
+      ...(push && {
+        push: pushChannel({
+          db: firestore,
+          messaging: () => pushMessaging(settings.fcmTransportUrl),
+          orderLink: (id) => `${settings.orderLinkBase}${encodeURIComponent(id)}`,
+          timeoutMs: 10_000,
+        }),
+      }),
+      ...(email && {
+        email: emailChannel({
+          db: firestore,
+          collection: settings.mailCollection,
+          authEmail: async (uid) => (await getAuth(defaultApp()).getUser(uid)).email,
+        }),
+      }),
+    },
+    retryWindowMs: settings.retryWindowMs,
   };
 }

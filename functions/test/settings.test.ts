@@ -13,12 +13,18 @@ const production = {
   MNOTIFY_BASE_URL: "https://api.mnotify.com/api",
   MNOTIFY_SENDER_ID: "DataSell",
   MNOTIFY_TIMEOUT_MS: 10_000,
-  SMS_RETRY_HOURS: 6,
+  NOTIFY_RETRY_HOURS: 6,
   ORDER_REFRESHES_PER_MINUTE: 5,
   WALLET_REFUNDS: true,
   WEBHOOK_RETENTION_DAYS: 30,
   WEBHOOK_POLL_DELAY_MINUTES: 15,
   WEBHOOK_MAX_AGE_MINUTES: 60,
+  NOTIFY_SMS: true,
+  NOTIFY_PUSH: true,
+  NOTIFY_EMAIL: true,
+  MAIL_COLLECTION: "mail",
+  ORDER_LINK_BASE: "https://datasell.web.app/orders/",
+  FCM_TRANSPORT_URL: "",
 };
 const problem = (overrides: Record<string, unknown>) => {
   try {
@@ -55,7 +61,7 @@ describe("settings", () => {
     expect(problem({ SYNC_CONCURRENCY: 0 })).to.contain(
       "SYNC_CONCURRENCY must be a whole number >= 1",
     );
-    expect(problem({ SMS_RETRY_HOURS: Number.NaN })).to.contain("SMS_RETRY_HOURS");
+    expect(problem({ NOTIFY_RETRY_HOURS: Number.NaN })).to.contain("NOTIFY_RETRY_HOURS");
     expect(problem({ DATAMART_TIMEOUT_MS: 2.5 })).to.contain("DATAMART_TIMEOUT_MS");
   });
 
@@ -68,6 +74,11 @@ describe("settings", () => {
     expect(problem({ MNOTIFY_SENDER_ID: "DataSellGhana" })).to.contain("MNOTIFY_SENDER_ID");
     expect(problem({ MNOTIFY_SENDER_ID: "0241234567" })).to.contain("MNOTIFY_SENDER_ID");
     expect(problem({ MNOTIFY_SENDER_ID: "" })).to.contain("MNOTIFY_SENDER_ID");
+    // Push may go to FCM itself or a local stand-in, never anywhere else.
+    expect(problem({ FCM_TRANSPORT_URL: "http://127.0.0.1:4030" })).to.equal("accepted");
+    expect(problem({ FCM_TRANSPORT_URL: "https://fcm.example.com" })).to.contain(
+      "FCM_TRANSPORT_URL",
+    );
   });
 
   it("names every missing param at once", () => {

@@ -14,9 +14,13 @@ export interface SendFailure {
   code?: string;
   /** The provider refused for good (credit, key, sender, number): only an operator can fix it. */
   permanent?: boolean;
+  /** There was nobody to send to (no registered device, no address): nothing went out. */
+  noRecipient?: boolean;
+  /** The send is idempotent (a create-once queue document), so trying again can never send twice. */
+  retrySafe?: boolean;
 }
 
-export type Verdict = "retry" | "failed" | "unknown";
+export type Verdict = "retry" | "failed" | "unknown" | "skipped";
 
 /** Socket errors raised before a request is written: the provider never saw it. */
 const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
@@ -32,7 +36,9 @@ const NOT_TAKEN_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
 export function deliveryVerdict(failure: SendFailure | undefined): Verdict {
   if (!failure) return "unknown";
+  if (failure.noRecipient) return "skipped";
   if (failure.permanent) return "failed";
+  if (failure.retrySafe) return "retry";
   if (failure.kind === "network" && failure.code && NEVER_SENT_CODES.has(failure.code))
     return "retry";
   if (failure.status !== undefined && NOT_TAKEN_STATUSES.has(failure.status)) return "retry";

@@ -9,11 +9,15 @@ import { isFinalStatus } from "../domain/orderStatus";
 import { COLLECTIONS } from "../firestore";
 import { logNotificationOutcome } from "../logs";
 import type { Channel } from "./channel";
-import type { DeliveryState, NotificationRecord } from "./notificationRecord";
+import type { ChannelName, DeliveryState, NotificationRecord } from "./notificationRecord";
 
 export interface DeliveryDeps {
   db: Firestore;
-  channel: Channel;
+  /**
+   * One adapter per channel switched on (NOTIFY_SMS, NOTIFY_PUSH, NOTIFY_EMAIL); a record is sent by
+   * its own channel's, and each customer's preferences apply on top.
+   */
+  channels: Partial<Record<ChannelName, Channel>>;
   /** How long refused or unsent messages are tried again before they are FAILED. */
   retryWindowMs: number;
   now?: () => Date;
@@ -52,7 +56,7 @@ export async function deliver(
 
   let providerIds: Record<string, string>;
   try {
-    ({ providerIds } = await deps.channel.send(record));
+    ({ providerIds } = await channelOf(deps, record).send(record));
   } catch (error) {
     return recordFailure(deps, ref, record, error);
   }
@@ -64,7 +68,10 @@ export async function deliver(
         providerIds,
         sentAt,
         updatedAt: sentAt,
-        reportCheckAt: Timestamp.fromMillis(sentAt.toMillis() + REPORT_FIRST_CHECK_MS),
+        // Only a channel whose provider reports delivery is asked later.
+        ...(channelOf(deps, record).deliveryReport
+          ? { reportCheckAt: Timestamp.fromMillis(sentAt.toMillis() + REPORT_FIRST_CHECK_MS) }
+          : {}),
         leaseExpiresAt: FieldValue.delete(),
         nextAttemptAt: FieldValue.delete(),
         lastError: FieldValue.delete(),
@@ -77,6 +84,12 @@ export async function deliver(
       await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   }
+}
+
+function channelOf(deps: DeliveryDeps, record: NotificationRecord): Channel {
+  const channel = deps.channels[record.channel];
+  if (!channel) throw new Error(`The ${record.channel} channel is switched off`);
+  return channel;
 }
 
 /** The first delivery report is asked for this long after sending. */
@@ -92,20 +105,22 @@ async function claim(deps: DeliveryDeps, ref: DocumentReference): Promise<Claim 
     if (record?.state !== "PENDING") return undefined;
     if (record.nextAttemptAt && record.nextAttemptAt.toMillis() > now.getTime()) return undefined;
     const at = Timestamp.fromDate(now);
+    const skip = (reason: string): Claim => {
+      tx.update(ref, {
+        state: "SKIPPED",
+        reason,
+        nextAttemptAt: FieldValue.delete(),
+        updatedAt: at,
+      });
+      return { state: "SKIPPED" };
+    };
+    if (!deps.channels[record.channel]) return skip("the channel is switched off");
     if (record.status === "processing") {
       const order = await tx.get(
         deps.db.collection(COLLECTIONS.transactions).doc(record.transactionId),
       );
       const current: unknown = order.get("status");
-      if (isFinalStatus(current)) {
-        tx.update(ref, {
-          state: "SKIPPED",
-          reason: `out of date: the order is already ${current}`,
-          nextAttemptAt: FieldValue.delete(),
-          updatedAt: at,
-        });
-        return { state: "SKIPPED" };
-      }
+      if (isFinalStatus(current)) return skip(`out of date: the order is already ${current}`);
     }
     const attempts = record.attempts + 1;
     tx.update(ref, {
@@ -126,7 +141,7 @@ async function recordFailure(
   record: NotificationRecord,
   error: unknown,
 ): Promise<DeliveryState> {
-  const failure = deps.channel.describeFailure(error);
+  const failure = channelOf(deps, record).describeFailure(error);
   const verdict = deliveryVerdict(failure);
   const now = clock(deps);
   const lastError = {
@@ -138,15 +153,23 @@ async function recordFailure(
   const age = now.getTime() - record.createdAt.toMillis();
   const nextTry = now.getTime() + retryDelayMs(record.attempts);
   const retry = verdict === "retry" && nextTry - record.createdAt.toMillis() <= deps.retryWindowMs;
-  const state: DeliveryState = retry ? "PENDING" : verdict === "unknown" ? "UNKNOWN" : "FAILED";
+  const state: DeliveryState = retry
+    ? "PENDING"
+    : verdict === "unknown"
+      ? "UNKNOWN"
+      : verdict === "skipped"
+        ? "SKIPPED"
+        : "FAILED";
   const reason =
-    state === "UNKNOWN"
-      ? `outcome unknown: ${lastError.message}; it may have been sent, so it is not resent`
-      : state === "FAILED"
-        ? verdict === "retry"
-          ? `gave up after ${record.attempts} attempts over ${Math.round(age / 60_000)} minutes`
-          : lastError.message
-        : undefined;
+    state === "SKIPPED"
+      ? lastError.message
+      : state === "UNKNOWN"
+        ? `outcome unknown: ${lastError.message}; it may have been sent, so it is not resent`
+        : state === "FAILED"
+          ? verdict === "retry"
+            ? `gave up after ${record.attempts} attempts over ${Math.round(age / 60_000)} minutes`
+            : lastError.message
+          : undefined;
   await ref.update({
     state,
     lastError,

@@ -12,14 +12,25 @@ export type DeliveryState = "PENDING" | "PROCESSING" | "SENT" | "FAILED" | "SKIP
 /** What the provider later said about a SENT message (delivery report), where it can say it. */
 export type DeliveryReport = "delivered" | "undelivered" | "pending";
 
-/** `orderNotifications/{transactionId}_{status}`: one per order and status, server-only. */
+export const CHANNELS = ["sms", "push", "email"] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/**
+ * `orderNotifications/{transactionId}_{status}` (SMS) or `..._{status}_{channel}` (push, email): one per
+ * order, status and channel, server-only.
+ */
 export interface NotificationRecord {
   transactionId: string;
   userId: string | null;
   status: DataSellStatus;
-  channel: "sms";
-  /** `233…`, kept server-side for retries; logs and admins see `recipientMasked`. */
+  channel: ChannelName;
+  /**
+   * Who gets it: `233…` for SMS, the user id for push (their devices are looked up when sending), the
+   * address for email. Kept server-side for retries; logs and admins see `recipientMasked`.
+   */
   recipient: string | null;
+  /** The title of a push or the subject of an email. */
+  title?: string;
   recipientMasked: string;
   message: string;
   state: DeliveryState;
@@ -40,6 +51,11 @@ export interface NotificationRecord {
   reportCheckAt?: Timestamp;
 }
 
-export function notificationId(transactionId: string, status: string): string {
-  return `${transactionId}_${status}`;
+/** SMS records keep the id they had before there were other channels. */
+export function notificationId(
+  transactionId: string,
+  status: string,
+  channel: ChannelName = "sms",
+): string {
+  return channel === "sms" ? `${transactionId}_${status}` : `${transactionId}_${status}_${channel}`;
 }

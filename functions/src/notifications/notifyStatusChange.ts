@@ -10,7 +10,14 @@ import { normalizeGhanaPhone } from "../domain/phone";
 import { getStatusMessage, getStatusTitle } from "../domain/statusMessages";
 import { COLLECTIONS } from "../firestore";
 import { logNotificationOutcome, maskPhone } from "../logs";
-import { notificationId, type DeliveryState, type NotificationRecord } from "./notificationRecord";
+import { chosenChannels } from "../domain/notificationPreferences";
+import {
+  CHANNELS,
+  notificationId,
+  type ChannelName,
+  type DeliveryState,
+  type NotificationRecord,
+} from "./notificationRecord";
 import { deliver, type DeliveryDeps } from "./delivery";
 
 export type NotifyOutcome =
@@ -20,9 +27,11 @@ export type NotifyOutcome =
 
 /**
  * Reacts to one update of `transactions/{id}`: when `status` really changed, records the customer's
- * notification once per order and status (create-once, so a replayed event finds it and stops),
- * writes the in-app notification with it, and sends the SMS. A `processing` message that arrives
- * after a final status was already notified is recorded SKIPPED, not sent.
+ * message once per order, status and channel (SMS, push, email; create-once in one transaction, so a
+ * replayed event finds them and stops), writes the in-app notification with them, and sends each on
+ * its own channel. A channel the customer opted out of, or that is switched off, is recorded
+ * SKIPPED with the reason, as is a `processing` message after a final status was already notified.
+ * Returns the SMS's state.
  */
 export async function notifyStatusChange(
   deps: DeliveryDeps,
@@ -40,11 +49,13 @@ export async function notifyStatusChange(
   const order = after.data;
   const { db } = deps;
   const notifications = db.collection(COLLECTIONS.orderNotifications);
-  const ref = notifications.doc(notificationId(change.transactionId, status));
+  const refOf = (channel: ChannelName) =>
+    notifications.doc(notificationId(change.transactionId, status, channel));
   const now = Timestamp.fromDate(deps.now?.() ?? new Date());
 
   const recorded = await db.runTransaction(async (tx) => {
-    if ((await tx.get(ref)).exists) return undefined;
+    // The SMS record is made for every event, so it is the marker that this event was handled.
+    if ((await tx.get(refOf("sms"))).exists) return undefined;
     const finals =
       status === "processing"
         ? await tx.getAll(
@@ -54,29 +65,55 @@ export async function notifyStatusChange(
           )
         : [];
     const supersededBy = finals.find((f) => f.exists)?.get("status") as string | undefined;
-    const recipient = normalizeGhanaPhone(order.phoneNumber) ?? null;
-    const message = getStatusMessage(status, order);
-    const reason = supersededBy
-      ? `out of date: the order is already ${supersededBy}`
-      : recipient
-        ? undefined
-        : `invalid phone number`;
-    const record: NotificationRecord = {
-      transactionId: change.transactionId,
-      userId: order.userId ?? null,
-      status,
-      channel: "sms",
-      recipient,
-      recipientMasked: maskPhone(recipient ?? order.phoneNumber),
-      message,
-      state: reason ? "SKIPPED" : "PENDING",
-      // A PENDING record always has a due time, so the sweep finds it if this invocation dies.
-      ...(reason ? { reason } : { nextAttemptAt: now }),
-      attempts: 0,
-      createdAt: now,
-      updatedAt: now,
+    const user = order.userId
+      ? await tx.get(db.collection(COLLECTIONS.users).doc(order.userId))
+      : undefined;
+    const enabled = {
+      sms: !!deps.channels.sms,
+      push: !!deps.channels.push,
+      email: !!deps.channels.email,
     };
-    tx.create(ref, record);
+    const chosen = chosenChannels(user?.get("notificationPreferences"), enabled);
+    const message = getStatusMessage(status, order);
+    const title = getStatusTitle(status);
+    const phone = normalizeGhanaPhone(order.phoneNumber) ?? null;
+    const recipients: Record<ChannelName, string | null> = {
+      sms: phone,
+      push: order.userId ?? null,
+      email: order.userId ?? null,
+    };
+    const records = CHANNELS.map((channel) => {
+      const recipient = recipients[channel];
+      const reason = supersededBy
+        ? `out of date: the order is already ${supersededBy}`
+        : !chosen[channel]
+          ? enabled[channel]
+            ? "the customer opted out"
+            : "the channel is switched off"
+          : !recipient
+            ? channel === "sms"
+              ? "invalid phone number"
+              : "the order names no customer"
+            : undefined;
+      const record: NotificationRecord = {
+        transactionId: change.transactionId,
+        userId: order.userId ?? null,
+        status,
+        channel,
+        recipient,
+        recipientMasked: channel === "sms" ? maskPhone(recipient ?? order.phoneNumber) : "",
+        title,
+        message,
+        state: reason ? "SKIPPED" : "PENDING",
+        // A PENDING record always has a due time, so the sweep finds it if this invocation dies.
+        ...(reason ? { reason } : { nextAttemptAt: now }),
+        attempts: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      tx.create(refOf(channel), record);
+      return record;
+    });
     if (order.userId && !supersededBy) {
       tx.create(
         db
@@ -85,7 +122,7 @@ export async function notifyStatusChange(
           .collection(COLLECTIONS.inAppNotifications)
           .doc(notificationId(change.transactionId, status)),
         {
-          title: getStatusTitle(status),
+          title,
           body: message,
           status,
           transactionId: change.transactionId,
@@ -94,13 +131,21 @@ export async function notifyStatusChange(
         },
       );
     }
-    return record;
+    return records;
   });
 
   if (!recorded) return { kind: "already-claimed" };
-  if (recorded.state === "SKIPPED") {
-    logNotificationOutcome(ref.id, recorded.recipient, "SKIPPED", { reason: recorded.reason });
-    return { kind: "recorded", state: "SKIPPED" };
-  }
-  return { kind: "recorded", state: (await deliver(deps, ref)) ?? "PENDING" };
+  // Each channel on its own: one provider's outage never holds back another's message.
+  const states = await Promise.all(
+    recorded.map(async (record) => {
+      if (record.state === "SKIPPED") {
+        logNotificationOutcome(refOf(record.channel).id, record.recipient, "SKIPPED", {
+          reason: record.reason,
+        });
+        return "SKIPPED";
+      }
+      return (await deliver(deps, refOf(record.channel))) ?? "PENDING";
+    }),
+  );
+  return { kind: "recorded", state: states[CHANNELS.indexOf("sms")] };
 }

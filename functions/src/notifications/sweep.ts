@@ -65,8 +65,8 @@ export async function sweepNotifications(
     leftForNextSweep: false,
   };
   // A send started now must end before the budget does.
-  const canStart = () =>
-    Date.now() - started + deps.channel.sendTimeoutMs + 5_000 <= options.timeBudgetMs;
+  const longestSend = Math.max(0, ...Object.values(deps.channels).map((c) => c.sendTimeoutMs));
+  const canStart = () => Date.now() - started + longestSend + 5_000 <= options.timeBudgetMs;
   const each = async (query: Query, work: (ref: DocumentReference) => Promise<void>) => {
     const limit = pLimit(options.concurrency);
     const found = await query.limit(batch).get();
@@ -106,31 +106,28 @@ export async function sweepNotifications(
       summary.outcomes[state] = (summary.outcomes[state] ?? 0) + 1;
     },
   );
-  const { deliveryReport } = deps.channel;
-  if (deliveryReport) {
-    await each(
-      records
-        .where("state", "==", "SENT")
-        .where("reportCheckAt", "<=", at)
-        .orderBy("reportCheckAt"),
-      async (ref) => {
-        const record = (await ref.get()).data() as NotificationRecord;
-        const report = await deliveryReport(record).catch(() => undefined);
-        const age = now.getTime() - (record.sentAt?.toMillis() ?? now.getTime());
-        const final = report === "delivered" || report === "undelivered";
-        await ref.update({
-          ...(report ? { report: { state: report, checkedAt: at } } : {}),
-          reportCheckAt:
-            final || age >= REPORT_WINDOW_MS
-              ? FieldValue.delete()
-              : Timestamp.fromMillis(now.getTime() + REPORT_RECHECK_MS),
-        });
-        summary.reportsChecked += 1;
-        const key = report ?? "unavailable";
-        summary.reports[key] = (summary.reports[key] ?? 0) + 1;
-      },
-    );
-  }
+  await each(
+    records.where("state", "==", "SENT").where("reportCheckAt", "<=", at).orderBy("reportCheckAt"),
+    async (ref) => {
+      const record = (await ref.get()).data() as NotificationRecord;
+      const deliveryReport = deps.channels[record.channel]?.deliveryReport;
+      const report = deliveryReport
+        ? await deliveryReport(record).catch(() => undefined)
+        : undefined;
+      const age = now.getTime() - (record.sentAt?.toMillis() ?? now.getTime());
+      const final = report === "delivered" || report === "undelivered";
+      await ref.update({
+        ...(report ? { report: { state: report, checkedAt: at } } : {}),
+        reportCheckAt:
+          final || age >= REPORT_WINDOW_MS
+            ? FieldValue.delete()
+            : Timestamp.fromMillis(now.getTime() + REPORT_RECHECK_MS),
+      });
+      summary.reportsChecked += 1;
+      const key = report ?? "unavailable";
+      summary.reports[key] = (summary.reports[key] ?? 0) + 1;
+    },
+  );
 
   summary.finishedAt = new Date().toISOString();
   await deps.db.collection(COLLECTIONS.notificationSweeps).add(summary);

@@ -5,6 +5,11 @@ import {
   mnotifyApiKey,
   SYNC_TIMEOUT_SECONDS,
 } from "../config";
+import { db } from "../firestore";
+import {
+  registerPushToken as registerToken,
+  unregisterPushToken as unregisterToken,
+} from "../notifications/pushTokens";
 import { checkOrderStatus, refundAsAdmin, resendAsAdmin, syncAsAdmin } from "../operations";
 import type { Caller } from "../orders/orderStatusQuery";
 import { callerFromToken } from "./caller";
@@ -47,4 +52,16 @@ export const adminRefundOrder = onCall(
 export const adminResendNotification = onCall(
   { secrets: [mnotifyApiKey], maxInstances: callableMaxInstances },
   asCaller("adminResendNotification", resendAsAdmin),
+);
+
+/** A signed-in customer's device token for push: `{token, platform?}`, created or seen again. */
+export const registerPushToken = onCall(
+  { maxInstances: callableMaxInstances },
+  asCaller("registerPushToken", (caller, data) => registerToken(db(), caller.uid, data)),
+);
+
+/** `{token}`: the signed-in customer's device stops getting push. */
+export const unregisterPushToken = onCall(
+  { maxInstances: callableMaxInstances },
+  asCaller("unregisterPushToken", (caller, data) => unregisterToken(db(), caller.uid, data)),
 );

@@ -74,6 +74,8 @@ describe("firebase deploy, prepared offline by firebase-tools on the built code"
       "adminSyncDatamartOrders",
       "api",
       "getOrderStatus",
+      "registerPushToken",
+      "unregisterPushToken",
     ]);
     for (const endpoint of exposed) expect(endpoint.maxInstances, endpoint.id).to.equal(10);
     expect(plan.endpoints.every((e) => e.region === "us-central1")).to.be.true;

@@ -46,6 +46,7 @@ describe("the local stack, started as npm start starts it", function () {
       "LOGGING",
       "DATAMART_STANDIN",
       "MNOTIFY_STANDIN",
+      "FCM_STANDIN",
     ]) {
       ports[`${name}_PORT`] = await freePort();
     }
@@ -140,6 +141,13 @@ describe("the local stack, started as npm start starts it", function () {
     expect(messages.filter((m) => m.campaignId === campaignId)).to.have.length(1);
     expect(messages.filter((m) => m.message === record.message?.stringValue)).to.have.length(1);
     expect(stack.output()).to.match(/\[sms\] to 233\d\d\*{5}\d\d: .*has been delivered/);
+    // Ama chose every channel and has a phone registered for push (emulator-data/).
+    await eventually("the push and email lines", () =>
+      /\[push\] to device .*Data delivered/.test(stack!.output()) &&
+      /\[email\] to ama@datasell\.demo: Data delivered - DataSell/.test(stack!.output())
+        ? true
+        : undefined,
+    );
 
     const tokens = startProcess("tokens", process.execPath, ["-r", "tsx/cjs", "dev/tokens.ts"], {
       cwd: FUNCTIONS_DIR,

@@ -89,7 +89,12 @@ describe("notifyOrderStatusChange", function () {
       expect(sent.map((m) => m.message)).to.have.length(1);
       expect(sent[0].message).to.contain("was cancelled");
       const records = await stack.db.collection(COLLECTIONS.orderNotifications).get();
-      expect(records.docs.map((d) => d.id)).to.deep.equal(["live-2_cancelled"]);
+      // One status change: one record per channel (SMS, push, email), nothing for the rest.
+      expect(records.docs.map((d) => d.id)).to.deep.equal([
+        "live-2_cancelled",
+        "live-2_cancelled_email",
+        "live-2_cancelled_push",
+      ]);
     });
 
     it("sends two messages in the order of the statuses for two changes in succession", async () => {

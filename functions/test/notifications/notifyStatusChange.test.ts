@@ -30,15 +30,17 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
 
   const deps = (retryHours = 6): DeliveryDeps => ({
     db: testDb(),
-    channel: smsChannel(
-      new MnotifyClient({
-        baseUrl: mnotify.baseUrl,
-        apiKey: "mn-key",
-        senderId: "DataSell",
-        timeoutMs: 300,
-      }),
-      300,
-    ),
+    channels: {
+      sms: smsChannel(
+        new MnotifyClient({
+          baseUrl: mnotify.baseUrl,
+          apiKey: "mn-key",
+          senderId: "DataSell",
+          timeoutMs: 300,
+        }),
+        300,
+      ),
+    },
     retryWindowMs: retryHours * 3_600_000,
     now: () => new Date(clock),
   });
@@ -274,15 +276,13 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     const records = testDb().collection(COLLECTIONS.orderNotifications);
 
     // Created, never claimed (the trigger died after its transaction).
-    await records
-      .doc("c-created")
-      .set(
-        aRecord({
-          transactionId: "c-created",
-          state: "PENDING",
-          nextAttemptAt: Timestamp.fromMillis(clock),
-        }),
-      );
+    await records.doc("c-created").set(
+      aRecord({
+        transactionId: "c-created",
+        state: "PENDING",
+        nextAttemptAt: Timestamp.fromMillis(clock),
+      }),
+    );
     // Claimed, died before the request: nothing went out.
     await records.doc("c-claimed").set(
       aRecord({

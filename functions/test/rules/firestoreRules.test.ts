@@ -29,6 +29,7 @@ const SERVER_ONLY = [
   "rateLimits",
   "datamartWebhookEvents",
   "notificationSweeps",
+  "mail",
 ];
 
 describe("firestore.rules (Firestore emulator)", () => {
@@ -144,6 +145,34 @@ describe("firestore.rules (Firestore emulator)", () => {
         await assertFails(getDoc(user(ctx)));
         await assertFails(getDoc(entry(ctx)));
       }
+    });
+
+    it("lets the owner choose notification channels, and write nothing else there", async () => {
+      await assertSucceeds(
+        updateDoc(user(owner), {
+          notificationPreferences: { sms: false, push: true, email: true },
+        }),
+      );
+      await assertSucceeds(updateDoc(user(owner), { notificationPreferences: { email: false } }));
+      await assertFails(updateDoc(user(owner), { notificationPreferences: { sms: "no" } }));
+      await assertFails(updateDoc(user(owner), { notificationPreferences: { fax: true } }));
+      await assertFails(updateDoc(user(owner), { notificationPreferences: "all" }));
+      await assertFails(
+        updateDoc(user(owner), { notificationPreferences: { sms: true }, walletBalance: 99 }),
+      );
+      await assertFails(updateDoc(user(other), { notificationPreferences: { sms: false } }));
+      await assertFails(updateDoc(user(admin), { notificationPreferences: { sms: false } }));
+    });
+
+    it("lets the owner and admins read the push tokens, and no client write them", async () => {
+      await env.withSecurityRulesDisabled((server) =>
+        setDoc(doc(server.firestore(), "users/owner-1/pushTokens/t1"), { token: "abc" }),
+      );
+      const token = (ctx: RulesTestContext) => doc(ctx.firestore(), "users/owner-1/pushTokens/t1");
+      await assertSucceeds(getDoc(token(owner)));
+      await assertSucceeds(getDoc(token(admin)));
+      await assertFails(getDoc(token(other)));
+      await assertFails(setDoc(token(owner), { token: "mine" }));
     });
 
     it("lets no client write a balance, a ledger entry or an order's refund, not even an admin", async () => {

@@ -5,6 +5,7 @@ import { anOrder, clearFirestore, testDb } from "./firestore";
 import { freePort, startFunctionsEmulator, type FunctionsEmulator } from "../../dev/emulators";
 import { idTokenFor, type DemoUser } from "../../dev/authEmulator";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
+import { FcmStandIn } from "../../dev/standins/fcmStandIn";
 import { MnotifyStandIn, type ReceivedSms } from "../../dev/standins/mnotifyStandIn";
 
 /**
@@ -22,6 +23,7 @@ export interface FunctionsStack {
   emulator: FunctionsEmulator;
   datamart: DatamartStandIn;
   mnotify: MnotifyStandIn;
+  fcm: FcmStandIn;
   /** Runs a scheduled function the way Cloud Scheduler would. */
   invokeScheduled(name: string): Promise<void>;
   idToken(user: DemoUser): Promise<string>;
@@ -60,6 +62,8 @@ async function start(): Promise<FunctionsStack> {
   closers.push(() => datamart.close());
   const mnotify = await MnotifyStandIn.start({ apiKey: "local-mnotify-key" });
   closers.push(() => mnotify.close());
+  const fcm = await FcmStandIn.start();
+  closers.push(() => fcm.close());
   const projectId = FUNCTIONS_PROJECT;
   const emulator = await startFunctionsEmulator({
     projectId,
@@ -74,6 +78,7 @@ async function start(): Promise<FunctionsStack> {
       DATAMART_BASE_URL: datamart.baseUrl,
       MNOTIFY_BASE_URL: mnotify.baseUrl,
       MNOTIFY_TIMEOUT_MS: "2000",
+      FCM_TRANSPORT_URL: fcm.url,
     },
   });
   closers.push(() => emulator.process.stop());
@@ -82,11 +87,13 @@ async function start(): Promise<FunctionsStack> {
     async reset() {
       datamart.reset();
       mnotify.reset();
+      fcm.reset();
       await clearFirestore(projectId);
     },
     emulator,
     datamart,
     mnotify,
+    fcm,
     async invokeScheduled(name) {
       const url = `http://${emulator.functionsHost}/functions/projects/${projectId}/triggers/us-central1-${name}-0`;
       const response = await fetch(url, {
