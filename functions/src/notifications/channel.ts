@@ -9,6 +9,8 @@ import type { DeliveryReport, NotificationRecord } from "./notificationRecord";
 export interface Channel {
   /** The longest a send may take: the sweep never starts one it cannot finish. */
   sendTimeoutMs: number;
+  /** Sending the same record twice sends one message (a create-once queue document). */
+  idempotent?: boolean;
   send: (record: NotificationRecord) => Promise<{ providerIds: Record<string, string> }>;
   /** A failed send in the provider-neutral terms the verdict needs; undefined for a bug of ours. */
   describeFailure: (error: unknown) => SendFailure | undefined;

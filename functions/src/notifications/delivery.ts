@@ -185,7 +185,8 @@ async function recordFailure(
 
 /**
  * Finishes a claim whose sender stopped (its lease ended): one that never wrote `sendStartedAt` sent
- * nothing and goes back to PENDING; one that did may have sent, so it is UNKNOWN, with the evidence.
+ * nothing, and an idempotent channel cannot send twice, so those go back to PENDING; any other may
+ * have sent, so it is UNKNOWN, with the evidence.
  */
 export async function recoverClaim(
   deps: DeliveryDeps,
@@ -198,7 +199,8 @@ export async function recoverClaim(
     if (snapshot.get("state") !== "PROCESSING" || (lease && lease.toMillis() > now.getTime()))
       return undefined;
     const at = Timestamp.fromDate(now);
-    if (!snapshot.get("sendStartedAt")) {
+    const channel = deps.channels[snapshot.get("channel") as NotificationRecord["channel"]];
+    if (!snapshot.get("sendStartedAt") || channel?.idempotent) {
       tx.update(ref, {
         state: "PENDING",
         nextAttemptAt: at,

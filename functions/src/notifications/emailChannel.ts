@@ -29,6 +29,7 @@ export function emailChannel(options: {
   };
   return {
     sendTimeoutMs: 10_000,
+    idempotent: true,
     async send(record) {
       if (!record.recipient) throw new Error("An email record without a user cannot be sent");
       const to = await addressOf(record.recipient);

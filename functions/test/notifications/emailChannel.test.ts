@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import { Timestamp } from "firebase-admin/firestore";
+import { COLLECTIONS } from "../../src/firestore";
+import { CLAIM_LEASE_MS, type DeliveryDeps } from "../../src/notifications/delivery";
+import { emailChannel } from "../../src/notifications/emailChannel";
+import { sweepNotifications } from "../../src/notifications/sweep";
+import { clearFirestore, testDb } from "../support/firestore";
+
+describe("email through the Trigger Email queue (Firestore emulator)", () => {
+  let clock: number;
+  beforeEach(async () => {
+    clock = Date.now();
+    await clearFirestore();
+    await testDb().collection(COLLECTIONS.users).doc("u-1").set({ email: "ama@datasell.test" });
+  });
+
+  const deps = (): DeliveryDeps => ({
+    db: testDb(),
+    channels: {
+      email: emailChannel({
+        db: testDb(),
+        collection: "mail",
+        authEmail: () => Promise.resolve(undefined),
+      }),
+    },
+    retryWindowMs: 6 * 3_600_000,
+    now: () => new Date(clock),
+  });
+
+  it("queues the message once even when its sender died after queueing it: the send is idempotent", async () => {
+    const record = testDb().collection(COLLECTIONS.orderNotifications).doc("o-1_delivered_email");
+    await record.set({
+      transactionId: "o-1",
+      userId: "u-1",
+      status: "delivered",
+      channel: "email",
+      recipient: "u-1",
+      recipientMasked: "",
+      title: "Data delivered",
+      message: "Your data has been delivered.",
+      state: "PROCESSING",
+      attempts: 1,
+      createdAt: Timestamp.fromMillis(clock),
+      sendStartedAt: Timestamp.fromMillis(clock),
+      leaseExpiresAt: Timestamp.fromMillis(clock + CLAIM_LEASE_MS),
+    });
+    // The dead sender had queued it already.
+    await testDb().collection("mail").doc("o-1_delivered").set({ to: "ama@datasell.test" });
+    clock += 5 * 60_000;
+    expect(await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 })).to.include({
+      recoveredToPending: 1,
+      recoveredAsUnknown: 0,
+    });
+    clock += 5 * 60_000;
+    await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
+    expect((await record.get()).get("state")).to.equal("SENT");
+    expect((await testDb().collection("mail").get()).size).to.equal(1);
+  });
+
+  it("reads the extension's delivery state back as the delivery report", async () => {
+    const record = testDb().collection(COLLECTIONS.orderNotifications).doc("o-2_failed_email");
+    await record.set({
+      transactionId: "o-2",
+      userId: "u-1",
+      status: "failed",
+      channel: "email",
+      recipient: "u-1",
+      recipientMasked: "",
+      message: "Sorry, your order failed.",
+      state: "PENDING",
+      attempts: 0,
+      createdAt: Timestamp.fromMillis(clock),
+      nextAttemptAt: Timestamp.fromMillis(clock),
+    });
+    await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
+    const mail = testDb().collection("mail").doc("o-2_failed");
+    expect((await mail.get()).get("to")).to.equal("ama@datasell.test");
+    await mail.update({ delivery: { state: "ERROR", error: "550 mailbox unavailable" } });
+    clock += 6 * 60_000;
+    await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
+    expect((await record.get()).get("report.state")).to.equal("undelivered");
+  });
+});
