@@ -47,10 +47,10 @@ let placed = 0;
 export function demoOrder(options: Omit<AppOrderOptions, "networkIndex" | "gb">): DemoOrder {
   placed += 1;
   return appOrder({
-    userId: DEMO_USERS.user.uid,
     networkIndex: placed,
     gb: [1, 2, 5, 10][placed % 4],
     ...options,
+    userId: options.userId ?? DEMO_USERS.user.uid,
   });
 }
 

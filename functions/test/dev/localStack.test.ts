@@ -141,13 +141,27 @@ describe("the local stack, started as npm start starts it", function () {
     expect(messages.filter((m) => m.campaignId === campaignId)).to.have.length(1);
     expect(messages.filter((m) => m.message === record.message?.stringValue)).to.have.length(1);
     expect(stack.output()).to.match(/\[sms\] to 233\d\d\*{5}\d\d: .*has been delivered/);
-    // Ama chose every channel and has a phone registered for push (emulator-data/).
-    await eventually("the push and email lines", () =>
-      /\[push\] to device .*Data delivered/.test(stack!.output()) &&
-      /\[email\] to ama@datasell\.demo: Data delivered - DataSell/.test(stack!.output())
-        ? true
-        : undefined,
-    );
+    // The placed order is Ama's: she chose every channel and has a phone registered for push.
+    const pushes = await eventually("the placed order's push", async () => {
+      const received = (await (
+        await fetch(`http://${HOST}:${ports.FCM_STANDIN_PORT}/_standin/messages`)
+      ).json()) as { data?: { orderId?: string; status?: string } }[];
+      const mine = received.filter(
+        (p) => p.data?.orderId === placed && p.data.status === "delivered",
+      );
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(pushes).to.have.length(1);
+    const mail = await eventually("the placed order's email", async () => {
+      const response = await fetch(`${firestore}/mail/${placed}_delivered`, {
+        headers: { Authorization: "Bearer owner" },
+      });
+      const doc = (await response.json()) as { fields?: { to?: { stringValue: string } } };
+      return doc.fields?.to?.stringValue;
+    });
+    expect(mail).to.equal("ama@datasell.demo");
+    expect(stack.output()).to.match(/\[push\] to device .*Data delivered/);
+    expect(stack.output()).to.match(/\[email\] to ama@datasell\.demo: Data delivered - DataSell/);
 
     const tokens = startProcess("tokens", process.execPath, ["-r", "tsx/cjs", "dev/tokens.ts"], {
       cwd: FUNCTIONS_DIR,
