@@ -14,6 +14,8 @@ export class DatamartGate {
   private consecutiveFailures = 0;
   /** Set once Datamart counts as down. */
   down = false;
+  /** Set once a request could only start after the run's deadline (a long Retry-After). */
+  outOfTime = false;
   /** Orders asked about, and HTTP requests made for them (an order may take several references). */
   asked = 0;
   requests = 0;
@@ -24,28 +26,39 @@ export class DatamartGate {
       concurrency: number;
       ratePerMinute: number;
       maxConsecutiveFailures: number;
+      /** No request starts after this time (ms since the epoch): the run's time budget. */
+      deadline: number;
     },
   ) {
     this.limiter = new RateLimiter(options.ratePerMinute);
     this.slots = pLimit(options.concurrency);
   }
 
-  /** Datamart's answer for the order, or undefined when Datamart went down before its turn. */
+  /**
+   * Datamart's answer for the order, or undefined when Datamart went down or the run's time was up
+   * before its turn (the order stays due for the next run).
+   */
   ask(references: string[]): Promise<DatamartOrderStatus | undefined> {
     return this.slots(() => {
       // Datamart is down: orders already pulled wait for the next run instead.
-      if (this.down) return undefined;
-      this.asked += 1;
+      if (this.down || this.outOfTime) return undefined;
       const throttle = async () => {
-        await this.limiter.acquire();
+        if (!(await this.limiter.acquire(this.options.deadline))) {
+          this.outOfTime = true;
+          throw new OutOfTime();
+        }
         this.requests += 1;
       };
       return this.datamart.getOrderStatusByAnyReference(references, throttle).then(
         (reply) => {
+          this.asked += 1;
           this.consecutiveFailures = 0;
           return reply;
         },
         (error: unknown) => {
+          // Out of time before any request went out: the order was not asked about.
+          if (error instanceof OutOfTime) return undefined;
+          this.asked += 1;
           // Judged before the request slot is released, so the next request sees the pause.
           this.noteFailure(error);
           throw error;
@@ -64,4 +77,9 @@ export class DatamartGate {
     if (error.kind === "rate-limited") this.limiter.pause(error.retryAfterMs ?? 60_000);
     if (this.consecutiveFailures >= this.options.maxConsecutiveFailures) this.down = true;
   }
+}
+
+/** A request that could not start before the run's deadline: the order waits for the next run. */
+class OutOfTime extends Error {
+  override name = "OutOfTime";
 }

@@ -26,13 +26,19 @@ export class RateLimiter {
     this.intervalMs = 60_000 / perMinute;
   }
 
-  async acquire(): Promise<void> {
+  /**
+   * Waits for the next start. With a `deadline` (clock time), a start that could only come after
+   * it is refused at once (false) instead of waited for: a long Retry-After never holds a run past
+   * its time budget.
+   */
+  async acquire(deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
     for (;;) {
       const now = this.clock.now();
       const at = Math.max(now, this.nextSlot, this.pausedUntil);
+      if (at > deadline) return false;
       if (at <= now) {
         this.nextSlot = now + this.intervalMs;
-        return;
+        return true;
       }
       await this.clock.sleep(at - now);
     }

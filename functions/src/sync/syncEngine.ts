@@ -75,7 +75,10 @@ async function checkDueOrders(deps: SyncDeps, summary: SyncSummary, runNow: Date
   const started = Date.now();
   const stateRef = db.collection(COLLECTIONS.syncState).doc(SYNC_STATE_DOC);
   const discoveredUntil = toDate((await stateRef.get()).get("discoveredUntil"));
-  const gate = new DatamartGate(deps.datamart, options);
+  const gate = new DatamartGate(deps.datamart, {
+    ...options,
+    deadline: started + options.timeBudgetMs,
+  });
   const context: CheckContext = {
     db,
     gate,
@@ -91,7 +94,7 @@ async function checkDueOrders(deps: SyncDeps, summary: SyncSummary, runNow: Date
   // others' Datamart requests instead of idling a slot.
   const worker = async () => {
     for (;;) {
-      outOfTime ||= Date.now() - started >= options.timeBudgetMs;
+      outOfTime ||= gate.outOfTime || Date.now() - started >= options.timeBudgetMs;
       if (outOfTime || gate.down) return;
       const next = await source.next();
       if (next.done) return;
@@ -108,6 +111,7 @@ async function checkDueOrders(deps: SyncDeps, summary: SyncSummary, runNow: Date
 
   summary.checked = gate.asked;
   summary.datamartRequests = gate.requests;
+  outOfTime ||= gate.outOfTime;
   if (gate.down || outOfTime) {
     summary.stoppedEarly = gate.down ? "provider-down" : "time-budget";
     summary.leftForNextRun = await countDue(db, runNow);

@@ -52,6 +52,17 @@ describe("rate limiter (virtual clock)", () => {
     expect(clock.now() - first).to.equal(60_000);
   });
 
+  it("refuses at once a start that could only come after the deadline, and waits for one before it", async () => {
+    const clock = new VirtualClock();
+    const limiter = new RateLimiter(60, clock);
+    expect(await clock.run(limiter.acquire(10_000))).to.equal(true);
+    limiter.pause(3_600_000); // Retry-After: an hour
+    expect(await clock.run(limiter.acquire(240_000))).to.equal(false);
+    expect(clock.now()).to.equal(0); // refused without waiting
+    expect(await clock.run(limiter.acquire(4_000_000))).to.equal(true);
+    expect(clock.now()).to.equal(3_600_000);
+  });
+
   it("refuses a rate that is not positive", () => {
     expect(() => new RateLimiter(0)).to.throw("positive");
   });

@@ -126,6 +126,27 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(next.at - limited.at).to.be.at.least(950);
   });
 
+  it("stops in time when a 429's Retry-After outlives the budget: summary written, lease released, orders left due", async () => {
+    for (let i = 0; i < 3; i++) await placeOrder(standIn, `o${i}`);
+    standIn.replyNext({
+      httpStatus: 429,
+      body: '{"status":"error"}',
+      headers: { "Retry-After": "3600" },
+    });
+    const started = Date.now();
+    const summary = await sync({ concurrency: 1, timeBudgetMs: 2_000 });
+    expect(Date.now() - started).to.be.below(5_000);
+    expect(summary).to.include({ stoppedEarly: "time-budget", discoveryComplete: false });
+    expect(standIn.requests).to.have.length(1);
+    const runs = await testDb().collection(COLLECTIONS.syncRuns).get();
+    expect(runs.docs.map((d) => d.get("stoppedEarly") as string)).to.deep.equal(["time-budget"]);
+    // The lease is free and the next run picks up the two orders never asked (the 429'd one waits
+    // for its own next check, a minute later).
+    const next = await sync({ concurrency: 1 });
+    expect(next.skipped).to.equal(false);
+    expect(next.checked).to.equal(2);
+  });
+
   it("ends the run early when Datamart is down, counting the errors and changing no status", async () => {
     for (let i = 0; i < 10; i++) await placeOrder(standIn, `o${i}`, "completed");
     standIn.setOutage({ httpStatus: 503, body: "Service Unavailable" });
