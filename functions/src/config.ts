@@ -32,6 +32,10 @@ export const syncAttentionAfterHours = defineInt("SYNC_ATTENTION_AFTER_HOURS", {
   default: 24,
   description: "An order still open after this many hours is flagged needsAttention",
 });
+export const syncFailedWatchHours = defineInt("SYNC_FAILED_WATCH_HOURS", {
+  default: 24,
+  description: "Hours an order Datamart called failed is still asked about hourly (0: not at all)",
+});
 export const syncMaxConsecutiveFailures = defineInt("SYNC_MAX_CONSECUTIVE_FAILURES", {
   default: 5,
   description: "Transient Datamart failures in a row that end a sync run early",

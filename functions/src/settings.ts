@@ -33,6 +33,12 @@ const rawSettingsSchema = z.object({
   }),
   SYNC_ATTENTION_AFTER_HOURS: positiveInt("SYNC_ATTENTION_AFTER_HOURS"),
   SYNC_MAX_CONSECUTIVE_FAILURES: positiveInt("SYNC_MAX_CONSECUTIVE_FAILURES"),
+  SYNC_FAILED_WATCH_HOURS: z
+    .number()
+    .refine(
+      (n) => Number.isInteger(n) && n >= 0,
+      "SYNC_FAILED_WATCH_HOURS must be a whole number >= 0",
+    ),
   MNOTIFY_BASE_URL: httpUrl("MNOTIFY_BASE_URL"),
   MNOTIFY_SENDER_ID: z.string().superRefine((id, ctx) => {
     const problem = senderIdProblem(id);
@@ -78,6 +84,8 @@ export interface Settings {
     attentionAfterMs: number;
     maxConsecutiveFailures: number;
   };
+  /** How long an order Datamart called failed stays under watch; 0: not at all. */
+  failedWatchMs: number;
   mnotify: { baseUrl: string; senderId: string; timeoutMs: number };
   retryWindowMs: number;
   refreshesPerMinute: number;
@@ -114,6 +122,7 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       attentionAfterMs: p.SYNC_ATTENTION_AFTER_HOURS * 3_600_000,
       maxConsecutiveFailures: p.SYNC_MAX_CONSECUTIVE_FAILURES,
     },
+    failedWatchMs: p.SYNC_FAILED_WATCH_HOURS * 3_600_000,
     mnotify: {
       baseUrl: p.MNOTIFY_BASE_URL,
       senderId: p.MNOTIFY_SENDER_ID,
@@ -145,6 +154,7 @@ export function readSettings(): Settings {
     SYNC_BACKOFF_MINUTES: params.syncBackoffMinutes.value(),
     SYNC_ATTENTION_AFTER_HOURS: params.syncAttentionAfterHours.value(),
     SYNC_MAX_CONSECUTIVE_FAILURES: params.syncMaxConsecutiveFailures.value(),
+    SYNC_FAILED_WATCH_HOURS: params.syncFailedWatchHours.value(),
     MNOTIFY_BASE_URL: params.mnotifyBaseUrl.value(),
     MNOTIFY_SENDER_ID: params.mnotifySenderId.value(),
     MNOTIFY_TIMEOUT_MS: params.mnotifyTimeoutMs.value(),

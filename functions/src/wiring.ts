@@ -26,6 +26,7 @@ export function syncDeps(settings = readSettings()): SyncDeps {
     datamart: datamartClient(settings),
     options: settings.sync,
     walletRefunds: settings.walletRefunds,
+    failedWatchMs: settings.failedWatchMs,
   };
 }
 
@@ -35,6 +36,7 @@ export function orderStatusDeps(settings = readSettings()): OrderStatusDeps {
     datamart: datamartClient(settings),
     refreshesPerMinute: settings.refreshesPerMinute,
     walletRefunds: settings.walletRefunds,
+    failedWatchMs: settings.failedWatchMs,
   };
 }
 
@@ -44,6 +46,7 @@ export function webhookDeps(settings = readSettings()): WebhookDeps {
     secret: datamartWebhookSecret.value(),
     ...settings.webhook,
     walletRefunds: settings.walletRefunds,
+    failedWatchMs: settings.failedWatchMs,
   };
 }
 

@@ -9,8 +9,29 @@ export interface PollPolicy {
   attentionAfterMs: number;
 }
 
-/** `fresh` orders are synced before `slow` ones, so old stuck orders cannot starve new ones. */
-export type PollLane = "fresh" | "slow";
+/**
+ * `fresh` orders are synced before `slow` ones, so old stuck orders cannot starve new ones; `watch`
+ * holds failed orders, asked about hourly in case Datamart delivers them after all.
+ */
+export type PollLane = "fresh" | "slow" | "watch";
+
+/** How often a failed order under watch is asked about. */
+export const WATCH_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * The watch of a failed order: asked hourly until `watchMs` after it failed. Undefined when there
+ * is no watch (watchMs 0), or when the next check would fall after the watch ends.
+ */
+export function planWatch(
+  failedAt: Date,
+  watchMs: number,
+  now: Date,
+): { lane: "watch"; nextCheckAt: Date; watchUntil: Date } | undefined {
+  const watchUntil = new Date(failedAt.getTime() + watchMs);
+  const nextCheckAt = new Date(now.getTime() + WATCH_INTERVAL_MS);
+  if (nextCheckAt > watchUntil) return undefined;
+  return { lane: "watch", nextCheckAt, watchUntil };
+}
 
 export interface PollPlan {
   nextCheckAt: Date;

@@ -12,4 +12,6 @@ export const SYNC_FIELDS = {
   lastError: "sync.lastError",
   needsAttention: "sync.needsAttention",
   needsAttentionReason: "sync.needsAttentionReason",
+  /** A failed order is watched until then: Datamart delivers some failed orders later. */
+  watchUntil: "sync.watchUntil",
 } as const;

@@ -16,6 +16,7 @@ import {
   REOPENED_REASON,
   type StatusDecision,
 } from "../domain/statusChange";
+import { planWatch } from "../domain/pollSchedule";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { changeMovesMoney, moneyMove } from "../domain/walletRefund";
 import { readWallet, writeMoneyMove } from "../wallet/walletLedger";
@@ -46,6 +47,8 @@ export interface StatusHistoryEntry {
 export interface ApplyOptions {
   /** Credit failed wallet orders (and reverse on a later delivery); off while DataSell's app refunds. */
   walletRefunds: boolean;
+  /** How long the poll keeps asking about an order Datamart called failed (0 or absent: not at all). */
+  failedWatchMs?: number;
 }
 
 /**
@@ -75,7 +78,16 @@ export async function applyStatus(
     if (!(options.walletRefunds && changeMovesMoney(outcome.from, outcome.to))) {
       try {
         const batch = db.batch();
-        writeChange(batch, order.ref, outcome, report, at, { lastUpdateTime: order.updateTime });
+        writeChange(
+          batch,
+          order.ref,
+          outcome,
+          report,
+          at,
+          { lastUpdateTime: order.updateTime },
+          undefined,
+          options.failedWatchMs,
+        );
         await batch.commit();
         logStatusChanged(order.ref.id, outcome.from, outcome.to, report.source);
         return outcome;
@@ -104,7 +116,7 @@ export async function applyStatus(
         at,
       });
     }
-    writeChange(tx, ref, decided, report, at, undefined, refund);
+    writeChange(tx, ref, decided, report, at, undefined, refund, options.failedWatchMs);
     return decided;
   });
   if (outcome.kind === "changed") logStatusChanged(ref.id, outcome.from, outcome.to, report.source);
@@ -130,6 +142,7 @@ function writeChange(
   at: Date,
   precondition?: { lastUpdateTime: Timestamp },
   refund?: object,
+  failedWatchMs?: number,
 ): void {
   const update: Record<string, unknown> = {
     ...(refund ? { refund } : {}),
@@ -138,8 +151,20 @@ function writeChange(
     // The app stores its own times as ISO strings; keep its fields in its format.
     lastSyncedAt: at.toISOString(),
   };
-  // A final order leaves the poll schedule, with its bookkeeping and any needsAttention flag.
-  if (isFinalStatus(change.to)) update[SYNC_FIELDS.all] = FieldValue.delete();
+  // A final order leaves the poll schedule, with its bookkeeping and any needsAttention flag; a
+  // failed one moves to the watch lane for a while, as Datamart delivers some failed orders later.
+  if (isFinalStatus(change.to)) {
+    const watch =
+      change.to === "failed" && failedWatchMs ? planWatch(at, failedWatchMs, at) : undefined;
+    update[SYNC_FIELDS.all] = watch
+      ? {
+          lane: watch.lane,
+          nextCheckAt: Timestamp.fromDate(watch.nextCheckAt),
+          watchUntil: Timestamp.fromDate(watch.watchUntil),
+          attempts: 0,
+        }
+      : FieldValue.delete();
+  }
   if (precondition) writer.update(ref, update, precondition);
   else writer.update(ref, update);
   const entry: StatusHistoryEntry = {

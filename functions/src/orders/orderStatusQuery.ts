@@ -48,6 +48,8 @@ export interface OrderStatusDeps {
   refreshesPerMinute: number;
   /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
   walletRefunds: boolean;
+  /** How long a failed order stays under watch (applyStatus); absent: not watched. */
+  failedWatchMs?: number;
   now?: () => Date;
 }
 

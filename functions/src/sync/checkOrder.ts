@@ -7,7 +7,7 @@ import {
 } from "firebase-admin/firestore";
 import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
 import { isFinalStatus } from "../domain/orderStatus";
-import { planNextCheck, type PollPolicy } from "../domain/pollSchedule";
+import { planNextCheck, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { ignoreIfMoved } from "../firestore";
 import { logNeedsAttention, logSyncOrderFailed, logUnknownDatamartStatus } from "../logs";
@@ -41,6 +41,11 @@ export async function checkOrder(
     return;
   }
   const order = parsed.data;
+  const watchUntil = toDate(snapshot.get(SYNC_FIELDS.watchUntil));
+  if (order.status === "failed" && watchUntil) {
+    await watchFailed(context, snapshot, order, watchUntil);
+    return;
+  }
   if (isFinalStatus(order.status)) {
     summary.alreadyFinal += 1;
     await leaveSchedule(snapshot);
@@ -101,6 +106,55 @@ export async function checkOrder(
     case "not-found":
       return;
   }
+}
+
+/**
+ * Asks again about an order Datamart called failed: if it now says delivered, applyStatus moves the
+ * order (and reverses its refund); otherwise the order stays under watch, hourly, until the watch ends.
+ */
+async function watchFailed(
+  context: CheckContext,
+  snapshot: QueryDocumentSnapshot,
+  order: Order,
+  watchUntil: Date,
+): Promise<void> {
+  const { summary, runNow } = context;
+  const references = datamartReferences(order);
+  if (references.length === 0) return leaveSchedule(snapshot);
+  summary.watched += 1;
+  let datamartStatus: string | undefined;
+  try {
+    const answer = await context.gate.ask(references);
+    if (!answer) return;
+    datamartStatus = answer.orderStatus;
+  } catch (error) {
+    countError(summary, error instanceof ProviderError ? error.kind : "internal");
+    logSyncOrderFailed(snapshot.id, error);
+  }
+  if (datamartStatus !== undefined) {
+    const outcome = await applyStatus(
+      context.db,
+      snapshot,
+      { datamartStatus, source: "poll", at: runNow },
+      context,
+    );
+    if (outcome.kind === "changed") {
+      summary.updated += 1;
+      return;
+    }
+    if (outcome.kind === "unknown-status") summary.unknownStatuses += 1;
+  }
+  const next = new Date(runNow.getTime() + WATCH_INTERVAL_MS);
+  if (next > watchUntil) return leaveSchedule(snapshot);
+  await ignoreIfMoved(
+    snapshot.ref.update(
+      {
+        [SYNC_FIELDS.nextCheckAt]: Timestamp.fromDate(next),
+        [SYNC_FIELDS.lastCheckedAt]: Timestamp.fromDate(runNow),
+      },
+      { lastUpdateTime: snapshot.updateTime },
+    ),
+  );
 }
 
 /** A final order leaves the poll schedule. */

@@ -12,7 +12,7 @@ import { COLLECTIONS } from "../firestore";
 
 /** Orders placed this long before the last discovery are looked at again, for clock skew and late writes. */
 const DISCOVERY_OVERLAP_MS = 15 * 60_000;
-const LANES: readonly PollLane[] = ["fresh", "slow"];
+const LANES: readonly PollLane[] = ["fresh", "slow", "watch"];
 
 /**
  * The orders a run must check, a page at a time: open orders placed since the last discovery and

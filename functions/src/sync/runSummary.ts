@@ -20,6 +20,8 @@ export interface SyncSummary {
   /** Orders found final already (changed by someone else) and taken off the schedule. */
   alreadyFinal: number;
   noReference: number;
+  /** Failed orders under watch that Datamart was asked about again. */
+  watched: number;
   errors: number;
   errorsByKind: Record<string, number>;
   stoppedEarly?: "time-budget" | "provider-down";
@@ -48,6 +50,7 @@ export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Da
     unknownStatuses: 0,
     alreadyFinal: 0,
     noReference: 0,
+    watched: 0,
     errors: 0,
     errorsByKind: {},
     leftForNextRun: 0,

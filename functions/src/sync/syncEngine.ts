@@ -28,6 +28,8 @@ export interface SyncDeps {
   options: SyncOptions;
   /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
   walletRefunds: boolean;
+  /** How long a failed order stays under watch (applyStatus); absent: not watched. */
+  failedWatchMs?: number;
   /** The clock orders are scheduled by; tests move it. */
   now?: () => Date;
 }
@@ -86,6 +88,7 @@ async function checkDueOrders(deps: SyncDeps, summary: SyncSummary, runNow: Date
     summary,
     runNow,
     walletRefunds: deps.walletRefunds,
+    failedWatchMs: deps.failedWatchMs,
   };
   const source = dueOrders(db, discoveredUntil, runNow, options.pageSize ?? 200);
   let outOfTime = false;

@@ -50,6 +50,8 @@ export interface WebhookDeps {
   maxAgeMinutes: number;
   /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
   walletRefunds: boolean;
+  /** How long a failed order stays under watch (applyStatus); absent: not watched. */
+  failedWatchMs?: number;
   now?: () => Date;
 }
 

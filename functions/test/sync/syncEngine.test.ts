@@ -28,6 +28,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
       {
         db: testDb(),
         walletRefunds: true,
+        failedWatchMs: 24 * HOUR,
         datamart: new DatamartClient({
           baseUrl: standIn.baseUrl,
           apiKey: "test-key",
@@ -236,6 +237,45 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
       expect(state.attempts, `after ${reply.httpStatus}`).to.equal(1);
       expect(state.nextCheckAt.toMillis()).to.equal(t0 + (i + 2) * 60_000);
     }
+  });
+
+  it("keeps asking hourly about an order Datamart called failed, and delivers it when Datamart does", async () => {
+    const t0 = Date.parse("2026-11-26T10:00:00.000Z");
+    await testDb().collection(COLLECTIONS.users).doc("user-1").set({ walletBalance: 10 });
+    const placed = await placeOrder(standIn, "late", "failed", { amount: 5 });
+    await sync({}, () => new Date(t0));
+    expect(await order("late")).to.deep.include({ status: "failed" });
+    expect((await order("late")).sync).to.include({ lane: "watch" });
+    expect((await order("late")).refund).to.include({ state: "credited" });
+
+    // Within the hour nothing is asked; an hour later Datamart still says failed.
+    standIn.resetCounters();
+    await sync({}, () => new Date(t0 + 30 * 60_000));
+    expect(standIn.requests).to.have.length(0);
+    const stillFailed = await sync({}, () => new Date(t0 + HOUR));
+    expect(stillFailed.watched).to.equal(1);
+    expect((await order("late")).status).to.equal("failed");
+
+    // Two hours in, Datamart has delivered it after all.
+    standIn.setStatus(String(placed.datamartTransactionId), "completed");
+    const delivered = await sync({}, () => new Date(t0 + 2 * HOUR));
+    expect(delivered).to.include({ watched: 1, updated: 1 });
+    const after = await order("late");
+    expect(after.status).to.equal("delivered");
+    expect(after).to.not.have.property("sync");
+    expect(after.refund).to.include({ state: "reversed" });
+  });
+
+  it("stops watching a failed order after the watch, and never watches cancelled or refunded ones", async () => {
+    const t0 = Date.parse("2026-11-26T10:00:00.000Z");
+    await placeOrder(standIn, "gone", "failed");
+    await placeOrder(standIn, "cancelled", "cancelled");
+    await sync({}, () => new Date(t0));
+    expect(await order("cancelled")).to.not.have.property("sync");
+    standIn.resetCounters();
+    for (let hour = 1; hour <= 25; hour++) await sync({}, () => new Date(t0 + hour * HOUR));
+    expect(standIn.requests.length).to.be.within(23, 24);
+    expect(await order("gone")).to.not.have.property("sync");
   });
 
   it("moves an order to the slow lane at the last backoff step", async () => {
