@@ -27,20 +27,29 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
     now: () => new Date(clock),
   });
 
-  it("queues the message once even when its sender died after queueing it: the send is idempotent", async () => {
-    const record = testDb().collection(COLLECTIONS.orderNotifications).doc("o-1_delivered_email");
+  /** An email record of customer u-1, as the trigger writes it. */
+  const storeRecord = async (orderId: string, status: string, fields: Record<string, unknown>) => {
+    const record = testDb()
+      .collection(COLLECTIONS.orderNotifications)
+      .doc(`${orderId}_${status}_email`);
     await record.set({
-      transactionId: "o-1",
+      transactionId: orderId,
       userId: "u-1",
-      status: "delivered",
+      status,
       channel: "email",
       recipient: "u-1",
       recipientMasked: "",
-      title: "Data delivered",
-      message: "Your data has been delivered.",
+      message: `Your order ${orderId} is ${status}.`,
+      createdAt: Timestamp.fromMillis(clock),
+      ...fields,
+    });
+    return record;
+  };
+
+  it("queues the message once even when its sender died after queueing it: the send is idempotent", async () => {
+    const record = await storeRecord("o-1", "delivered", {
       state: "PROCESSING",
       attempts: 1,
-      createdAt: Timestamp.fromMillis(clock),
       sendStartedAt: Timestamp.fromMillis(clock),
       leaseExpiresAt: Timestamp.fromMillis(clock + CLAIM_LEASE_MS),
     });
@@ -58,18 +67,9 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
   });
 
   it("reads the extension's delivery state back as the delivery report", async () => {
-    const record = testDb().collection(COLLECTIONS.orderNotifications).doc("o-2_failed_email");
-    await record.set({
-      transactionId: "o-2",
-      userId: "u-1",
-      status: "failed",
-      channel: "email",
-      recipient: "u-1",
-      recipientMasked: "",
-      message: "Sorry, your order failed.",
+    const record = await storeRecord("o-2", "failed", {
       state: "PENDING",
       attempts: 0,
-      createdAt: Timestamp.fromMillis(clock),
       nextAttemptAt: Timestamp.fromMillis(clock),
     });
     await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
