@@ -16,6 +16,11 @@ import { deliveryDeps, orderStatusDeps, syncDeps } from "./wiring";
 // What the callables and the HTTPS API both do, once: they differ only in how they receive the
 // caller and the input, and how they answer.
 
+/** Admin-only operations refuse everyone else first, with what they would have done. */
+function requireAdmin(caller: Caller, action: string): void {
+  if (!caller.admin) throw new AppError("permission-denied", `Only admins can ${action}`);
+}
+
 export function checkOrderStatus(caller: Caller, input: unknown): Promise<OrderStatusAnswer> {
   return answerOrderStatus(orderStatusDeps(), caller, parseOrderStatusRequest(input));
 }
@@ -27,13 +32,13 @@ export interface AdminSyncAnswer {
 }
 
 export async function syncAsAdmin(caller: Caller): Promise<AdminSyncAnswer> {
-  if (!caller.admin) throw new AppError("permission-denied", "Only admins can trigger a sync");
+  requireAdmin(caller, "trigger a sync");
   const summary = await runSync(syncDeps(), "admin");
   return { success: true, message: summary.message, summary };
 }
 
 export function refundAsAdmin(caller: Caller, input: unknown): Promise<AdminRefundAnswer> {
-  if (!caller.admin) throw new AppError("permission-denied", "Only admins can refund an order");
+  requireAdmin(caller, "refund an order");
   return refundByAdmin(db(), caller.uid, input);
 }
 
@@ -52,7 +57,7 @@ export interface ResendAnswer {
  * the admin. An UNKNOWN message may already have reached the customer: the admin decides that.
  */
 export async function resendAsAdmin(caller: Caller, input: unknown): Promise<ResendAnswer> {
-  if (!caller.admin) throw new AppError("permission-denied", "Only admins can resend a message");
+  requireAdmin(caller, "resend a message");
   const { notificationId } = parseInput(resendRequestSchema, input);
   const deps = deliveryDeps();
   const ref = deps.db.collection(COLLECTIONS.orderNotifications).doc(notificationId);

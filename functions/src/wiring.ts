@@ -6,6 +6,7 @@ import { pushMessaging } from "./notifications/fcmTransport";
 import { pushChannel } from "./notifications/pushChannel";
 import type { DeliveryDeps } from "./notifications/delivery";
 import { smsChannel } from "./notifications/smsChannel";
+import type { ApplyOptions } from "./orders/applyStatus";
 import type { OrderStatusDeps } from "./orders/orderStatusQuery";
 import { DatamartClient } from "./providers/datamart";
 import { MnotifyClient } from "./providers/mnotify";
@@ -20,13 +21,18 @@ function datamartClient(settings: Settings): DatamartClient {
   return new DatamartClient({ ...settings.datamart, apiKey: datamartApiKey.value() });
 }
 
+/** What applyStatus needs from the settings, for every path that carries Datamart's answer. */
+const statusOptions = (settings: Settings): ApplyOptions => ({
+  walletRefunds: settings.walletRefunds,
+  failedWatchMs: settings.failedWatchMs,
+});
+
 export function syncDeps(settings = readSettings()): SyncDeps {
   return {
     db: db(),
     datamart: datamartClient(settings),
     options: settings.sync,
-    walletRefunds: settings.walletRefunds,
-    failedWatchMs: settings.failedWatchMs,
+    ...statusOptions(settings),
   };
 }
 
@@ -35,8 +41,7 @@ export function orderStatusDeps(settings = readSettings()): OrderStatusDeps {
     db: db(),
     datamart: datamartClient(settings),
     refreshesPerMinute: settings.refreshesPerMinute,
-    walletRefunds: settings.walletRefunds,
-    failedWatchMs: settings.failedWatchMs,
+    ...statusOptions(settings),
   };
 }
 
@@ -45,8 +50,7 @@ export function webhookDeps(settings = readSettings()): WebhookDeps {
     db: db(),
     secret: datamartWebhookSecret.value(),
     ...settings.webhook,
-    walletRefunds: settings.walletRefunds,
-    failedWatchMs: settings.failedWatchMs,
+    ...statusOptions(settings),
   };
 }
 

@@ -1,7 +1,7 @@
 import {
   FieldValue,
   Timestamp,
-  type DocumentReference,
+  type QueryDocumentSnapshot,
   type Query,
 } from "firebase-admin/firestore";
 import pLimit from "p-limit";
@@ -67,7 +67,7 @@ export async function sweepNotifications(
   // A send started now must end before the budget does.
   const longestSend = Math.max(0, ...Object.values(deps.channels).map((c) => c.sendTimeoutMs));
   const canStart = () => Date.now() - started + longestSend + 5_000 <= options.timeBudgetMs;
-  const each = async (query: Query, work: (ref: DocumentReference) => Promise<void>) => {
+  const each = async (query: Query, work: (doc: QueryDocumentSnapshot) => Promise<void>) => {
     const limit = pLimit(options.concurrency);
     const found = await query.limit(batch).get();
     if (found.size === batch) summary.leftForNextSweep = true;
@@ -78,7 +78,7 @@ export async function sweepNotifications(
             summary.leftForNextSweep = true;
             return;
           }
-          await work(doc.ref).catch((error: unknown) =>
+          await work(doc).catch((error: unknown) =>
             logUnexpectedError("sweepNotifications", error),
           );
         }),
@@ -88,7 +88,7 @@ export async function sweepNotifications(
 
   await each(
     records.where("state", "==", "PROCESSING").where("leaseExpiresAt", "<=", at),
-    async (ref) => {
+    async ({ ref }) => {
       const recovered = await recoverClaim(deps, ref);
       if (recovered === "retried") summary.recoveredToPending += 1;
       if (recovered === "unknown") summary.recoveredAsUnknown += 1;
@@ -99,7 +99,7 @@ export async function sweepNotifications(
       .where("state", "==", "PENDING")
       .where("nextAttemptAt", "<=", at)
       .orderBy("nextAttemptAt"),
-    async (ref) => {
+    async ({ ref }) => {
       const state = await deliver(deps, ref);
       if (!state) return;
       summary.tried += 1;
@@ -108,15 +108,16 @@ export async function sweepNotifications(
   );
   await each(
     records.where("state", "==", "SENT").where("reportCheckAt", "<=", at).orderBy("reportCheckAt"),
-    async (ref) => {
-      const record = (await ref.get()).data() as NotificationRecord;
+    async (doc) => {
+      // The query read it already: no second read.
+      const record = doc.data() as NotificationRecord;
       const deliveryReport = deps.channels[record.channel]?.deliveryReport;
       const report = deliveryReport
         ? await deliveryReport(record).catch(() => undefined)
         : undefined;
       const age = now.getTime() - (record.sentAt?.toMillis() ?? now.getTime());
       const final = report === "delivered" || report === "undelivered";
-      await ref.update({
+      await doc.ref.update({
         ...(report ? { report: { state: report, checkedAt: at } } : {}),
         reportCheckAt:
           final || age >= REPORT_WINDOW_MS
