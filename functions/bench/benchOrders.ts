@@ -1,4 +1,4 @@
-import type { Firestore } from "firebase-admin/firestore";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { appOrder } from "../dev/orderFactory";
 import type { DatamartStandIn } from "../dev/standins/datamartStandIn";
 import { COLLECTIONS } from "../src/firestore";
@@ -14,6 +14,15 @@ export async function seed(
 ): Promise<void> {
   datamart.reset();
   await writeOrders(firestore, datamart, total, due);
+  await steadyState(firestore);
+}
+
+/** The engine's state as in steady service: the sweep's lap begun one 5-minute run ago. */
+async function steadyState(firestore: Firestore): Promise<void> {
+  await firestore
+    .collection(COLLECTIONS.syncState)
+    .doc("datamartSync")
+    .set({ sweep: { cursor: null, lapStartedAt: Timestamp.fromMillis(Date.now() - 5 * 60_000) } });
 }
 
 /** Writes orders o0..o{count-1} in batches of 400, four batches at a time (the emulator's pace). */
@@ -61,13 +70,13 @@ function order(
   return { ...data, datamartStatus: open ? "pending" : "completed" };
 }
 
-/** Puts the due orders back as they were before a run, and forgets the engine's discovery mark. */
+/** Puts the due orders back as they were before a run, and the engine's state as in steady service. */
 export async function resetDue(
   firestore: Firestore,
   datamart: DatamartStandIn,
   due: number,
 ): Promise<void> {
   await writeOrders(firestore, datamart, due, due);
-  await firestore.collection(COLLECTIONS.syncState).doc("datamartSync").delete();
+  await steadyState(firestore);
   datamart.resetCounters();
 }

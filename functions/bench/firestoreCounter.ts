@@ -1,4 +1,5 @@
 import { Query, WriteBatch } from "firebase-admin/firestore";
+import { COLLECTIONS } from "../src/firestore";
 
 /**
  * Counts Firestore document reads and writes the way Firestore bills them, by wrapping the SDK's
@@ -6,11 +7,12 @@ import { Query, WriteBatch } from "firebase-admin/firestore";
  * batched, in transactions), every aggregation (one per started 1,000 index entries), every write
  * in a batch or transaction (which is also how single-document writes are sent).
  */
-export const firestoreCounts = { reads: 0, writes: 0 };
+export const firestoreCounts = { reads: 0, writes: 0, orderWritesWithoutStatus: 0 };
 
 export function resetFirestoreCounts(): void {
   firestoreCounts.reads = 0;
   firestoreCounts.writes = 0;
+  firestoreCounts.orderWritesWithoutStatus = 0;
 }
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -58,7 +60,17 @@ wrap(AggregateQuery.prototype, "_get", (value) => {
   firestoreCounts.reads += Math.max(1, Math.ceil(count / 1000));
 });
 for (const name of ["set", "update", "create", "delete"]) {
-  wrap(WriteBatch.prototype, name, () => {
+  const original = (WriteBatch.prototype as unknown as Record<string, Method>)[name];
+  (WriteBatch.prototype as unknown as Record<string, Method>)[name] = function (
+    this: unknown,
+    ...args: unknown[]
+  ) {
     firestoreCounts.writes += 1;
-  });
+    // A write to an order that sets no status still wakes the order triggers: bookkeeping's cost.
+    const [ref, data] = args as [{ parent: { path: string } }, unknown];
+    const setsStatus = typeof data === "object" && data !== null && "status" in data;
+    if (ref.parent.path === COLLECTIONS.transactions && name !== "delete" && !setsStatus)
+      firestoreCounts.orderWritesWithoutStatus += 1;
+    return original.apply(this, args);
+  };
 }

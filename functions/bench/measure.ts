@@ -6,6 +6,8 @@ export interface Measure {
   seconds: number;
   reads: number;
   writes: number;
+  /** Writes to orders that set no status: each wakes the order triggers for nothing. */
+  orderWritesWithoutStatus: number;
   requests: number;
   maxInFlight: number;
   peakHeapMiB: number;
@@ -34,6 +36,7 @@ export async function measure(
     seconds,
     reads: firestoreCounts.reads,
     writes: firestoreCounts.writes,
+    orderWritesWithoutStatus: firestoreCounts.orderWritesWithoutStatus,
     requests: datamart.requests.length,
     maxInFlight: datamart.maxInFlight,
     errors: datamart.requests.filter((r) => r.status === 429).length,

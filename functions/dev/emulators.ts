@@ -12,8 +12,9 @@ export const REGION = "us-central1";
 export const HOST = "127.0.0.1";
 
 /** Firestore triggers this codebase exports, registered with the Firestore emulator. */
-const FIRESTORE_TRIGGERS: readonly { name: string; document: string }[] = [
-  { name: "notifyOrderStatusChange", document: "transactions/{transactionId}" },
+const FIRESTORE_TRIGGERS: readonly { name: string; document: string; event: string }[] = [
+  { name: "notifyOrderStatusChange", document: "transactions/{transactionId}", event: "updated" },
+  { name: "adoptNewOrder", document: "transactions/{transactionId}", event: "created" },
 ];
 
 export class MissingEmulatorError extends Error {
@@ -340,7 +341,7 @@ async function registerFirestoreTriggers(
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
-        eventType: "google.cloud.firestore.document.v1.updated",
+        eventType: `google.cloud.firestore.document.v1.${trigger.event}`,
         database: "(default)",
         namespace: "(default)",
         document: { value: trigger.document, matchType: "PATH_PATTERN" },

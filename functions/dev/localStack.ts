@@ -106,6 +106,9 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
       DATAMART_BASE_URL: datamart.baseUrl,
       MNOTIFY_BASE_URL: mnotify.baseUrl,
       FCM_TRANSPORT_URL: fcm.url,
+      // A run's budget and passes scaled to the local schedule, as production's are to 5 minutes.
+      SYNC_TIME_BUDGET_SECONDS: String(Math.round(LOCAL.syncEverySeconds * 0.8)),
+      SYNC_FRESH_INTERVAL_SECONDS: String(Math.max(5, Math.round(LOCAL.syncEverySeconds * 0.3))),
     },
     importFrom: exported,
   });

@@ -24,9 +24,17 @@ export const syncTimeBudgetSeconds = defineInt("SYNC_TIME_BUDGET_SECONDS", {
   default: 240,
   description: "A sync run takes no new work after this many seconds (below the function timeout)",
 });
-export const syncBackoffMinutes = defineString("SYNC_BACKOFF_MINUTES", {
-  default: "1,2,5,10,15,30,60",
-  description: "Minutes between checks of an unchanged order; the last step repeats",
+export const syncFreshMinutes = defineInt("SYNC_FRESH_MINUTES", {
+  default: 60,
+  description: "Orders placed less than this many minutes ago are checked on every pass of a run",
+});
+export const syncFreshIntervalSeconds = defineInt("SYNC_FRESH_INTERVAL_SECONDS", {
+  default: 90,
+  description: "Seconds between a scheduled run's passes over young orders, while its budget lasts",
+});
+export const syncSweepMinutes = defineInt("SYNC_SWEEP_MINUTES", {
+  default: 60,
+  description: "Every open order, whatever its age, is checked at least once in this many minutes",
 });
 export const syncAttentionAfterHours = defineInt("SYNC_ATTENTION_AFTER_HOURS", {
   default: 24,
@@ -126,8 +134,4 @@ export const callableMaxInstances = defineInt("CALLABLE_MAX_INSTANCES", {
 export const webhookMaxAgeMinutes = defineInt("WEBHOOK_MAX_AGE_MINUTES", {
   default: 60,
   description: "A signed webhook whose own timestamp is older than this is refused as a replay",
-});
-export const webhookPollDelayMinutes = defineInt("WEBHOOK_POLL_DELAY_MINUTES", {
-  default: 15,
-  description: "After a webhook about an open order, the poll leaves it alone this long",
 });

@@ -8,6 +8,7 @@ export const COLLECTIONS = {
   syncRuns: "syncRuns",
   leases: "leases",
   syncState: "syncState",
+  syncAdoptions: "syncAdoptions", // orders the next sync run must look at: see sync/adoptions.ts
   orderNotifications: "orderNotifications",
   notificationAudit: "audit", // subcollection of orderNotifications/{id}: admins' resends
   notificationSweeps: "notificationSweeps",

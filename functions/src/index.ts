@@ -4,6 +4,7 @@ setGlobalOptions({ region: "us-central1", memory: "256MiB" });
 
 export { syncDatamartOrderStatus } from "./triggers/syncDatamartOrderStatus";
 export { notifyOrderStatusChange } from "./triggers/notifyOrderStatusChange";
+export { adoptNewOrder } from "./triggers/adoptNewOrder";
 export { retrySmsNotifications } from "./triggers/retrySmsNotifications";
 export {
   adminRefundOrder,

@@ -42,6 +42,10 @@ export function logNeedsAttention(orderId: string, reason: string): void {
   logger.warn("Order needs attention", { orderId, reason });
 }
 
+export function logOrderAdopted(orderId: string, reason: string): void {
+  logger.info("Order adopted for the next sync run", { orderId, reason });
+}
+
 function errorFields(error: unknown): Record<string, unknown> {
   return error instanceof Error
     ? {

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import * as params from "./config";
-import { parseBackoffMinutes } from "./domain/pollSchedule";
 import { senderIdProblem } from "./providers/mnotify";
 
 /*
@@ -23,14 +22,9 @@ const rawSettingsSchema = z.object({
   SYNC_CONCURRENCY: positiveInt("SYNC_CONCURRENCY"),
   SYNC_RATE_PER_MINUTE: positiveInt("SYNC_RATE_PER_MINUTE"),
   SYNC_TIME_BUDGET_SECONDS: positiveInt("SYNC_TIME_BUDGET_SECONDS"),
-  SYNC_BACKOFF_MINUTES: z.string().transform((text, ctx) => {
-    try {
-      return parseBackoffMinutes(text);
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: (error as Error).message });
-      return z.NEVER;
-    }
-  }),
+  SYNC_FRESH_MINUTES: positiveInt("SYNC_FRESH_MINUTES"),
+  SYNC_FRESH_INTERVAL_SECONDS: positiveInt("SYNC_FRESH_INTERVAL_SECONDS"),
+  SYNC_SWEEP_MINUTES: positiveInt("SYNC_SWEEP_MINUTES"),
   SYNC_ATTENTION_AFTER_HOURS: positiveInt("SYNC_ATTENTION_AFTER_HOURS"),
   SYNC_MAX_CONSECUTIVE_FAILURES: positiveInt("SYNC_MAX_CONSECUTIVE_FAILURES"),
   SYNC_FAILED_WATCH_HOURS: z
@@ -50,7 +44,6 @@ const rawSettingsSchema = z.object({
   ORDER_REFRESHES_PER_MINUTE: positiveInt("ORDER_REFRESHES_PER_MINUTE"),
   WALLET_REFUNDS: z.boolean(),
   WEBHOOK_RETENTION_DAYS: positiveInt("WEBHOOK_RETENTION_DAYS"),
-  WEBHOOK_POLL_DELAY_MINUTES: positiveInt("WEBHOOK_POLL_DELAY_MINUTES"),
   WEBHOOK_MAX_AGE_MINUTES: positiveInt("WEBHOOK_MAX_AGE_MINUTES"),
   NOTIFY_SMS: z.boolean(),
   NOTIFY_PUSH: z.boolean(),
@@ -80,7 +73,9 @@ export interface Settings {
     concurrency: number;
     ratePerMinute: number;
     timeBudgetMs: number;
-    backoffMinutes: number[];
+    freshForMs: number;
+    freshIntervalMs: number;
+    sweepPeriodMs: number;
     attentionAfterMs: number;
     maxConsecutiveFailures: number;
   };
@@ -90,7 +85,7 @@ export interface Settings {
   retryWindowMs: number;
   refreshesPerMinute: number;
   walletRefunds: boolean;
-  webhook: { retentionDays: number; pollDelayMinutes: number; maxAgeMinutes: number };
+  webhook: { retentionDays: number; maxAgeMinutes: number };
   /** Channels switched on for everyone (each customer's preferences apply on top). */
   channels: { sms: boolean; push: boolean; email: boolean };
   mailCollection: string;
@@ -118,7 +113,9 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       ratePerMinute: p.SYNC_RATE_PER_MINUTE,
       // Leave the function time to write its summary and release the lease.
       timeBudgetMs: Math.min(p.SYNC_TIME_BUDGET_SECONDS, params.SYNC_TIMEOUT_SECONDS - 30) * 1000,
-      backoffMinutes: p.SYNC_BACKOFF_MINUTES,
+      freshForMs: p.SYNC_FRESH_MINUTES * 60_000,
+      freshIntervalMs: p.SYNC_FRESH_INTERVAL_SECONDS * 1000,
+      sweepPeriodMs: p.SYNC_SWEEP_MINUTES * 60_000,
       attentionAfterMs: p.SYNC_ATTENTION_AFTER_HOURS * 3_600_000,
       maxConsecutiveFailures: p.SYNC_MAX_CONSECUTIVE_FAILURES,
     },
@@ -133,7 +130,6 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
     walletRefunds: p.WALLET_REFUNDS,
     webhook: {
       retentionDays: p.WEBHOOK_RETENTION_DAYS,
-      pollDelayMinutes: p.WEBHOOK_POLL_DELAY_MINUTES,
       maxAgeMinutes: p.WEBHOOK_MAX_AGE_MINUTES,
     },
     channels: { sms: p.NOTIFY_SMS, push: p.NOTIFY_PUSH, email: p.NOTIFY_EMAIL },
@@ -151,7 +147,9 @@ export function readSettings(): Settings {
     SYNC_CONCURRENCY: params.syncConcurrency.value(),
     SYNC_RATE_PER_MINUTE: params.syncRatePerMinute.value(),
     SYNC_TIME_BUDGET_SECONDS: params.syncTimeBudgetSeconds.value(),
-    SYNC_BACKOFF_MINUTES: params.syncBackoffMinutes.value(),
+    SYNC_FRESH_MINUTES: params.syncFreshMinutes.value(),
+    SYNC_FRESH_INTERVAL_SECONDS: params.syncFreshIntervalSeconds.value(),
+    SYNC_SWEEP_MINUTES: params.syncSweepMinutes.value(),
     SYNC_ATTENTION_AFTER_HOURS: params.syncAttentionAfterHours.value(),
     SYNC_MAX_CONSECUTIVE_FAILURES: params.syncMaxConsecutiveFailures.value(),
     SYNC_FAILED_WATCH_HOURS: params.syncFailedWatchHours.value(),
@@ -162,7 +160,6 @@ export function readSettings(): Settings {
     ORDER_REFRESHES_PER_MINUTE: params.orderRefreshesPerMinute.value(),
     WALLET_REFUNDS: params.walletRefunds.value(),
     WEBHOOK_RETENTION_DAYS: params.webhookRetentionDays.value(),
-    WEBHOOK_POLL_DELAY_MINUTES: params.webhookPollDelayMinutes.value(),
     WEBHOOK_MAX_AGE_MINUTES: params.webhookMaxAgeMinutes.value(),
     NOTIFY_SMS: params.notifySms.value(),
     NOTIFY_PUSH: params.notifyPush.value(),

@@ -7,7 +7,9 @@ const production = {
   SYNC_CONCURRENCY: 8,
   SYNC_RATE_PER_MINUTE: 180,
   SYNC_TIME_BUDGET_SECONDS: 240,
-  SYNC_BACKOFF_MINUTES: "1,2,5,10,15,30,60",
+  SYNC_FRESH_MINUTES: 60,
+  SYNC_FRESH_INTERVAL_SECONDS: 90,
+  SYNC_SWEEP_MINUTES: 60,
   SYNC_ATTENTION_AFTER_HOURS: 24,
   SYNC_MAX_CONSECUTIVE_FAILURES: 5,
   SYNC_FAILED_WATCH_HOURS: 24,
@@ -18,7 +20,6 @@ const production = {
   ORDER_REFRESHES_PER_MINUTE: 5,
   WALLET_REFUNDS: true,
   WEBHOOK_RETENTION_DAYS: 30,
-  WEBHOOK_POLL_DELAY_MINUTES: 15,
   WEBHOOK_MAX_AGE_MINUTES: 60,
   NOTIFY_SMS: true,
   NOTIFY_PUSH: true,
@@ -42,7 +43,9 @@ describe("settings", () => {
     expect(settings.sync).to.deep.include({
       concurrency: 8,
       timeBudgetMs: 240_000,
-      backoffMinutes: [1, 2, 5, 10, 15, 30, 60],
+      freshForMs: 3_600_000,
+      freshIntervalMs: 90_000,
+      sweepPeriodMs: 3_600_000,
       attentionAfterMs: 86_400_000,
     });
     expect(settings.mnotify).to.deep.equal({
@@ -66,12 +69,12 @@ describe("settings", () => {
     expect(problem({ DATAMART_TIMEOUT_MS: 2.5 })).to.contain("DATAMART_TIMEOUT_MS");
   });
 
-  it("refuses a URL that is not http(s), a bad backoff list and a sender id mNotify would refuse", () => {
+  it("refuses a URL that is not http(s), a sweep period of 0 and a sender id mNotify would refuse", () => {
     expect(problem({ DATAMART_BASE_URL: "api.datamartgh.shop" })).to.contain(
       "DATAMART_BASE_URL must be an http(s) URL",
     );
     expect(problem({ MNOTIFY_BASE_URL: "ftp://x" })).to.contain("MNOTIFY_BASE_URL");
-    expect(problem({ SYNC_BACKOFF_MINUTES: "1,,5" })).to.contain("SYNC_BACKOFF_MINUTES");
+    expect(problem({ SYNC_SWEEP_MINUTES: 0 })).to.contain("SYNC_SWEEP_MINUTES");
     expect(problem({ MNOTIFY_SENDER_ID: "DataSellGhana" })).to.contain("MNOTIFY_SENDER_ID");
     expect(problem({ MNOTIFY_SENDER_ID: "0241234567" })).to.contain("MNOTIFY_SENDER_ID");
     expect(problem({ MNOTIFY_SENDER_ID: "" })).to.contain("MNOTIFY_SENDER_ID");

@@ -1,70 +1,140 @@
+import { datamartReferences, toDate, type Order } from "./order";
+import { isFinalStatus, OPEN_STATUSES } from "./orderStatus";
+
 /**
- * When to ask Datamart again about an order whose status did not change: later and later, then at
- * the slowest step for good. Orders past the attention age go straight to the slowest step.
+ * When Datamart is asked about an order. Nothing here is stored per order: what is due follows from
+ * the order's age, its status and the run's own clock, so a check that finds nothing new writes nothing.
+ *
+ * - Young orders (placed less than `freshForMs` ago) are checked on every pass of a run; a scheduled
+ *   run makes a pass every `freshIntervalMs` while its time budget lasts.
+ * - Every open order, whatever its age or `timestamp`, is visited once per `sweepPeriodMs` by a
+ *   sweep that laps the open orders, a slice per run.
+ * - Failed orders under watch are visited hourly the same way until their watch ends.
+ * - An order that becomes checkable where neither finds it soon (no usable `timestamp`, written long
+ *   after its `timestamp`, reopened after being final) is adopted when written and checked next run.
  */
 export interface PollPolicy {
-  /** Minutes between checks; the last step repeats. */
-  backoffMinutes: readonly number[];
+  freshForMs: number;
+  freshIntervalMs: number;
+  sweepPeriodMs: number;
   /** An order still open this long after it was placed needs a human. */
   attentionAfterMs: number;
 }
 
-/**
- * `fresh` orders are synced before `slow` ones, so old stuck orders cannot starve new ones; `watch`
- * holds failed orders, asked about hourly in case Datamart delivers them after all.
- */
-export type PollLane = "fresh" | "slow" | "watch";
-
 /** How often a failed order under watch is asked about. */
 export const WATCH_INTERVAL_MS = 60 * 60_000;
 
+/** The app writes Datamart's ids seconds after it creates an order; only later is a missing one a problem. */
+export const NO_REFERENCE_GRACE_MS = 10 * 60_000;
+
+/** Until when an order that failed at `failedAt` is watched; undefined when watching is off. */
+export function watchUntil(failedAt: Date, watchMs: number): Date | undefined {
+  return watchMs > 0 ? new Date(failedAt.getTime() + watchMs) : undefined;
+}
+
+/** Epoch milliseconds from 2001 on; smaller numbers are more likely seconds than milliseconds. */
+const EPOCH_MS_FLOOR = 1e12;
+/** The form `Date.toISOString()` writes, which sorts as text in time order. */
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+
 /**
- * The watch of a failed order: asked hourly until `watchMs` after it failed. Undefined when there
- * is no watch (watchMs 0), or when the next check would fall after the watch ends.
+ * When the order was placed, read from whatever its writer stored: a Timestamp, an ISO string, epoch
+ * milliseconds, or only `createdAt`.
  */
-export function planWatch(
-  failedAt: Date,
-  watchMs: number,
+export function placedAt(order: { timestamp?: unknown; createdAt?: unknown }): Date | undefined {
+  const { timestamp } = order;
+  if (typeof timestamp === "number") return epochMs(timestamp);
+  return toDate(timestamp) ?? toDate(order.createdAt);
+}
+
+/**
+ * The placement time if Firestore can range-query it on `timestamp` (a Timestamp, epoch
+ * milliseconds, or an ISO string in the canonical UTC form); undefined otherwise.
+ */
+export function queryablePlacedAt(timestamp: unknown): Date | undefined {
+  if (typeof timestamp === "number") return epochMs(timestamp);
+  if (typeof timestamp === "string")
+    return CANONICAL_ISO.test(timestamp) ? toDate(timestamp) : undefined;
+  return timestamp instanceof Date ? undefined : toDate(timestamp);
+}
+
+function epochMs(value: number): Date | undefined {
+  return Number.isFinite(value) && value >= EPOCH_MS_FLOOR ? new Date(value) : undefined;
+}
+
+/** Open, and Datamart knows it: the sync can ask about it. */
+export function isCheckable(order: Order): boolean {
+  return (
+    (OPEN_STATUSES as readonly string[]).includes(order.status) &&
+    datamartReferences(order).length > 0
+  );
+}
+
+export type AdoptionReason = "no-usable-timestamp" | "written-late" | "reopened";
+
+/**
+ * Why a write that made an order checkable needs the next run to look at it explicitly: the young
+ * passes find only orders whose `timestamp` is queryable and recent. Undefined when they will find
+ * it, or when the order was checkable before this write already.
+ */
+export function adoptionReason(
+  before: Order | undefined,
+  after: Order,
+  writtenAt: Date,
+  freshForMs: number,
+): AdoptionReason | undefined {
+  if (!isCheckable(after) || (before && isCheckable(before))) return undefined;
+  if (before && isFinalStatus(before.status)) return "reopened";
+  const placed = queryablePlacedAt(after.timestamp);
+  if (!placed) return "no-usable-timestamp";
+  // Young passes find it only while it is young; leave a pass interval's margin.
+  return writtenAt.getTime() - placed.getTime() > freshForMs / 2 ? "written-late" : undefined;
+}
+
+/**
+ * How many orders a round (the sweep of open orders, the watch of failed ones) steps through in this
+ * run: a lap over the whole set takes one period, so after `elapsed` of it, `elapsed / period` of the
+ * lap is done, rounded down, and all of it once the period is over. Orders that join or leave the
+ * set move the target with them. A round with no lap begun yet does a whole lap at once.
+ */
+export function lapSteps(
+  done: number,
+  remaining: number,
+  lapStartedAt: Date | undefined,
   now: Date,
-): { lane: "watch"; nextCheckAt: Date; watchUntil: Date } | undefined {
-  const watchUntil = new Date(failedAt.getTime() + watchMs);
-  const nextCheckAt = new Date(now.getTime() + WATCH_INTERVAL_MS);
-  if (nextCheckAt > watchUntil) return undefined;
-  return { lane: "watch", nextCheckAt, watchUntil };
+  periodMs: number,
+): number {
+  const elapsed = lapStartedAt
+    ? Math.min(1, (now.getTime() - lapStartedAt.getTime()) / periodMs)
+    : 1;
+  return Math.max(0, Math.floor((done + remaining) * elapsed + 1e-9) - done);
 }
 
-export interface PollPlan {
-  nextCheckAt: Date;
-  lane: PollLane;
-  needsAttention: boolean;
-}
-
-/** Parses the `SYNC_BACKOFF_MINUTES` setting, e.g. `1,2,5,10,15,30,60`. */
-export function parseBackoffMinutes(text: string): number[] {
-  const steps = text.split(",").map((s) => Number(s.trim()));
-  if (steps.length === 0 || steps.some((s) => !Number.isFinite(s) || s <= 0)) {
-    throw new Error(
-      `SYNC_BACKOFF_MINUTES must be positive minutes separated by commas, got "${text}"`,
-    );
-  }
-  return steps;
-}
-
-/** @param attempts checks of this order so far that found it unchanged, including this one. */
-export function planNextCheck(
-  policy: PollPolicy,
-  attempts: number,
-  placedAt: Date | undefined,
+/** Why an open order needs a human, if it does. */
+export function attentionReason(
+  placed: Date | undefined,
+  hasReference: boolean,
   now: Date,
-): PollPlan {
-  const steps = policy.backoffMinutes;
-  const last = steps.length - 1;
-  const needsAttention =
-    placedAt !== undefined && now.getTime() - placedAt.getTime() >= policy.attentionAfterMs;
-  const index = needsAttention ? last : Math.min(Math.max(attempts, 1) - 1, last);
-  return {
-    nextCheckAt: new Date(now.getTime() + steps[index] * 60_000),
-    lane: index === last ? "slow" : "fresh",
-    needsAttention,
-  };
+  attentionAfterMs: number,
+): string | undefined {
+  const age = placed ? now.getTime() - placed.getTime() : undefined;
+  if (!hasReference && (age === undefined || age >= NO_REFERENCE_GRACE_MS))
+    return "open with no Datamart reference to ask about";
+  if (age !== undefined && age >= attentionAfterMs)
+    return `still open ${Math.round(attentionAfterMs / 3_600_000)} h after it was placed`;
+  return undefined;
+}
+
+/**
+ * When a scheduled run starts its next pass over young orders: an interval after the last one
+ * started, or as soon as it ended if it ran longer. Undefined when that would be past the deadline.
+ */
+export function nextPassAt(
+  lastStartedAt: number,
+  lastEndedAt: number,
+  intervalMs: number,
+  deadline: number,
+): number | undefined {
+  const at = Math.max(lastStartedAt + intervalMs, lastEndedAt);
+  return at < deadline ? at : undefined;
 }

@@ -16,7 +16,7 @@ import {
   REOPENED_REASON,
   type StatusDecision,
 } from "../domain/statusChange";
-import { planWatch } from "../domain/pollSchedule";
+import { watchUntil } from "../domain/pollSchedule";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { changeMovesMoney, moneyMove } from "../domain/walletRefund";
 import { readWallet, writeMoneyMove } from "../wallet/walletLedger";
@@ -151,18 +151,12 @@ function writeChange(
     // The app stores its own times as ISO strings; keep its fields in its format.
     lastSyncedAt: at.toISOString(),
   };
-  // A final order leaves the poll schedule, with its bookkeeping and any needsAttention flag; a
-  // failed one moves to the watch lane for a while, as Datamart delivers some failed orders later.
+  // A final order leaves the sync, with any needsAttention flag; a failed one stays under watch for
+  // a while, as Datamart delivers some failed orders later.
   if (isFinalStatus(change.to)) {
-    const watch =
-      change.to === "failed" && failedWatchMs ? planWatch(at, failedWatchMs, at) : undefined;
-    update[SYNC_FIELDS.all] = watch
-      ? {
-          lane: watch.lane,
-          nextCheckAt: Timestamp.fromDate(watch.nextCheckAt),
-          watchUntil: Timestamp.fromDate(watch.watchUntil),
-          attempts: 0,
-        }
+    const until = change.to === "failed" ? watchUntil(at, failedWatchMs ?? 0) : undefined;
+    update[SYNC_FIELDS.all] = until
+      ? { watchUntil: Timestamp.fromDate(until) }
       : FieldValue.delete();
   }
   if (precondition) writer.update(ref, update, precondition);

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { applyStatus } from "./applyStatus";
 import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
 import { effectiveStatus, isFinalStatus } from "../domain/orderStatus";
-import { SYNC_FIELDS } from "../domain/syncFields";
 import { AppError, documentId, parseInput } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { logDamagedOrder, logRefreshFailed } from "../logs";
@@ -77,8 +76,7 @@ export async function answerOrderStatus(
   let order = readableOrder(ref.id, snapshot.data());
 
   const now = deps.now?.() ?? new Date();
-  const lastChecked =
-    toDate(snapshot.get(SYNC_FIELDS.lastCheckedAt)) ?? toDate(snapshot.get("lastSyncedAt"));
+  const lastChecked = toDate(snapshot.get("lastSyncedAt"));
   const stale = !lastChecked || now.getTime() - lastChecked.getTime() >= FRESH_ENOUGH_MS;
   const references = datamartReferences(order);
   if (request.refresh && !isFinalStatus(order.status) && stale && references.length > 0) {

@@ -1,13 +1,7 @@
-import {
-  FieldValue,
-  Timestamp,
-  type DocumentSnapshot,
-  type Firestore,
-  type QueryDocumentSnapshot,
-} from "firebase-admin/firestore";
-import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
+import type { Firestore, QueryDocumentSnapshot } from "firebase-admin/firestore";
+import { datamartReferences, orderSchema } from "../domain/order";
 import { isFinalStatus } from "../domain/orderStatus";
-import { planNextCheck, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
+import { attentionReason, placedAt } from "../domain/pollSchedule";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { ignoreIfMoved } from "../firestore";
 import { logNeedsAttention, logSyncOrderFailed, logUnknownDatamartStatus } from "../logs";
@@ -20,58 +14,58 @@ import { countError, type SyncSummary } from "./runSummary";
 export interface CheckContext extends ApplyOptions {
   db: Firestore;
   gate: DatamartGate;
-  policy: PollPolicy;
+  attentionAfterMs: number;
   summary: SyncSummary;
-  /** The run's clock: every order of a run is scheduled from the same instant. */
+  /** The run's clock: every order of a run is judged at the same instant. */
   runNow: Date;
 }
 
 /**
- * Checks one due order: asks Datamart, applies its answer through applyStatus, and reschedules the
- * order if it is still open. Tallies what happened on the run's summary.
+ * Checks one order: asks Datamart and applies its answer through applyStatus. An answer that changes
+ * nothing writes nothing; an order that needs a human is flagged, once. Tallies the run's summary.
+ *
+ * @returns false when the order was not dealt with and must come round again: Datamart was not asked
+ *   (down, or the run's time was up) or failed for a passing reason.
  */
 export async function checkOrder(
   context: CheckContext,
   snapshot: QueryDocumentSnapshot,
-): Promise<void> {
+): Promise<boolean> {
   const { summary } = context;
   const parsed = orderSchema.safeParse(snapshot.data());
   if (!parsed.success) {
     countError(summary, "bad-order");
-    return;
+    await flag(context, snapshot, "the order record does not parse");
+    return true;
   }
   const order = parsed.data;
-  const watchUntil = toDate(snapshot.get(SYNC_FIELDS.watchUntil));
-  if (order.status === "failed" && watchUntil) {
-    await watchFailed(context, snapshot, order, watchUntil);
-    return;
-  }
-  if (isFinalStatus(order.status)) {
+  const watched = order.status === "failed" && snapshot.get(SYNC_FIELDS.watchUntil) !== undefined;
+  if (isFinalStatus(order.status) && !watched) {
     summary.alreadyFinal += 1;
-    await leaveSchedule(snapshot);
-    return;
+    return true;
   }
   const references = datamartReferences(order);
   if (references.length === 0) {
     summary.noReference += 1;
-    return;
+    await flag(
+      context,
+      snapshot,
+      attentionReason(placedAt(order), false, context.runNow, context.attentionAfterMs),
+    );
+    return true;
   }
+  if (watched) summary.watched += 1;
 
   let datamartStatus: string;
   try {
     const answer = await context.gate.ask(references);
-    if (!answer) return;
+    if (!answer) return false;
     datamartStatus = answer.orderStatus;
   } catch (error) {
     const providerError = error instanceof ProviderError ? error : undefined;
     countError(summary, providerError?.kind ?? "internal");
     logSyncOrderFailed(snapshot.id, error);
-    // A transient failure says nothing about the order: its backoff does not advance.
-    await reschedule(context, snapshot, order, {
-      error: providerError ? `${providerError.kind}: ${providerError.message}` : "internal error",
-      countsAsAttempt: !providerError?.transient,
-    });
-    return;
+    return !providerError?.transient;
   }
 
   const outcome = await applyStatus(
@@ -83,110 +77,49 @@ export async function checkOrder(
   switch (outcome.kind) {
     case "changed":
       summary.updated += 1;
-      if (!isFinalStatus(outcome.to))
-        await reschedule(context, snapshot, order, { datamartStatus, countsAsAttempt: false });
-      return;
+      return true;
     case "unchanged":
       summary.unchanged += 1;
-      await reschedule(context, snapshot, order, { datamartStatus, countsAsAttempt: true });
-      return;
+      if (!watched)
+        await flag(
+          context,
+          snapshot,
+          attentionReason(placedAt(order), true, context.runNow, context.attentionAfterMs),
+        );
+      return true;
     case "unknown-status":
       summary.unknownStatuses += 1;
       logUnknownDatamartStatus(snapshot.id, datamartStatus);
-      await reschedule(context, snapshot, order, {
-        datamartStatus,
-        error: `unknown Datamart status "${datamartStatus}"`,
-        countsAsAttempt: true,
-      });
-      return;
+      await flag(
+        context,
+        snapshot,
+        `Datamart answers a status this system does not know: "${datamartStatus}"`,
+      );
+      return true;
     case "ignored-final":
-      summary.alreadyFinal += 1;
-      await leaveSchedule(snapshot);
-      return;
+      if (!watched) summary.alreadyFinal += 1;
+      return true;
     case "not-found":
-      return;
+      return true;
   }
 }
 
 /**
- * Asks again about an order Datamart called failed: if it now says delivered, applyStatus moves the
- * order (and reverses its refund); otherwise the order stays under watch, hourly, until the watch ends.
+ * Flags an order for a human, once: the flag is the only write a check makes without a status
+ * change, and an order already flagged is not written again.
  */
-async function watchFailed(
+async function flag(
   context: CheckContext,
   snapshot: QueryDocumentSnapshot,
-  order: Order,
-  watchUntil: Date,
+  reason: string | undefined,
 ): Promise<void> {
-  const { summary, runNow } = context;
-  const references = datamartReferences(order);
-  if (references.length === 0) return leaveSchedule(snapshot);
-  summary.watched += 1;
-  let datamartStatus: string | undefined;
-  try {
-    const answer = await context.gate.ask(references);
-    if (!answer) return;
-    datamartStatus = answer.orderStatus;
-  } catch (error) {
-    countError(summary, error instanceof ProviderError ? error.kind : "internal");
-    logSyncOrderFailed(snapshot.id, error);
-  }
-  if (datamartStatus !== undefined) {
-    const outcome = await applyStatus(
-      context.db,
-      snapshot,
-      { datamartStatus, source: "poll", at: runNow },
-      context,
-    );
-    if (outcome.kind === "changed") {
-      summary.updated += 1;
-      return;
-    }
-    if (outcome.kind === "unknown-status") summary.unknownStatuses += 1;
-  }
-  const next = new Date(runNow.getTime() + WATCH_INTERVAL_MS);
-  if (next > watchUntil) return leaveSchedule(snapshot);
+  if (!reason || snapshot.get(SYNC_FIELDS.needsAttention) === true) return;
   await ignoreIfMoved(
     snapshot.ref.update(
-      {
-        [SYNC_FIELDS.nextCheckAt]: Timestamp.fromDate(next),
-        [SYNC_FIELDS.lastCheckedAt]: Timestamp.fromDate(runNow),
-      },
+      { [SYNC_FIELDS.needsAttention]: true, [SYNC_FIELDS.needsAttentionReason]: reason },
       { lastUpdateTime: snapshot.updateTime },
     ),
   );
-}
-
-/** A final order leaves the poll schedule. */
-function leaveSchedule(snapshot: DocumentSnapshot): Promise<void> {
-  return ignoreIfMoved(snapshot.ref.update({ [SYNC_FIELDS.all]: FieldValue.delete() }));
-}
-
-/** Reschedules an order that is still open; skipped if the order moved since it was read. */
-async function reschedule(
-  context: CheckContext,
-  snapshot: DocumentSnapshot,
-  order: Order,
-  check: { datamartStatus?: string; error?: string; countsAsAttempt: boolean },
-): Promise<void> {
-  const { policy, runNow } = context;
-  const previous = Number(snapshot.get(SYNC_FIELDS.attempts) ?? 0);
-  const attempts = previous + (check.countsAsAttempt ? 1 : 0);
-  const plan = planNextCheck(policy, attempts, toDate(order.timestamp), runNow);
-  const update: Record<string, unknown> = {
-    [SYNC_FIELDS.nextCheckAt]: Timestamp.fromDate(plan.nextCheckAt),
-    [SYNC_FIELDS.lane]: plan.lane,
-    [SYNC_FIELDS.attempts]: attempts,
-    [SYNC_FIELDS.lastCheckedAt]: Timestamp.fromDate(runNow),
-    [SYNC_FIELDS.lastDatamartStatus]: check.datamartStatus ?? FieldValue.delete(),
-    [SYNC_FIELDS.lastError]: check.error ?? FieldValue.delete(),
-  };
-  if (plan.needsAttention && snapshot.get(SYNC_FIELDS.needsAttention) !== true) {
-    const reason = `still ${order.status} ${Math.round(policy.attentionAfterMs / 3_600_000)} h after it was placed`;
-    update[SYNC_FIELDS.needsAttention] = true;
-    update[SYNC_FIELDS.needsAttentionReason] = reason;
-    context.summary.newlyNeedsAttention += 1;
-    logNeedsAttention(snapshot.id, reason);
-  }
-  await ignoreIfMoved(snapshot.ref.update(update, { lastUpdateTime: snapshot.updateTime! }));
+  context.summary.newlyNeedsAttention += 1;
+  logNeedsAttention(snapshot.id, reason);
 }

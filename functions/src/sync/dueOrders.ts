@@ -1,4 +1,5 @@
 import {
+  FieldPath,
   Timestamp,
   type Firestore,
   type Query,
@@ -6,74 +7,83 @@ import {
   type QuerySnapshot,
 } from "firebase-admin/firestore";
 import { OPEN_STATUSES } from "../domain/orderStatus";
-import type { PollLane } from "../domain/pollSchedule";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { COLLECTIONS } from "../firestore";
 
-/** Orders placed this long before the last discovery are looked at again, for clock skew and late writes. */
-const DISCOVERY_OVERLAP_MS = 15 * 60_000;
-const LANES: readonly PollLane[] = ["fresh", "slow", "watch"];
+/*
+ * Where a run finds the orders it checks. Every query is indexed and reads only what it returns:
+ * final orders are never read, and nothing here needs per-order bookkeeping.
+ */
+
+const transactions = (db: Firestore) => db.collection(COLLECTIONS.transactions);
+const open = (db: Firestore) => transactions(db).where("status", "in", OPEN_STATUSES);
 
 /**
- * The orders a run must check, a page at a time: open orders placed since the last discovery and
- * never scheduled yet (newest first), then scheduled orders whose check is due, fresh lane first.
- * Every query is indexed; final orders are never read.
+ * Open orders placed at or after `since`, newest first. Writers store `timestamp` as an ISO string,
+ * a Timestamp or epoch milliseconds, and Firestore compares values only within a type: one query each.
  */
-export async function* dueOrders(
+export async function* youngOrders(
   db: Firestore,
-  discoveredUntil: Date | undefined,
-  now: Date,
+  since: Date,
   pageSize: number,
 ): AsyncGenerator<QueryDocumentSnapshot> {
-  const open = db.collection(COLLECTIONS.transactions).where("status", "in", OPEN_STATUSES);
-  const discovery: Query[] = [];
-  if (!discoveredUntil) {
-    discovery.push(open.orderBy("timestamp", "desc"));
-  } else {
-    // The app stores ISO strings; newer writers may store Timestamps. Firestore compares within a type.
-    const since = new Date(discoveredUntil.getTime() - DISCOVERY_OVERLAP_MS);
-    discovery.push(open.where("timestamp", ">=", since.toISOString()).orderBy("timestamp", "desc"));
-    discovery.push(
-      open.where("timestamp", ">=", Timestamp.fromDate(since)).orderBy("timestamp", "desc"),
-    );
+  for (const bound of [since.toISOString(), Timestamp.fromDate(since), since.getTime()]) {
+    yield* paged(open(db).where("timestamp", ">=", bound).orderBy("timestamp", "desc"), pageSize);
   }
-  for (const query of discovery) {
-    for await (const snapshot of paged(query, pageSize)) {
-      if (snapshot.get(SYNC_FIELDS.nextCheckAt) === undefined) yield snapshot;
-    }
-  }
-  for (const lane of LANES) yield* paged(dueInLane(db, lane, now), pageSize);
 }
 
-function dueInLane(db: Firestore, lane: PollLane, now: Date): Query {
-  return db
-    .collection(COLLECTIONS.transactions)
-    .where(SYNC_FIELDS.lane, "==", lane)
-    .where(SYNC_FIELDS.nextCheckAt, "<=", Timestamp.fromDate(now))
-    .orderBy(SYNC_FIELDS.nextCheckAt);
+/** Every open order, in document id order: the sweep laps it. */
+export function openOrdersRound(db: Firestore): Round {
+  return { query: open(db).orderBy(FieldPath.documentId()), cursorFields: [] };
 }
 
-/** Scheduled orders due now, counted without reading them. */
-export async function countDue(db: Firestore, now: Date): Promise<number> {
-  const counts = await Promise.all(LANES.map((lane) => dueInLane(db, lane, now).count().get()));
-  return counts.reduce((sum, c) => sum + c.data().count, 0);
+/** Failed orders still under watch, by the end of their watch: the watch laps them. */
+export function watchedOrdersRound(db: Firestore, now: Date): Round {
+  return {
+    query: transactions(db)
+      .where("status", "==", "failed")
+      .where(SYNC_FIELDS.watchUntil, ">", Timestamp.fromDate(now))
+      .orderBy(SYNC_FIELDS.watchUntil)
+      .orderBy(FieldPath.documentId()),
+    cursorFields: [SYNC_FIELDS.watchUntil],
+  };
+}
+
+/** A query a run laps a slice at a time; its cursor is the values of `cursorFields` and the id. */
+export interface Round {
+  query: Query;
+  cursorFields: string[];
+}
+
+export type Cursor = unknown[];
+
+export function cursorOf(round: Round, snapshot: QueryDocumentSnapshot): Cursor {
+  return [...round.cursorFields.map((field) => snapshot.get(field) as unknown), snapshot.id];
+}
+
+/** Orders the status trigger adopted because no other source would find them soon. */
+export function adoptions(db: Firestore): Query {
+  return db.collection(COLLECTIONS.syncAdoptions).orderBy("adoptedAt");
+}
+
+/** The documents a round's query would return, counted without reading them. */
+export async function countOf(query: Query): Promise<number> {
+  return (await query.count().get()).data().count;
 }
 
 /** Open orders flagged needsAttention, counted without reading them. */
-export async function countNeedsAttention(db: Firestore): Promise<number> {
-  const count = await db
-    .collection(COLLECTIONS.transactions)
-    .where(SYNC_FIELDS.needsAttention, "==", true)
-    .count()
-    .get();
-  return count.data().count;
+export function countNeedsAttention(db: Firestore): Promise<number> {
+  return countOf(transactions(db).where(SYNC_FIELDS.needsAttention, "==", true));
 }
 
 /**
  * Pages through a query with cursors (never offsets: skipped documents are billed), fetching the next
  * page while the current one is being worked on.
  */
-async function* paged(query: Query, pageSize: number): AsyncGenerator<QueryDocumentSnapshot> {
+export async function* paged(
+  query: Query,
+  pageSize: number,
+): AsyncGenerator<QueryDocumentSnapshot> {
   let next: Promise<QuerySnapshot> | undefined = query.limit(pageSize).get();
   while (next) {
     const page: QuerySnapshot = await next;

@@ -9,15 +9,21 @@ export interface SyncSummary {
   message: string;
   startedAt: string;
   finishedAt: string;
-  /** Due orders read. */
+  /** Orders read to be checked (an order is checked once a pass). */
   due: number;
+  /** Passes over young orders: a scheduled run repeats them while its time budget lasts. */
+  passes: number;
+  /** Orders checked because the status trigger adopted them (see sync/adoptions.ts). */
+  adopted: number;
+  /** Orders the sweep of all open orders visited. */
+  swept: number;
   /** Orders Datamart was asked about. */
   checked: number;
   datamartRequests: number;
   updated: number;
   unchanged: number;
   unknownStatuses: number;
-  /** Orders found final already (changed by someone else) and taken off the schedule. */
+  /** Orders found final already (changed by someone else since they were read). */
   alreadyFinal: number;
   noReference: number;
   /** Failed orders under watch that Datamart was asked about again. */
@@ -25,10 +31,8 @@ export interface SyncSummary {
   errors: number;
   errorsByKind: Record<string, number>;
   stoppedEarly?: "time-budget" | "provider-down";
-  /** Scheduled orders already due that this run did not reach (counted when it stopped early). */
-  leftForNextRun: number;
-  /** False when the run stopped before it had looked at every newly placed order. */
-  discoveryComplete: boolean;
+  /** True when the run stopped early with orders it did not reach; the next run resumes there. */
+  leftForNextRun: boolean;
   newlyNeedsAttention: number;
   /** Open orders flagged needsAttention, in all. */
   needsAttention: number;
@@ -43,6 +47,9 @@ export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Da
     startedAt: startedAt.toISOString(),
     finishedAt: "",
     due: 0,
+    passes: 0,
+    adopted: 0,
+    swept: 0,
     checked: 0,
     datamartRequests: 0,
     updated: 0,
@@ -53,8 +60,7 @@ export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Da
     watched: 0,
     errors: 0,
     errorsByKind: {},
-    leftForNextRun: 0,
-    discoveryComplete: false,
+    leftForNextRun: false,
     newlyNeedsAttention: 0,
     needsAttention: 0,
   };

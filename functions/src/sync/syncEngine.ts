@@ -1,12 +1,23 @@
-import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { Timestamp, type Firestore, type QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { toDate } from "../domain/order";
-import type { PollPolicy } from "../domain/pollSchedule";
-import { COLLECTIONS } from "../firestore";
+import { lapSteps, nextPassAt, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
+import { COLLECTIONS, ignoreIfMoved } from "../firestore";
 import { logSyncCompleted, logSyncOrderFailed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { checkOrder, type CheckContext } from "./checkOrder";
 import { DatamartGate } from "./datamartGate";
-import { countDue, countNeedsAttention, dueOrders } from "./dueOrders";
+import {
+  adoptions,
+  countNeedsAttention,
+  countOf,
+  cursorOf,
+  openOrdersRound,
+  paged,
+  watchedOrdersRound,
+  youngOrders,
+  type Cursor,
+  type Round,
+} from "./dueOrders";
 import { tryAcquireLease } from "./lease";
 import { countError, newRunSummary, type SyncSummary, type SyncTrigger } from "./runSummary";
 
@@ -30,17 +41,28 @@ export interface SyncDeps {
   walletRefunds: boolean;
   /** How long a failed order stays under watch (applyStatus); absent: not watched. */
   failedWatchMs?: number;
-  /** The clock orders are scheduled by; tests move it. */
+  /** The clock orders are judged by; tests move it. */
   now?: () => Date;
 }
 
 export const SYNC_LEASE = "datamartSync";
 const SYNC_STATE_DOC = "datamartSync";
 
+/** Where the rounds stand between runs: the run's only bookkeeping, one document. */
+interface RoundState {
+  cursor: Cursor | null;
+  lapStartedAt: Timestamp;
+}
+interface SyncState {
+  sweep?: RoundState;
+  watch?: RoundState;
+}
+
 /**
- * One sync run: asks Datamart about every due order (newly placed ones, then the fresh lane, then the
- * slow lane), applies what it says through applyStatus and reschedules the rest. Guarded by a lease,
- * bounded by concurrency, a rate limit and a time budget. Writes and returns a run summary.
+ * One sync run, guarded by a lease and bounded by concurrency, a rate limit and a time budget. Its
+ * first pass checks adopted orders, young orders, a slice of the watched failed orders and a slice
+ * of the sweep of all open orders, oldest backlog last; a scheduled run then checks the young orders
+ * again every `freshIntervalMs` while its budget lasts. Writes and returns a run summary.
  */
 export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<SyncSummary> {
   const { db, options } = deps;
@@ -60,7 +82,7 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
     summary.message = "skipped: another run holds the lease";
   } else {
     try {
-      await checkDueOrders(deps, summary, new Date(summary.startedAt));
+      await new SyncRun(deps, summary, now).run(trigger === "schedule");
     } finally {
       await lease.release();
     }
@@ -71,57 +93,200 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
   return summary;
 }
 
-/** Works through the due orders with `2 x concurrency` workers until done, out of time, or Datamart is down. */
-async function checkDueOrders(deps: SyncDeps, summary: SyncSummary, runNow: Date): Promise<void> {
-  const { db, options } = deps;
-  const started = Date.now();
-  const stateRef = db.collection(COLLECTIONS.syncState).doc(SYNC_STATE_DOC);
-  const discoveredUntil = toDate((await stateRef.get()).get("discoveredUntil"));
-  const gate = new DatamartGate(deps.datamart, {
-    ...options,
-    deadline: started + options.timeBudgetMs,
-  });
-  const context: CheckContext = {
-    db,
-    gate,
-    policy: options,
-    summary,
-    runNow,
-    walletRefunds: deps.walletRefunds,
-    failedWatchMs: deps.failedWatchMs,
-  };
-  const source = dueOrders(db, discoveredUntil, runNow, options.pageSize ?? 200);
-  let outOfTime = false;
+/** An order to check, and what to do once it was dealt with (or not). */
+interface Item {
+  snapshot: QueryDocumentSnapshot;
+  settle?: (settled: boolean) => Promise<void> | void;
+}
 
-  // Twice as many workers as request slots, so one worker's Firestore reads and writes overlap the
-  // others' Datamart requests instead of idling a slot.
-  const worker = async () => {
-    for (;;) {
-      outOfTime ||= gate.outOfTime || Date.now() - started >= options.timeBudgetMs;
-      if (outOfTime || gate.down) return;
-      const next = await source.next();
-      if (next.done) return;
-      summary.due += 1;
-      // One order's trouble (even an unexpected one) never stops the run.
-      await checkOrder(context, next.value).catch((error: unknown) => {
-        countError(summary, "internal");
-        logSyncOrderFailed(next.value.id, error);
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency * 2 }, worker));
-  await source.return(undefined);
+class SyncRun {
+  private readonly started = Date.now();
+  private readonly deadline: number;
+  private readonly gate: DatamartGate;
+  private readonly pageSize: number;
+  private outOfTime = false;
+  /** Orders checked in this pass. */
+  private seen = new Set<string>();
 
-  summary.checked = gate.asked;
-  summary.datamartRequests = gate.requests;
-  outOfTime ||= gate.outOfTime;
-  if (gate.down || outOfTime) {
-    summary.stoppedEarly = gate.down ? "provider-down" : "time-budget";
-    summary.leftForNextRun = await countDue(db, runNow);
-  } else {
-    // Every newly placed order up to now has been picked up; the next run starts from here.
-    summary.discoveryComplete = true;
-    await stateRef.set({ discoveredUntil: Timestamp.fromDate(runNow) }, { merge: true });
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly summary: SyncSummary,
+    private readonly now: () => Date,
+  ) {
+    const { options } = deps;
+    this.deadline = this.started + options.timeBudgetMs;
+    this.gate = new DatamartGate(deps.datamart, { ...options, deadline: this.deadline });
+    this.pageSize = options.pageSize ?? 200;
   }
-  summary.needsAttention = await countNeedsAttention(db);
+
+  private get stopped(): boolean {
+    this.outOfTime ||= this.gate.outOfTime || Date.now() >= this.deadline;
+    return this.outOfTime || this.gate.down;
+  }
+
+  async run(repeatPasses: boolean): Promise<void> {
+    const { db, options } = this.deps;
+    const stateRef = db.collection(COLLECTIONS.syncState).doc(SYNC_STATE_DOC);
+    const state = ((await stateRef.get()).data() ?? {}) as SyncState;
+    const runNow = this.now();
+
+    let passStarted = Date.now();
+    const context = this.context(runNow);
+    await this.drain(context, this.adopted(), () => (this.summary.adopted += 1));
+    await this.drain(context, youngOrders(db, this.since(runNow), this.pageSize));
+    const young: ReadonlySet<string> = new Set(this.seen);
+    const watch = await this.goRound(
+      context,
+      watchedOrdersRound(db, runNow),
+      state.watch,
+      WATCH_INTERVAL_MS,
+      young,
+    );
+    const sweep = await this.goRound(
+      context,
+      openOrdersRound(db),
+      state.sweep,
+      options.sweepPeriodMs,
+      young,
+      () => (this.summary.swept += 1),
+    );
+    this.summary.passes = 1;
+
+    while (repeatPasses && !this.stopped) {
+      const at = nextPassAt(passStarted, Date.now(), options.freshIntervalMs, this.deadline);
+      if (at === undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+      passStarted = Date.now();
+      this.seen = new Set();
+      const passNow = this.now();
+      await this.drain(this.context(passNow), youngOrders(db, this.since(passNow), this.pageSize));
+      this.summary.passes += 1;
+    }
+
+    this.summary.checked = this.gate.asked;
+    this.summary.datamartRequests = this.gate.requests;
+    if (this.stopped) {
+      this.summary.stoppedEarly = this.gate.down ? "provider-down" : "time-budget";
+      this.summary.leftForNextRun = true;
+    }
+    await stateRef.set({ sweep, watch } satisfies SyncState);
+    this.summary.needsAttention = await countNeedsAttention(db);
+  }
+
+  private since(now: Date): Date {
+    return new Date(now.getTime() - this.deps.options.freshForMs);
+  }
+
+  private context(runNow: Date): CheckContext {
+    const { db, options, walletRefunds, failedWatchMs } = this.deps;
+    return {
+      db,
+      gate: this.gate,
+      attentionAfterMs: options.attentionAfterMs,
+      summary: this.summary,
+      runNow,
+      walletRefunds,
+      failedWatchMs,
+    };
+  }
+
+  /** The adopted orders; each adoption ends once its order was dealt with. */
+  private async *adopted(): AsyncGenerator<Item> {
+    for await (const adoption of paged(adoptions(this.deps.db), this.pageSize)) {
+      const done = () =>
+        ignoreIfMoved(adoption.ref.delete({ lastUpdateTime: adoption.updateTime }));
+      const order = await this.deps.db.collection(COLLECTIONS.transactions).doc(adoption.id).get();
+      if (!order.exists) {
+        await done();
+        continue;
+      }
+      yield {
+        snapshot: order as QueryDocumentSnapshot,
+        settle: (settled) => (settled ? done() : undefined),
+      };
+    }
+  }
+
+  /**
+   * This run's slice of a round (see lapSteps), from where the last run stopped. Orders in `skip`,
+   * checked already in this run, are stepped over. The cursor moves past the orders dealt with, in
+   * order, and no further; past the last one, the next run begins a new lap.
+   */
+  private async goRound(
+    context: CheckContext,
+    round: Round,
+    saved: RoundState | undefined,
+    periodMs: number,
+    skip: ReadonlySet<string>,
+    onVisit: () => void = () => undefined,
+  ): Promise<RoundState> {
+    const runNow = context.runNow;
+    const cursor = saved?.cursor ?? undefined;
+    const ahead = cursor ? round.query.startAfter(...cursor) : round.query;
+    const [done, remaining] = await Promise.all([
+      cursor ? countOf(round.query.endAt(...cursor)) : 0,
+      countOf(ahead),
+    ]);
+    const lapStartedAt = toDate(saved?.lapStartedAt);
+    const steps = lapSteps(done, remaining, lapStartedAt, runNow, periodMs);
+    const lap: { cursor: Cursor; settled: boolean }[] = [];
+    const pageSize = this.pageSize;
+    async function* orders(): AsyncGenerator<Item> {
+      if (steps === 0) return;
+      for await (const snapshot of paged(ahead, pageSize)) {
+        const step = { cursor: cursorOf(round, snapshot), settled: skip.has(snapshot.id) };
+        lap.push(step);
+        if (!step.settled) {
+          onVisit();
+          yield { snapshot, settle: (settled) => void (step.settled = settled) };
+        }
+        if (lap.length >= steps) return;
+      }
+    }
+    await this.drain(context, orders());
+    const firstLeft = lap.findIndex((step) => !step.settled);
+    if (firstLeft === -1 && lap.length >= remaining)
+      return { cursor: null, lapStartedAt: Timestamp.fromDate(runNow) };
+    const dealtWith = firstLeft === -1 ? lap : lap.slice(0, firstLeft);
+    return {
+      cursor: dealtWith.at(-1)?.cursor ?? cursor ?? null,
+      // A first lap, begun with no state, goes on at full pace until it is done.
+      lapStartedAt: saved?.lapStartedAt ?? Timestamp.fromMillis(runNow.getTime() - periodMs),
+    };
+  }
+
+  /** Checks what `source` yields with `2 x concurrency` workers, until it ends, time is up or Datamart is down. */
+  private async drain(
+    context: CheckContext,
+    source: AsyncGenerator<Item | QueryDocumentSnapshot>,
+    onChecked?: () => void,
+  ): Promise<void> {
+    // Twice as many workers as request slots, so one worker's Firestore reads and writes overlap the
+    // others' Datamart requests instead of idling a slot.
+    const worker = async () => {
+      for (;;) {
+        if (this.stopped) return;
+        const next = await source.next();
+        if (next.done) return;
+        const item = "snapshot" in next.value ? next.value : { snapshot: next.value };
+        const { snapshot } = item;
+        if (this.seen.has(snapshot.id)) {
+          await item.settle?.(true);
+          continue;
+        }
+        this.seen.add(snapshot.id);
+        this.summary.due += 1;
+        // One order's trouble (even an unexpected one) never stops the run.
+        const settled = await checkOrder(context, snapshot).catch((error: unknown) => {
+          countError(this.summary, "internal");
+          logSyncOrderFailed(snapshot.id, error);
+          return true;
+        });
+        if (settled) onChecked?.();
+        await item.settle?.(settled);
+      }
+    };
+    await Promise.all(Array.from({ length: this.deps.options.concurrency * 2 }, worker));
+    await source.return(undefined);
+  }
 }

@@ -1,15 +1,8 @@
-import {
-  FieldValue,
-  Timestamp,
-  type DocumentSnapshot,
-  type Firestore,
-} from "firebase-admin/firestore";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { applyStatus, type ApplyOutcome } from "../orders/applyStatus";
-import { isFinalStatus } from "../domain/orderStatus";
-import { SYNC_FIELDS } from "../domain/syncFields";
-import { COLLECTIONS, GrpcStatus, hasGrpcStatus, ignoreIfMoved } from "../firestore";
+import { COLLECTIONS, GrpcStatus, hasGrpcStatus } from "../firestore";
 import { toDate } from "../domain/order";
 import { parseJsonBody } from "../providers/http";
 import { logWebhookEvent, logWebhookRejected } from "../logs";
@@ -45,7 +38,6 @@ export interface WebhookDeps {
   db: Firestore;
   secret: string;
   retentionDays: number;
-  pollDelayMinutes: number;
   /** A signed event whose own timestamp is older than this is refused (a replayed capture). */
   maxAgeMinutes: number;
   /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
@@ -150,30 +142,9 @@ export async function handleDatamartWebhook(
     { datamartStatus: data.status, source: "webhook", at: now },
     deps,
   );
-  if (outcome.kind === "unchanged" || outcome.kind === "unknown-status")
-    await deferPoll(order, deps, now);
   await record({ ...fields, transactionId: order.id }, outcome.kind);
   logWebhookEvent(event, outcome.kind, order.id);
   return { httpStatus: 200, body: { success: true, outcome: outcome.kind } };
-}
-
-/** Datamart just told us about this open order: the poll need not ask again for a while. */
-async function deferPoll(order: DocumentSnapshot, deps: WebhookDeps, now: Date): Promise<void> {
-  if (isFinalStatus(order.get("status"))) return;
-  const until = Timestamp.fromMillis(now.getTime() + deps.pollDelayMinutes * 60_000);
-  const current = order.get(SYNC_FIELDS.nextCheckAt) as Timestamp | undefined;
-  if (current && current.toMillis() >= until.toMillis()) return;
-  await ignoreIfMoved(
-    order.ref.update(
-      {
-        [SYNC_FIELDS.nextCheckAt]: until,
-        [SYNC_FIELDS.lane]: (order.get(SYNC_FIELDS.lane) as string | undefined) ?? "fresh",
-        [SYNC_FIELDS.lastCheckedAt]: Timestamp.fromDate(now),
-        [SYNC_FIELDS.lastError]: FieldValue.delete(),
-      },
-      { lastUpdateTime: order.updateTime! },
-    ),
-  );
 }
 
 function badRequest(code: string, message: string): WebhookReply {

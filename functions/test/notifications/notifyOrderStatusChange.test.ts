@@ -97,6 +97,28 @@ describe("notifyOrderStatusChange", function () {
       ]);
     });
 
+    it("hands the sync a new order with no usable timestamp and a reopened one, nothing else", async () => {
+      const orders = stack.db.collection(COLLECTIONS.transactions);
+      await orders.doc("adopt-new").set(anOrder({ timestamp: "29/11/2026" }));
+      await orders.doc("young").set(anOrder());
+      const reopened = orders.doc("adopt-reopened");
+      await reopened.set(
+        anOrder({
+          status: "delivered",
+          timestamp: new Date(Date.now() - 3 * 3_600_000).toISOString(),
+        }),
+      );
+      await reopened.update({ status: "success" });
+      const adoptions = await eventually("two adoptions", async () => {
+        const docs = (await stack.db.collection(COLLECTIONS.syncAdoptions).get()).docs;
+        return docs.length >= 2 ? docs : undefined;
+      });
+      expect(adoptions.map((d) => [d.id, d.get("reason") as string])).to.deep.equal([
+        ["adopt-new", "no-usable-timestamp"],
+        ["adopt-reopened", "reopened"],
+      ]);
+    });
+
     it("sends two messages in the order of the statuses for two changes in succession", async () => {
       const ref = stack.db.collection(COLLECTIONS.transactions).doc("live-3");
       await ref.set(anOrder({ status: "pending" }));

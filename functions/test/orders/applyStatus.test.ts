@@ -12,9 +12,9 @@ async function history(ref: DocumentReference) {
 describe("applyStatus (Firestore emulator)", () => {
   beforeEach(clearFirestore);
 
-  it("marks the order delivered when Datamart says completed, with raw status and history, off the poll schedule", async () => {
+  it("marks the order delivered when Datamart says completed, with raw status and history, its needsAttention flag cleared", async () => {
     const ref = await storeOrder("order-1", {
-      sync: { nextCheckAt: new Date(), needsAttention: true },
+      sync: { needsAttention: true, needsAttentionReason: "still open 24 h after it was placed" },
     });
     const at = new Date("2026-11-26T10:00:00.000Z");
     const outcome = await applyStatus(

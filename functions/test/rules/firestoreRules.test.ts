@@ -26,6 +26,7 @@ const SERVER_ONLY = [
   "syncRuns",
   "leases",
   "syncState",
+  "syncAdoptions",
   "rateLimits",
   "datamartWebhookEvents",
   "notificationSweeps",

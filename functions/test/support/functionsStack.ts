@@ -79,6 +79,8 @@ async function start(): Promise<FunctionsStack> {
       MNOTIFY_BASE_URL: mnotify.baseUrl,
       MNOTIFY_TIMEOUT_MS: "2000",
       FCM_TRANSPORT_URL: fcm.url,
+      // One pass a scheduled run, so a test's invocation returns when its work is done.
+      SYNC_FRESH_INTERVAL_SECONDS: "3600",
     },
   });
   closers.push(() => emulator.process.stop());

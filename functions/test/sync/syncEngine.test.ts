@@ -3,6 +3,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { COLLECTIONS } from "../../src/firestore";
 import { DatamartClient } from "../../src/providers/datamart";
+import { adoptIfUnreachable } from "../../src/sync/adoptions";
 import { runSync, SYNC_LEASE, type SyncOptions } from "../../src/sync/syncEngine";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
@@ -23,7 +24,11 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     await clearFirestore();
   });
 
-  function sync(options: Partial<SyncOptions> = {}, now?: () => Date) {
+  function sync(
+    options: Partial<SyncOptions> = {},
+    now?: () => Date,
+    trigger: "schedule" | "admin" = "schedule",
+  ) {
     return runSync(
       {
         db: testDb(),
@@ -39,20 +44,27 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
           ratePerMinute: 60_000,
           timeBudgetMs: 60_000,
           maxConsecutiveFailures: 3,
-          backoffMinutes: [1, 2, 5, 10, 15, 30, 60],
+          freshForMs: HOUR,
+          freshIntervalMs: 90_000,
+          sweepPeriodMs: HOUR,
           attentionAfterMs: 24 * HOUR,
           pageSize: 5,
           ...options,
         },
         now,
       },
-      "schedule",
+      trigger,
     );
   }
 
   const order = async (id: string) =>
     (await testDb().collection(COLLECTIONS.transactions).doc(id).get()).data()!;
   const requested = () => standIn.requests.map((r) => r.reference);
+  const sweepLapBegunAt = (at: number) =>
+    testDb()
+      .collection(COLLECTIONS.syncState)
+      .doc("datamartSync")
+      .set({ sweep: { cursor: null, lapStartedAt: Timestamp.fromMillis(at) } });
 
   it("applies what Datamart says and never asks about final orders or orders without a reference", async () => {
     await placeOrder(standIn, "done", "completed");
@@ -137,15 +149,14 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     const started = Date.now();
     const summary = await sync({ concurrency: 1, timeBudgetMs: 2_000 });
     expect(Date.now() - started).to.be.below(5_000);
-    expect(summary).to.include({ stoppedEarly: "time-budget", discoveryComplete: false });
+    expect(summary).to.include({ stoppedEarly: "time-budget", leftForNextRun: true });
     expect(standIn.requests).to.have.length(1);
     const runs = await testDb().collection(COLLECTIONS.syncRuns).get();
     expect(runs.docs.map((d) => d.get("stoppedEarly") as string)).to.deep.equal(["time-budget"]);
-    // The lease is free and the next run picks up the two orders never asked (the 429'd one waits
-    // for its own next check, a minute later).
+    // The lease is free and the next run checks all three young orders.
     const next = await sync({ concurrency: 1 });
     expect(next.skipped).to.equal(false);
-    expect(next.checked).to.equal(2);
+    expect(next.checked).to.equal(3);
   });
 
   it("ends the run early when Datamart is down, counting the errors and changing no status", async () => {
@@ -157,7 +168,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
       checked: 3,
       errors: 3,
       updated: 0,
-      discoveryComplete: false,
+      leftForNextRun: true,
     });
     expect(summary.errorsByKind).to.deep.equal({ server: 3 });
     expect(standIn.requests).to.have.length(3);
@@ -193,50 +204,10 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(summary.errorsByKind).to.deep.equal({ "bad-response": 1, "not-found": 1 });
     expect(summary.updated).to.equal(1);
     expect((await order("a")).status).to.equal("delivered");
-    expect((await order("b")).sync).to.include({
-      lastError: 'unknown Datamart status "on_hold"',
-      lastDatamartStatus: "on_hold",
+    expect((await order("b")).sync).to.deep.equal({
+      needsAttention: true,
+      needsAttentionReason: 'Datamart answers a status this system does not know: "on_hold"',
     });
-  });
-
-  it("checks an unchanged order later and later", async () => {
-    const t0 = Date.parse("2026-11-26T10:00:00.000Z");
-    await placeOrder(standIn, "slow", "processing", { timestamp: new Date(t0).toISOString() });
-    const at = (minutes: number) => () => new Date(t0 + minutes * 60_000);
-    const checksAt = async (minutes: number) => {
-      const before = standIn.requests.length;
-      await sync({}, at(minutes));
-      return standIn.requests.length - before;
-    };
-    expect(await checksAt(0)).to.equal(1);
-    expect((await order("slow")).sync).to.include({ attempts: 1, lane: "fresh" });
-    expect(await checksAt(0.5)).to.equal(0);
-    expect(await checksAt(1)).to.equal(1); // next after 2 min
-    expect(await checksAt(2)).to.equal(0);
-    expect(await checksAt(3)).to.equal(1); // next after 5 min
-    expect(await checksAt(7)).to.equal(0);
-    expect(await checksAt(8)).to.equal(1);
-    const sync3 = (await order("slow")).sync as { nextCheckAt: Timestamp; attempts: number };
-    expect(sync3.attempts).to.equal(4);
-    expect(sync3.nextCheckAt.toMillis()).to.equal(t0 + 18 * 60_000);
-  });
-
-  it("does not advance an order's backoff when Datamart fails for a passing reason (5xx, 429)", async () => {
-    const t0 = Date.parse("2026-11-26T10:00:00.000Z");
-    await placeOrder(standIn, "flaky", "processing", { timestamp: new Date(t0).toISOString() });
-    await sync({}, () => new Date(t0)); // attempts 1: next check after 1 minute
-    const failures = [
-      { httpStatus: 503, body: "down" },
-      { httpStatus: 429, body: "{}", headers: { "Retry-After": "0" } },
-    ];
-    for (const [i, reply] of failures.entries()) {
-      standIn.setOutage(reply);
-      await sync({ maxConsecutiveFailures: 10 }, () => new Date(t0 + (i + 1) * 60_000));
-      standIn.setOutage(undefined);
-      const state = (await order("flaky")).sync as { attempts: number; nextCheckAt: Timestamp };
-      expect(state.attempts, `after ${reply.httpStatus}`).to.equal(1);
-      expect(state.nextCheckAt.toMillis()).to.equal(t0 + (i + 2) * 60_000);
-    }
   });
 
   it("keeps asking hourly about an order Datamart called failed, and delivers it when Datamart does", async () => {
@@ -245,7 +216,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     const placed = await placeOrder(standIn, "late", "failed", { amount: 5 });
     await sync({}, () => new Date(t0));
     expect(await order("late")).to.deep.include({ status: "failed" });
-    expect((await order("late")).sync).to.include({ lane: "watch" });
+    expect((await order("late")).sync).to.have.property("watchUntil");
     expect((await order("late")).refund).to.include({ state: "credited" });
 
     // Within the hour nothing is asked; an hour later Datamart still says failed.
@@ -274,16 +245,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(await order("cancelled")).to.not.have.property("sync");
     standIn.resetCounters();
     for (let hour = 1; hour <= 25; hour++) await sync({}, () => new Date(t0 + hour * HOUR));
-    expect(standIn.requests.length).to.be.within(23, 24);
-    expect(await order("gone")).to.not.have.property("sync");
-  });
-
-  it("moves an order to the slow lane at the last backoff step", async () => {
-    const t0 = Date.now();
-    await placeOrder(standIn, "s", "processing");
-    for (const minutes of [0, 1, 3])
-      await sync({ backoffMinutes: [1, 2, 60] }, () => new Date(t0 + minutes * 60_000));
-    expect((await order("s")).sync).to.include({ attempts: 3, lane: "slow" });
+    expect(standIn.requests).to.have.length(23);
   });
 
   it("flags an order open for a day as needing attention, once, and polls it hourly", async () => {
@@ -293,12 +255,15 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     });
     const first = await sync({}, () => new Date(now));
     expect(first).to.include({ newlyNeedsAttention: 1, needsAttention: 1 });
-    const flagged = (await order("stuck")).sync as Record<string, unknown>;
-    expect(flagged).to.include({ needsAttention: true, lane: "slow" });
-    expect(flagged.needsAttentionReason).to.contain("24 h");
-    expect((flagged.nextCheckAt as Timestamp).toMillis()).to.equal(now + 60 * 60_000);
+    expect((await order("stuck")).sync).to.deep.equal({
+      needsAttention: true,
+      needsAttentionReason: "still open 24 h after it was placed",
+    });
+    // Within the hour it is not asked again.
+    expect(await sync({}, () => new Date(now + 30 * 60_000))).to.include({ checked: 0 });
 
     const second = await sync({}, () => new Date(now + 61 * 60_000));
+    expect(second.swept).to.equal(1);
     expect(second).to.include({ checked: 1, newlyNeedsAttention: 0, needsAttention: 1 });
     const admins = await testDb()
       .collection(COLLECTIONS.transactions)
@@ -348,12 +313,116 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(first.updated + second.updated).to.equal(10);
   });
 
-  it("finds orders placed after the last run through the discovery window", async () => {
-    await placeOrder(standIn, "early", "completed");
-    await sync();
-    await placeOrder(standIn, "later", "completed");
-    await placeOrder(standIn, "later-ts", "completed", { timestamp: Timestamp.now() });
+  it("checks every open order with a Datamart identity in one run, whatever its timestamp", async () => {
+    const now = Date.now();
+    const young = {
+      iso: new Date(now - 60_000).toISOString(),
+      timestamp: Timestamp.fromMillis(now - 60_000),
+      "epoch-ms": now - 60_000,
+      "written-20-min-late": new Date(now - 20 * 60_000).toISOString(),
+    };
+    const adopted = {
+      missing: undefined,
+      null: null,
+      "not-utc": "2026-11-29T12:00:00+02:00",
+      "written-2-h-late": new Date(now - 2 * HOUR).toISOString(),
+    };
+    for (const [id, timestamp] of Object.entries({ ...young, ...adopted })) {
+      await placeOrder(standIn, id, "completed", { timestamp });
+      // What the status trigger does on each write (tested through the functions emulator in
+      // test/triggers/adoptNewOrder.test.ts).
+      await adoptIfUnreachable(testDb(), HOUR, {
+        orderId: id,
+        after: await order(id),
+        writtenAt: new Date(now),
+      });
+    }
+    const reopenedFrom = await placeOrder(standIn, "reopened", "completed", {
+      status: "delivered",
+      timestamp: new Date(now - 3 * HOUR).toISOString(),
+    });
+    const reopened = { ...reopenedFrom, status: "success" };
+    await testDb().collection(COLLECTIONS.transactions).doc("reopened").set(reopened);
+    await adoptIfUnreachable(testDb(), HOUR, {
+      orderId: "reopened",
+      before: reopenedFrom,
+      after: reopened,
+      writtenAt: new Date(now),
+    });
+    const adoptions = await testDb().collection(COLLECTIONS.syncAdoptions).get();
+    expect(adoptions.docs.map((d) => [d.id, d.get("reason") as string]).sort()).to.deep.equal([
+      ["missing", "no-usable-timestamp"],
+      ["not-utc", "no-usable-timestamp"],
+      ["null", "no-usable-timestamp"],
+      ["reopened", "reopened"],
+      ["written-2-h-late", "written-late"],
+    ]);
+
+    // With the sweep's lap just begun (so it visits nothing), one run finds all nine.
+    await sweepLapBegunAt(now);
+    const summary = await sync({}, () => new Date(now));
+    expect(summary).to.include({ updated: 9, adopted: 5, errors: 0 });
+    expect((await testDb().collection(COLLECTIONS.syncAdoptions).get()).size).to.equal(0);
+  });
+
+  it("finds an open order whose trigger never ran through the sweep, within the sweep period", async () => {
+    const now = Date.now();
+    for (let i = 0; i < 12; i++)
+      await placeOrder(standIn, `lost${i}`, "completed", { timestamp: undefined });
+    await sweepLapBegunAt(now);
+    const swept: number[] = [];
+    for (let run = 1; run <= 12; run++)
+      swept.push((await sync({}, () => new Date(now + run * 5 * 60_000))).swept);
+    // All within the hour, a slice a run (orders it delivered leave the set, so it runs ahead).
+    expect(swept.reduce((a, b) => a + b)).to.equal(12);
+    expect(Math.max(...swept)).to.equal(2);
+    const open = await testDb()
+      .collection(COLLECTIONS.transactions)
+      .where("status", "==", "processing")
+      .get();
+    expect(open.size).to.equal(0);
+  });
+
+  it("writes nothing when nothing changed: no bookkeeping on the order, so no trigger wakes", async () => {
+    for (let i = 0; i < 6; i++) await placeOrder(standIn, `o${i}`, "processing");
+    const updateTimes = async () =>
+      (await testDb().collection(COLLECTIONS.transactions).get()).docs.map((d) =>
+        d.updateTime.toMillis(),
+      );
+    const before = await updateTimes();
     const summary = await sync();
-    expect(summary).to.include({ updated: 2, due: 2 });
+    expect(summary).to.include({ checked: 6, unchanged: 6, updated: 0 });
+    expect(await updateTimes()).to.deep.equal(before);
+  });
+
+  it("re-checks young orders on every pass of a scheduled run while its budget lasts; an admin run makes one pass", async () => {
+    await placeOrder(standIn, "young", "processing");
+    const placed = await order("young");
+    const run = sync({ freshIntervalMs: 300, timeBudgetMs: 1_000 });
+    // Datamart delivers it during the run: a later pass of the same run sees it.
+    setTimeout(() => standIn.setStatus(String(placed.datamartTransactionId), "completed"), 400);
+    const summary = await run;
+    expect(summary.passes).to.be.at.least(3);
+    expect(summary).to.include({ updated: 1 });
+    expect((await order("young")).status).to.equal("delivered");
+
+    await placeOrder(standIn, "young2", "processing");
+    const admin = await sync({ freshIntervalMs: 300, timeBudgetMs: 1_000 }, undefined, "admin");
+    expect(admin).to.include({ passes: 1, checked: 1 });
+  });
+
+  it("stopped early, resumes the sweep where it stopped: every old order once, none twice", async () => {
+    standIn.options.latencyMs = 60;
+    const now = Date.now();
+    for (let i = 0; i < 10; i++)
+      await placeOrder(standIn, `old${i}`, "processing", {
+        timestamp: new Date(now - 3 * HOUR).toISOString(),
+      });
+    const first = await sync({ concurrency: 1, timeBudgetMs: 200 }, () => new Date(now));
+    expect(first).to.include({ stoppedEarly: "time-budget", leftForNextRun: true });
+    expect(first.swept).to.be.within(1, 6);
+    await sync({ concurrency: 2 }, () => new Date(now + 60_000));
+    expect(requested()).to.have.length(10);
+    expect(new Set(requested()).size).to.equal(10);
   });
 });

@@ -54,7 +54,6 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
         db: testDb(),
         secret: SECRET,
         retentionDays: 30,
-        pollDelayMinutes: 15,
         maxAgeMinutes: 60,
         walletRefunds: true,
       },
