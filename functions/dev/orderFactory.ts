@@ -62,8 +62,10 @@ export function appOrder(options: AppOrderOptions = {}): AppOrder {
     phoneNumber: phone,
     network,
     capacity: String(gb),
-    price: options.amount ?? gb * 6.5,
+    // Datamart's wholesale price: DataSell sells at about 8 % more.
+    price: Math.round((options.amount ?? gb * 6.5) * 92) / 100,
   };
+  const retail = options.amount ?? gb * 6.5;
   const accepted = options.accepted ?? true;
   return {
     id,
@@ -73,7 +75,7 @@ export function appOrder(options: AppOrderOptions = {}): AppOrder {
       packageName: `${gb}GB`,
       volume: String(gb),
       phoneNumber: phone,
-      amount: datamart.price,
+      amount: retail,
       status: options.status ?? "processing",
       reference: id,
       transactionId: id,
@@ -83,6 +85,7 @@ export function appOrder(options: AppOrderOptions = {}): AppOrder {
             purchaseId,
             orderReference: datamart.orderReference,
             transactionReference: datamart.transactionReference,
+            price: datamart.price,
             orderStatus: "pending",
           }
         : null,

@@ -60,6 +60,17 @@ export const SYNC_TIMEOUT_SECONDS = 300;
 export const API_TIMEOUT_SECONDS = SYNC_TIMEOUT_SECONDS;
 /** The SMS retry sweep's schedule, from the deploy environment like the sync's. */
 export const SMS_RETRY_SCHEDULE = process.env.SMS_RETRY_SCHEDULE ?? "every 5 minutes";
+/** The reconciliation's schedule (Ghana time), from the deploy environment like the sync's. */
+export const RECONCILE_SCHEDULE = process.env.RECONCILE_SCHEDULE ?? "every day 03:00";
+
+export const reconcileWindowDays = defineInt("RECONCILE_WINDOW_DAYS", {
+  default: 7,
+  description: "Days of Datamart wallet movements each reconciliation compares with the orders",
+});
+export const reconcileRatePerMinute = defineInt("RECONCILE_RATE_PER_MINUTE", {
+  default: 20,
+  description: "Datamart requests a minute for the reconciliation (with the sync's, within ~200)",
+});
 
 export const mnotifyBaseUrl = defineString("MNOTIFY_BASE_URL", {
   default: "https://api.mnotify.com/api",

@@ -18,6 +18,8 @@ export const COLLECTIONS = {
   pushTokens: "pushTokens", // subcollection of users/{uid}: one per device
   rateLimits: "rateLimits",
   webhookEvents: "datamartWebhookEvents",
+  reconciliationReports: "reconciliationReports",
+  reconciliationCases: "reconciliationCases", // one per mismatch, stable across runs
 } as const;
 
 let firestore: Firestore | undefined;

@@ -7,11 +7,14 @@ export { notifyOrderStatusChange } from "./triggers/notifyOrderStatusChange";
 export { adoptNewOrder } from "./triggers/adoptNewOrder";
 export { retrySmsNotifications } from "./triggers/retrySmsNotifications";
 export {
+  adminReconcileDatamart,
   adminRefundOrder,
   adminResendNotification,
   adminSyncDatamartOrders,
+  adminUpdateReconciliationCase,
   getOrderStatus,
   registerPushToken,
   unregisterPushToken,
 } from "./triggers/callables";
 export { api } from "./triggers/api";
+export { reconcileDatamartWallet } from "./triggers/reconcileDatamartWallet";

@@ -72,6 +72,10 @@ export function logUnexpectedError(where: string, error: unknown): void {
   logger.error(`Unexpected error in ${where}:`, error, { where, ...errorFields(error) });
 }
 
+export function logReconciliationCompleted(report: object): void {
+  logger.info("Datamart reconciliation run completed", report);
+}
+
 export function logSyncCompleted(summary: object): void {
   logger.info("Datamart sync completed", summary);
 }

@@ -11,7 +11,9 @@ import {
 } from "./orders/orderStatusQuery";
 import { runSync, type SyncSummary } from "./sync/syncEngine";
 import { refundByAdmin, type AdminRefundAnswer } from "./wallet/adminRefund";
-import { deliveryDeps, orderStatusDeps, syncDeps } from "./wiring";
+import { updateCaseByAdmin, type CaseUpdateAnswer } from "./reconciliation/cases";
+import { runReconciliation, type ReconciliationReport } from "./reconciliation/reconcile";
+import { deliveryDeps, orderStatusDeps, reconcileDeps, syncDeps } from "./wiring";
 
 // What the callables and the HTTPS API both do, once: they differ only in how they receive the
 // caller and the input, and how they answer.
@@ -35,6 +37,16 @@ export async function syncAsAdmin(caller: Caller): Promise<AdminSyncAnswer> {
   requireAdmin(caller, "trigger a sync");
   const summary = await runSync(syncDeps(), "admin");
   return { success: true, message: summary.message, summary };
+}
+
+export async function reconcileAsAdmin(caller: Caller): Promise<ReconciliationReport> {
+  requireAdmin(caller, "reconcile Datamart's wallet");
+  return runReconciliation(reconcileDeps(), "admin");
+}
+
+export function updateCaseAsAdmin(caller: Caller, input: unknown): Promise<CaseUpdateAnswer> {
+  requireAdmin(caller, "change a reconciliation case");
+  return updateCaseByAdmin(db(), caller.uid, input);
 }
 
 export function refundAsAdmin(caller: Caller, input: unknown): Promise<AdminRefundAnswer> {

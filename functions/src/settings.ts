@@ -33,6 +33,8 @@ const rawSettingsSchema = z.object({
       (n) => Number.isInteger(n) && n >= 0,
       "SYNC_FAILED_WATCH_HOURS must be a whole number >= 0",
     ),
+  RECONCILE_WINDOW_DAYS: positiveInt("RECONCILE_WINDOW_DAYS"),
+  RECONCILE_RATE_PER_MINUTE: positiveInt("RECONCILE_RATE_PER_MINUTE"),
   MNOTIFY_BASE_URL: httpUrl("MNOTIFY_BASE_URL"),
   MNOTIFY_SENDER_ID: z.string().superRefine((id, ctx) => {
     const problem = senderIdProblem(id);
@@ -79,6 +81,7 @@ export interface Settings {
     attentionAfterMs: number;
     maxConsecutiveFailures: number;
   };
+  reconcile: { windowDays: number; ratePerMinute: number; timeBudgetMs: number };
   /** How long an order Datamart called failed stays under watch; 0: not at all. */
   failedWatchMs: number;
   mnotify: { baseUrl: string; senderId: string; timeoutMs: number };
@@ -120,6 +123,12 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       maxConsecutiveFailures: p.SYNC_MAX_CONSECUTIVE_FAILURES,
     },
     failedWatchMs: p.SYNC_FAILED_WATCH_HOURS * 3_600_000,
+    reconcile: {
+      windowDays: p.RECONCILE_WINDOW_DAYS,
+      ratePerMinute: p.RECONCILE_RATE_PER_MINUTE,
+      // The same budget as a sync run: both functions time out at 300 s.
+      timeBudgetMs: Math.min(p.SYNC_TIME_BUDGET_SECONDS, params.SYNC_TIMEOUT_SECONDS - 30) * 1000,
+    },
     mnotify: {
       baseUrl: p.MNOTIFY_BASE_URL,
       senderId: p.MNOTIFY_SENDER_ID,
@@ -153,6 +162,8 @@ export function readSettings(): Settings {
     SYNC_ATTENTION_AFTER_HOURS: params.syncAttentionAfterHours.value(),
     SYNC_MAX_CONSECUTIVE_FAILURES: params.syncMaxConsecutiveFailures.value(),
     SYNC_FAILED_WATCH_HOURS: params.syncFailedWatchHours.value(),
+    RECONCILE_WINDOW_DAYS: params.reconcileWindowDays.value(),
+    RECONCILE_RATE_PER_MINUTE: params.reconcileRatePerMinute.value(),
     MNOTIFY_BASE_URL: params.mnotifyBaseUrl.value(),
     MNOTIFY_SENDER_ID: params.mnotifySenderId.value(),
     MNOTIFY_TIMEOUT_MS: params.mnotifyTimeoutMs.value(),

@@ -12,6 +12,7 @@ import { DatamartClient } from "./providers/datamart";
 import { MnotifyClient } from "./providers/mnotify";
 import { readSettings, type Settings } from "./settings";
 import type { SyncDeps } from "./sync/syncEngine";
+import type { ReconcileDeps } from "./reconciliation/reconcile";
 import type { WebhookDeps } from "./webhooks/datamartWebhook";
 
 // The composition root: params are read here, once per invocation (readSettings), secrets by the
@@ -34,6 +35,10 @@ export function syncDeps(settings = readSettings()): SyncDeps {
     options: settings.sync,
     ...statusOptions(settings),
   };
+}
+
+export function reconcileDeps(settings = readSettings()): ReconcileDeps {
+  return { db: db(), datamart: datamartClient(settings), options: settings.reconcile };
 }
 
 export function orderStatusDeps(settings = readSettings()): OrderStatusDeps {

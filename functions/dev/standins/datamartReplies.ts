@@ -55,3 +55,32 @@ export const INVALID_API_KEY = errorReply("Invalid API key");
 /** The 429 body: the wait is in `rateLimit.resetInSeconds` (and the `Retry-After` header). */
 export const rateLimitedReply = (limit: number, resetInSeconds: number): object =>
   errorReply("Rate limit exceeded", { rateLimit: { limit, remaining: 0, resetInSeconds } });
+
+/** One page of `GET /transactions`, newest first as given. */
+export function transactionsPageReply(
+  movements: readonly object[],
+  page: number,
+  limit: number,
+): object {
+  const totalPages = Math.max(1, Math.ceil(movements.length / limit));
+  return {
+    status: "success",
+    data: {
+      transactions: movements.slice((page - 1) * limit, page * limit),
+      pagination: { currentPage: page, totalPages, totalItems: movements.length },
+    },
+  };
+}
+
+/** `GET /balance`: DataSell's Datamart wallet. */
+export function balanceReply(balance: number, at = Date.now()): object {
+  return {
+    status: "success",
+    data: {
+      balance,
+      currency: "GHS",
+      user: { id: "datasell", name: "DataSell", email: "ops@datasell.demo" },
+      timestamp: new Date(at).toISOString(),
+    },
+  };
+}

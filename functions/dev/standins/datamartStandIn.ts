@@ -4,8 +4,10 @@ import { sign } from "../../src/webhooks/signature";
 import {
   INVALID_API_KEY,
   ORDER_NOT_FOUND,
+  balanceReply,
   orderStatusReply,
   rateLimitedReply,
+  transactionsPageReply,
 } from "./datamartReplies";
 
 /** An order as the stand-in knows it; it answers for its id and both references. */
@@ -41,6 +43,19 @@ export interface DatamartStandInOptions {
   /** Requests per sliding minute before it answers 429 like Datamart. */
   ratePerMinute?: number;
   apiKey?: string;
+  /** DataSell's Datamart wallet before the first purchase, GHS (default 1,000). */
+  startingBalance?: number;
+}
+
+/** One movement of DataSell's Datamart wallet, as `GET /transactions` lists it. */
+export interface LedgerMovement {
+  type: string;
+  amount: number;
+  status: string;
+  reference: string;
+  gateway?: string;
+  createdAt: string;
+  orderId?: string;
 }
 
 export interface RecordedRequest {
@@ -50,13 +65,17 @@ export interface RecordedRequest {
 }
 
 /**
- * A stand-in for Datamart's developer API on 127.0.0.1: `GET /api/developer/order-status/:ref` in
- * Datamart's envelope, with latency, a rate limit that answers 429 with Retry-After and a
- * `rateLimit` block, 404 for unknown references, and canned failures. It records every request and
- * the most requests it had in flight at once.
+ * A stand-in for Datamart's developer API on 127.0.0.1: `GET /api/developer/order-status/:ref`,
+ * `GET /transactions?page&limit` and `GET /balance` in Datamart's envelope, with latency, a rate limit
+ * that answers 429 with Retry-After and a `rateLimit` block, 404 for unknown references, and canned
+ * failures. It keeps a wallet ledger as Datamart does: every order added is a purchase charged to
+ * the wallet, and an order that turns failed or refunded is credited back. It records every request
+ * and the most requests it had in flight at once.
  */
 export class DatamartStandIn {
   readonly requests: RecordedRequest[] = [];
+  /** The wallet's movements, oldest first. */
+  readonly ledger: LedgerMovement[] = [];
   maxInFlight = 0;
   private inFlight = 0;
   private readonly orders = new Map<string, StandInOrder>();
@@ -97,6 +116,7 @@ export class DatamartStandIn {
     for (const key of [order.orderId, order.orderReference, order.transactionReference]) {
       this.orders.set(key, order);
     }
+    this.record("purchase", order);
     const progression = this.options.progression;
     if (progress && progression) {
       const final = Math.random() < progression.failShare ? "failed" : "completed";
@@ -109,6 +129,8 @@ export class DatamartStandIn {
   setStatus(reference: string, status: string): void {
     const order = this.orders.get(reference);
     if (!order) throw new Error(`The stand-in does not know ${reference}`);
+    const credited = ["failed", "refunded"];
+    if (credited.includes(status) && !credited.includes(order.status)) this.record("refund", order);
     order.status = status;
     this.options.onStatus?.(order);
     const webhook = this.options.webhook;
@@ -136,6 +158,42 @@ export class DatamartStandIn {
     this.timers.add(timer);
   }
 
+  /** A movement of the wallet for this order, now. */
+  private record(type: "purchase" | "refund", order: StandInOrder): void {
+    this.addMovement({
+      type,
+      amount: order.price ?? 0,
+      status: "completed",
+      reference: order.transactionReference,
+      gateway: "wallet",
+      createdAt: new Date().toISOString(),
+      orderId: order.orderId,
+    });
+  }
+
+  /** Adds a movement to the ledger (tests: a charge with no order, a missing refund...). */
+  addMovement(movement: LedgerMovement): void {
+    this.ledger.push(movement);
+  }
+
+  /** Takes a reference's movements out of the ledger (tests: a delivery never charged). */
+  removeMovements(reference: string): void {
+    const kept = this.ledger.filter((m) => m.reference !== reference);
+    this.ledger.splice(0, this.ledger.length, ...kept);
+  }
+
+  /** The wallet: the starting balance less purchases, plus refunds. */
+  get balance(): number {
+    const start = this.options.startingBalance ?? 1_000;
+    const pesewas = this.ledger.reduce(
+      (sum, m) =>
+        sum +
+        Math.round((m.type === "purchase" ? -m.amount : m.type === "refund" ? m.amount : 0) * 100),
+      Math.round(start * 100),
+    );
+    return pesewas / 100;
+  }
+
   /** The next requests get these answers, one each, before normal service resumes. */
   replyNext(...replies: CannedReply[]): void {
     this.cannedReplies.push(...replies);
@@ -161,6 +219,7 @@ export class DatamartStandIn {
     this.timers.forEach(clearTimeout);
     this.timers.clear();
     this.orders.clear();
+    this.ledger.length = 0;
     this.resetCounters();
     this.cannedReplies = [];
     this.outage = undefined;
@@ -209,12 +268,20 @@ export class DatamartStandIn {
     apiKey: string | string[] | undefined,
     res: import("node:http").ServerResponse,
   ): Promise<void> {
-    const match = /^\/api\/developer\/order-status\/([^/?]+)$/.exec(url);
-    if (method !== "GET" || !match) {
+    const { pathname, searchParams } = new URL(url, "http://stand-in");
+    const match = /^\/api\/developer\/order-status\/([^/?]+)$/.exec(pathname);
+    const route = match
+      ? (reference: string, at: number) => this.orderReply(reference, at)
+      : pathname === "/api/developer/transactions"
+        ? () => this.transactionsReply(searchParams)
+        : pathname === "/api/developer/balance"
+          ? () => this.balanceReply()
+          : undefined;
+    if (method !== "GET" || !route) {
       sendJson(res, 404, { status: "error", message: "Route not found" });
       return;
     }
-    const reference = decodeURIComponent(match[1]);
+    const reference = match ? decodeURIComponent(match[1]) : pathname;
     const at = Date.now();
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -222,7 +289,7 @@ export class DatamartStandIn {
       const { latencyMs = 0, jitterMs = 0 } = this.options;
       const delay = latencyMs + Math.random() * jitterMs;
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-      const reply = this.answer(reference, apiKey, at);
+      const reply = this.answer(reference, apiKey, at, route);
       this.requests.push({ reference, at, status: reply.httpStatus });
       await sendCanned(res, reply);
     } finally {
@@ -234,6 +301,7 @@ export class DatamartStandIn {
     reference: string,
     apiKey: string | string[] | undefined,
     at: number,
+    route: (reference: string, at: number) => CannedReply,
   ): CannedReply {
     const limit = this.options.ratePerMinute;
     if (limit !== undefined) {
@@ -252,13 +320,28 @@ export class DatamartStandIn {
     if (this.options.apiKey && apiKey !== this.options.apiKey) {
       return json(401, INVALID_API_KEY);
     }
+    return route(reference, at);
+  }
+
+  private orderReply(reference: string, at: number): CannedReply {
     const order = this.orders.get(reference);
     if (!order) return json(404, ORDER_NOT_FOUND);
+    const limit = this.options.ratePerMinute;
     const rateLimit =
       limit === undefined
         ? undefined
         : { limit, remaining: limit - this.windowStarts.length, resetInSeconds: 60 };
     return json(200, orderStatusReply(order, { rateLimit, at }));
+  }
+
+  private transactionsReply(query: URLSearchParams): CannedReply {
+    const page = Math.max(1, Number(query.get("page") ?? 1) || 1);
+    const limit = Math.max(1, Math.min(100, Number(query.get("limit") ?? 20) || 20));
+    return json(200, transactionsPageReply([...this.ledger].reverse(), page, limit));
+  }
+
+  private balanceReply(): CannedReply {
+    return json(200, balanceReply(this.balance));
   }
 }
 

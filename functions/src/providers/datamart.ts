@@ -38,6 +38,39 @@ export interface DatamartOrderStatus {
   data: Record<string, unknown>;
 }
 
+/**
+ * One wallet movement. `status: completed` on a purchase means the wallet was charged, not that the
+ * data was delivered. Types other than purchases are not documented: kept as Datamart names them.
+ */
+const transactionSchema = z.looseObject({
+  type: z.string().trim().min(1),
+  amount: z.coerce.number().refine(Number.isFinite),
+  status: z.string().optional(),
+  reference: z.string().optional(),
+  gateway: z.string().optional(),
+  createdAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), "createdAt is not a date"),
+  orderId: z.string().optional(),
+  purchaseId: z.string().optional(),
+});
+export type DatamartTransaction = z.infer<typeof transactionSchema>;
+
+const transactionPageSchema = z.object({
+  transactions: z.array(transactionSchema),
+  pagination: z.looseObject({
+    currentPage: z.coerce.number(),
+    totalPages: z.coerce.number(),
+    totalItems: z.coerce.number().optional(),
+  }),
+});
+export type DatamartTransactionPage = z.infer<typeof transactionPageSchema>;
+
+const balanceSchema = z.looseObject({
+  balance: z.coerce.number().refine(Number.isFinite),
+  currency: z.string().optional(),
+  timestamp: z.string().optional(),
+});
+export type DatamartBalance = z.infer<typeof balanceSchema>;
+
 /** The adapter for Datamart's developer API: timeouts, auth, response parsing, typed errors. */
 export class DatamartClient {
   private readonly http: AxiosInstance;
@@ -52,9 +85,42 @@ export class DatamartClient {
 
   /** `GET /order-status/:reference`. Throws ProviderError. */
   async fetchOrderStatus(reference: string): Promise<DatamartOrderStatus> {
+    const { data, status, body } = await this.get(
+      `/order-status/${encodeURIComponent(reference)}`,
+      {
+        notFound: "Datamart does not know this reference",
+      },
+    );
+    const parsed = orderStatusDataSchema.safeParse(data);
+    if (!parsed.success) throw badResponse("Datamart's answer has no order status", status, body);
+    return { reference, orderStatus: parsed.data.orderStatus, data: parsed.data };
+  }
+
+  /** `GET /transactions?page&limit`: one page of the account's wallet movements, newest first. */
+  async fetchTransactions(page: number, limit: number): Promise<DatamartTransactionPage> {
+    const { data, status, body } = await this.get(`/transactions?page=${page}&limit=${limit}`);
+    const parsed = transactionPageSchema.safeParse(data);
+    if (!parsed.success)
+      throw badResponse("Datamart's transaction list does not parse", status, body);
+    return parsed.data;
+  }
+
+  /** `GET /balance`: DataSell's pre-funded Datamart wallet. */
+  async fetchBalance(): Promise<DatamartBalance> {
+    const { data, status, body } = await this.get("/balance");
+    const parsed = balanceSchema.safeParse(data);
+    if (!parsed.success) throw badResponse("Datamart's balance does not parse", status, body);
+    return parsed.data;
+  }
+
+  /** One GET in Datamart's envelope: its `data`, or a typed ProviderError. */
+  private async get(
+    path: string,
+    messages: { notFound?: string } = {},
+  ): Promise<{ data: unknown; status: number; body: unknown }> {
     let response;
     try {
-      response = await this.http.get<string>(`/order-status/${encodeURIComponent(reference)}`);
+      response = await this.http.get<string>(path);
     } catch (error) {
       throw transportError("datamart", error);
     }
@@ -76,17 +142,14 @@ export class DatamartClient {
       });
     }
     if (status === 404) {
-      throw new ProviderError("datamart", "not-found", "Datamart does not know this reference", {
-        status,
-        body,
-      });
+      throw new ProviderError(
+        "datamart",
+        "not-found",
+        messages.notFound ?? "Datamart does not know this route",
+        { status, body },
+      );
     }
-    if (!envelope.success) {
-      throw new ProviderError("datamart", "bad-response", "Datamart answered an unexpected body", {
-        status,
-        body,
-      });
-    }
+    if (!envelope.success) throw badResponse("Datamart answered an unexpected body", status, body);
     if (envelope.data.status === "error" || status >= 400) {
       throw new ProviderError(
         "datamart",
@@ -95,14 +158,7 @@ export class DatamartClient {
         { status, body },
       );
     }
-    const data = orderStatusDataSchema.safeParse(envelope.data.data);
-    if (!data.success) {
-      throw new ProviderError("datamart", "bad-response", "Datamart's answer has no order status", {
-        status,
-        body,
-      });
-    }
-    return { reference, orderStatus: data.data.orderStatus, data: data.data };
+    return { data: envelope.data.data, status, body };
   }
 
   /**
@@ -130,6 +186,10 @@ export class DatamartClient {
     }
     throw lastError;
   }
+}
+
+function badResponse(message: string, status: number, body: unknown): ProviderError {
+  return new ProviderError("datamart", "bad-response", message, { status, body });
 }
 
 function secondsToMs(seconds: number | undefined): number | undefined {

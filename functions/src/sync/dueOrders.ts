@@ -78,22 +78,24 @@ export function countNeedsAttention(db: Firestore): Promise<number> {
 
 /**
  * Pages through a query with cursors (never offsets: skipped documents are billed), fetching the next
- * page while the current one is being worked on.
+ * page while the current one is being worked on, and never more than `max` documents in all.
  */
 export async function* paged(
   query: Query,
   pageSize: number,
+  max = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<QueryDocumentSnapshot> {
-  let next: Promise<QuerySnapshot> | undefined = query.limit(pageSize).get();
+  let fetched = 0;
+  const page = (from?: QueryDocumentSnapshot): Promise<QuerySnapshot> | undefined => {
+    const size = Math.min(pageSize, max - fetched);
+    if (size <= 0) return undefined;
+    fetched += size;
+    return (from ? query.startAfter(from) : query).limit(size).get();
+  };
+  let next = page();
   while (next) {
-    const page: QuerySnapshot = await next;
-    next =
-      page.size < pageSize
-        ? undefined
-        : query
-            .startAfter(page.docs[page.size - 1])
-            .limit(pageSize)
-            .get();
-    yield* page.docs;
+    const current: QuerySnapshot = await next;
+    next = current.size < pageSize ? undefined : page(current.docs[current.size - 1]);
+    yield* current.docs;
   }
 }

@@ -233,7 +233,7 @@ class SyncRun {
     const pageSize = this.pageSize;
     async function* orders(): AsyncGenerator<Item> {
       if (steps === 0) return;
-      for await (const snapshot of paged(ahead, pageSize)) {
+      for await (const snapshot of paged(ahead, pageSize, steps)) {
         const step = { cursor: cursorOf(round, snapshot), settled: skip.has(snapshot.id) };
         lap.push(step);
         if (!step.settled) {

@@ -10,7 +10,14 @@ import {
   registerPushToken as registerToken,
   unregisterPushToken as unregisterToken,
 } from "../notifications/pushTokens";
-import { checkOrderStatus, refundAsAdmin, resendAsAdmin, syncAsAdmin } from "../operations";
+import {
+  checkOrderStatus,
+  reconcileAsAdmin,
+  refundAsAdmin,
+  resendAsAdmin,
+  syncAsAdmin,
+  updateCaseAsAdmin,
+} from "../operations";
 import type { Caller } from "../orders/orderStatusQuery";
 import { callerFromToken } from "./caller";
 import { toHttpsError } from "./clientErrors";
@@ -52,6 +59,22 @@ export const adminRefundOrder = onCall(
 export const adminResendNotification = onCall(
   { secrets: [mnotifyApiKey], maxInstances: callableMaxInstances },
   asCaller("adminResendNotification", resendAsAdmin),
+);
+
+/** Admins only: one reconciliation run now (it resumes an unfinished report). */
+export const adminReconcileDatamart = onCall(
+  {
+    secrets: [datamartApiKey],
+    timeoutSeconds: SYNC_TIMEOUT_SECONDS,
+    maxInstances: callableMaxInstances,
+  },
+  asCaller("adminReconcileDatamart", (caller) => reconcileAsAdmin(caller)),
+);
+
+/** Admins only: `{caseId, state, note}` -> a reconciliation case's state; never moves money. */
+export const adminUpdateReconciliationCase = onCall(
+  { maxInstances: callableMaxInstances },
+  asCaller("adminUpdateReconciliationCase", updateCaseAsAdmin),
 );
 
 /** A signed-in customer's device token for push: `{token, platform?}`, created or seen again. */

@@ -31,6 +31,8 @@ const SERVER_ONLY = [
   "datamartWebhookEvents",
   "notificationSweeps",
   "mail",
+  "reconciliationReports",
+  "reconciliationCases",
 ];
 
 describe("firestore.rules (Firestore emulator)", () => {

@@ -20,6 +20,7 @@ export async function placeOrder(
     orderId: String(known.datamartTransactionId),
     orderReference: response.orderReference,
     transactionReference: response.transactionReference,
+    price: Number(response.price),
     status: datamartStatus,
   });
   return order;

@@ -1,0 +1,47 @@
+import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
+import { z } from "zod";
+import { AppError, documentId, parseInput } from "../errors";
+import { COLLECTIONS } from "../firestore";
+
+export const CASE_STATES = ["open", "explained", "resolved"] as const;
+
+const caseUpdateSchema = z.object({
+  caseId: documentId("caseId"),
+  state: z.enum(CASE_STATES),
+  note: z.string().trim().min(1, "note is required").max(2_000),
+});
+
+export interface CaseUpdateAnswer {
+  success: true;
+  caseId: string;
+  previousState: string;
+  state: (typeof CASE_STATES)[number];
+}
+
+/**
+ * An admin's verdict on a reconciliation case: its state (open, explained, resolved) with a note,
+ * the admin's uid and the time, kept in the case's history. It never moves money: a refund goes
+ * through adminRefundOrder.
+ */
+export async function updateCaseByAdmin(
+  db: Firestore,
+  adminUid: string,
+  input: unknown,
+  now = new Date(),
+): Promise<CaseUpdateAnswer> {
+  const { caseId, state, note } = parseInput(caseUpdateSchema, input);
+  const ref = db.collection(COLLECTIONS.reconciliationCases).doc(caseId);
+  return db.runTransaction(async (tx) => {
+    const snapshot = await tx.get(ref);
+    if (!snapshot.exists) throw new AppError("not-found", "No such reconciliation case");
+    const at = Timestamp.fromDate(now);
+    tx.update(ref, {
+      state,
+      note,
+      updatedBy: adminUid,
+      updatedAt: at,
+      history: FieldValue.arrayUnion({ state, note, by: adminUid, at }),
+    });
+    return { success: true, caseId, previousState: String(snapshot.get("state")), state };
+  });
+}

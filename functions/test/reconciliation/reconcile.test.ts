@@ -1,0 +1,211 @@
+import { expect } from "chai";
+import type { Timestamp } from "firebase-admin/firestore";
+import type { Mismatch } from "../../src/domain/reconciliation";
+import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
+import { COLLECTIONS } from "../../src/firestore";
+import { DatamartClient } from "../../src/providers/datamart";
+import { updateCaseByAdmin } from "../../src/reconciliation/cases";
+import { runReconciliation, type ReconcileOptions } from "../../src/reconciliation/reconcile";
+import { placeOrder } from "../support/datamart";
+import { clearFirestore, testDb } from "../support/firestore";
+
+type StoredCase = Mismatch & {
+  state: string;
+  firstFoundAt: Timestamp;
+  lastFoundAt: Timestamp;
+  lastReportId: string;
+};
+
+describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () => {
+  let standIn: DatamartStandIn;
+
+  before(async () => {
+    standIn = await DatamartStandIn.start({ startingBalance: 500 });
+  });
+  after(() => standIn.close());
+  beforeEach(async () => {
+    standIn.reset();
+    standIn.options.latencyMs = 0;
+    await clearFirestore();
+  });
+
+  const reconcile = (options: Partial<ReconcileOptions> = {}) =>
+    runReconciliation(
+      {
+        db: testDb(),
+        datamart: new DatamartClient({ baseUrl: standIn.baseUrl, apiKey: "k", timeoutMs: 2_000 }),
+        options: { windowDays: 7, ratePerMinute: 60_000, timeBudgetMs: 30_000, ...options },
+      },
+      "admin",
+    );
+  const orders = () => testDb().collection(COLLECTIONS.transactions);
+  const cases = async () =>
+    (await testDb().collection(COLLECTIONS.reconciliationCases).get()).docs.map(
+      (d) => d.data() as StoredCase,
+    );
+  const trx = (order: Record<string, unknown>) =>
+    (order.datamartResponse as { transactionReference: string }).transactionReference;
+  const pesewas = (ghs: number) => Math.round(ghs * 100);
+
+  /** The same order, as it is here after the status change the sync applied. */
+  const settle = (id: string, fields: Record<string, unknown>) =>
+    orders()
+      .doc(id)
+      .update({ lastSyncedAt: new Date().toISOString(), ...fields });
+
+  it("matches every movement to its order: no mismatch, the window's totals and the wallet's balance", async () => {
+    const delivered = await placeOrder(standIn, "delivered", "completed");
+    const failed = await placeOrder(standIn, "failed", "processing");
+    await placeOrder(standIn, "open", "processing");
+    await settle("delivered", { status: "delivered" });
+    standIn.setStatus(trx(failed), "failed"); // Datamart credits its wallet back
+    await settle("failed", { status: "failed", refund: { state: "credited", amountPesewas: 500 } });
+
+    const report = await reconcile();
+
+    expect(report).to.include({ complete: true, mismatches: 0, movements: 4, matchedOrders: 3 });
+    const price = (o: Record<string, unknown>) =>
+      pesewas((o.datamartResponse as { price: number }).price);
+    const debits = pesewas(6.5 * 0.92) * 3; // placeOrder's default order, 6.5 GHS retail
+    expect(report.totals).to.deep.equal({
+      debitsPesewas: debits,
+      creditsPesewas: price(failed),
+      otherMovements: 0,
+      otherPesewas: 0,
+      revenuePesewas: 650 * 3,
+      refundsPaidPesewas: 500,
+      marginPesewas: 650 * 3 - 500 - (debits - price(failed)),
+    });
+    expect(price(delivered)).to.equal(598);
+    expect(report.balanceStart).to.equal(standIn.balance);
+    expect(report.balanceEnd).to.equal(standIn.balance);
+    expect(await cases()).to.have.length(0);
+    const stored = await testDb()
+      .collection(COLLECTIONS.reconciliationReports)
+      .doc(report.reportId)
+      .get();
+    expect(stored.get("complete")).to.equal(true);
+  });
+
+  it("names each kind of mismatch once, with both sides in pesewas", async () => {
+    // Charged by Datamart, failed here, never credited back.
+    await placeOrder(standIn, "kept", "processing");
+    await settle("kept", { status: "failed" });
+    // Datamart refunded; the customer was not.
+    const unpaid = await placeOrder(standIn, "unpaid", "processing");
+    standIn.setStatus(trx(unpaid), "failed");
+    await settle("unpaid", { status: "failed" });
+    // Delivered here; Datamart has no charge for it.
+    const free = await placeOrder(standIn, "free", "completed");
+    standIn.removeMovements(trx(free));
+    await settle("free", { status: "delivered" });
+    // Charged twice.
+    const twice = await placeOrder(standIn, "twice", "processing");
+    standIn.addMovement({ ...standIn.ledger.at(-1)!, reference: trx(twice) });
+    // Settled by Datamart, still open here.
+    const stale = await placeOrder(standIn, "stale", "processing");
+    standIn.setStatus(trx(stale), "refunded");
+    // A movement for no order at all.
+    standIn.addMovement({
+      type: "purchase",
+      amount: 12,
+      status: "completed",
+      reference: "TRX-GHOST",
+      createdAt: new Date().toISOString(),
+    });
+
+    const report = await reconcile();
+
+    expect(report.mismatchesByKind).to.deep.equal({
+      "charged-but-failed": 1,
+      "refund-not-passed-on": 1,
+      "delivered-without-charge": 1,
+      "amount-differs": 1,
+      "open-but-settled": 1,
+      "movement-without-order": 1,
+    });
+    const byKind = Object.fromEntries((await cases()).map((c) => [c.kind, c]));
+    expect(byKind["charged-but-failed"]).to.deep.include({ orderId: "kept", state: "open" });
+    expect(byKind["charged-but-failed"].evidence.datamart).to.include({
+      chargedPesewas: 598,
+      creditedPesewas: 0,
+    });
+    expect(byKind["refund-not-passed-on"].evidence.datamart.creditedPesewas).to.equal(598);
+    expect(byKind["delivered-without-charge"]).to.include({ orderId: "free" });
+    expect(byKind["amount-differs"].evidence.datamart.chargedPesewas).to.equal(2 * 598);
+    expect(byKind["amount-differs"].evidence.order).to.include({ datamartPricePesewas: 598 });
+    expect(byKind["open-but-settled"]).to.include({ orderId: "stale" });
+    expect(byKind["movement-without-order"]).to.include({ reference: "TRX-GHOST" });
+    expect(byKind["movement-without-order"]).to.not.have.property("orderId");
+  });
+
+  it("finds nothing new when run again: the same cases, updated, none duplicated", async () => {
+    await placeOrder(standIn, "kept", "processing");
+    await settle("kept", { status: "failed" });
+    const first = await reconcile();
+    const second = await reconcile();
+    expect(first).to.include({ newCases: 1, mismatches: 1 });
+    expect(second).to.include({ newCases: 0, mismatches: 1 });
+    const [only] = await cases();
+    expect(await cases()).to.have.length(1);
+    expect(only.lastReportId).to.equal(second.reportId);
+    expect(only.firstFoundAt.toMillis()).to.be.below(only.lastFoundAt.toMillis());
+  });
+
+  it("pages through a window larger than a page and stops at the window's start", async () => {
+    for (let i = 0; i < 23; i++) await placeOrder(standIn, `o${i}`, "processing");
+    // Older than the 7-day window: listed last (newest first), never counted.
+    standIn.ledger.unshift({
+      type: "purchase",
+      amount: 99,
+      status: "completed",
+      reference: "TRX-OLD",
+      createdAt: new Date(Date.now() - 30 * 86_400_000).toISOString(),
+    });
+    const report = await reconcile({ pageSize: 10 });
+    expect(report).to.include({ complete: true, pages: 3, movements: 23, matchedOrders: 23 });
+    expect(report.mismatchesByKind).to.deep.equal({});
+  });
+
+  it("resumes a report its time budget stopped, counting every movement once", async () => {
+    for (let i = 0; i < 12; i++) await placeOrder(standIn, `o${i}`, "processing");
+    standIn.options.latencyMs = 150;
+    const first = await reconcile({ pageSize: 4, timeBudgetMs: 400 });
+    expect(first).to.include({ complete: false, stoppedEarly: "time-budget" });
+    expect(first.movements).to.be.below(12);
+    standIn.options.latencyMs = 0;
+    const second = await reconcile({ pageSize: 4 });
+    expect(second).to.include({ reportId: first.reportId, complete: true, runs: 2, movements: 12 });
+    expect(second.totals.debitsPesewas).to.equal(12 * 598);
+  });
+
+  it("lets an admin explain or resolve a case with a note, and moves no money", async () => {
+    await testDb().collection(COLLECTIONS.users).doc("user-1").set({ walletBalance: 2 });
+    await placeOrder(standIn, "kept", "processing");
+    await settle("kept", { status: "failed" });
+    await reconcile();
+    const [found] = (await testDb().collection(COLLECTIONS.reconciliationCases).get()).docs;
+
+    const answer = await updateCaseByAdmin(testDb(), "admin-1", {
+      caseId: found.id,
+      state: "explained",
+      note: "Datamart confirmed the refund is on its way",
+    });
+    expect(answer).to.include({ previousState: "open", state: "explained" });
+    const after = (await found.ref.get()).data()!;
+    expect(after).to.include({ state: "explained", updatedBy: "admin-1" });
+    expect(after.history).to.have.length(1);
+    expect(
+      (await testDb().collection(COLLECTIONS.users).doc("user-1").get()).get("walletBalance"),
+    ).to.equal(2);
+
+    for (const [input, code] of [
+      [{ caseId: found.id, state: "closed", note: "x" }, "invalid-argument"],
+      [{ caseId: found.id, state: "resolved", note: " " }, "invalid-argument"],
+      [{ caseId: "nope", state: "resolved", note: "x" }, "not-found"],
+    ] as const) {
+      const error = await updateCaseByAdmin(testDb(), "admin-1", input).catch((e: unknown) => e);
+      expect(error, JSON.stringify(input)).to.have.property("code", code);
+    }
+  });
+});
