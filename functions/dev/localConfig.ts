@@ -20,7 +20,15 @@ function numberFromEnv(name: string, fallback: number): number {
 }
 
 export type PortName =
-  "firestore" | "functions" | "auth" | "hub" | "logging" | "datamart" | "mnotify" | "fcm";
+  | "firestore"
+  | "functions"
+  | "auth"
+  | "hub"
+  | "logging"
+  | "datamart"
+  | "mnotify"
+  | "fcm"
+  | "console";
 
 /** Every port the local stack opens: what listens there, the variable that moves it, its default. */
 export const PORTS: Readonly<Record<PortName, { what: string; variable: string; port: number }>> = {
@@ -40,6 +48,7 @@ export const PORTS: Readonly<Record<PortName, { what: string; variable: string; 
   datamart: { what: "stand-in Datamart", variable: "DATAMART_STANDIN_PORT", port: 4010 },
   mnotify: { what: "stand-in mNotify", variable: "MNOTIFY_STANDIN_PORT", port: 4020 },
   fcm: { what: "stand-in FCM", variable: "FCM_STANDIN_PORT", port: 4030 },
+  console: { what: "admin console", variable: "CONSOLE_PORT", port: 5050 },
 };
 
 /** Where the local stack listens and how it behaves: firebase.json ports, environment overrides. */

@@ -27,6 +27,7 @@ import {
 import { placeDemoOrder } from "./placeOrder";
 import { startScheduler } from "./scheduler";
 import { DatamartStandIn } from "./standins/datamartStandIn";
+import { buildConsole, serveConsole } from "./consoleServer";
 import { FcmStandIn } from "./standins/fcmStandIn";
 import { MnotifyStandIn } from "./standins/mnotifyStandIn";
 
@@ -35,6 +36,7 @@ interface LocalStack {
   mnotify: MnotifyStandIn;
   fcm: FcmStandIn;
   functionsHost: string;
+  consoleUrl: string;
 }
 
 const say = (topic: string, text: string) =>
@@ -116,6 +118,19 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     "stack",
     `Functions emulator on ${functions.functionsHost}, Auth emulator on ${functions.authHost}`,
   );
+  buildConsole();
+  const site = await serveConsole(
+    {
+      projectId: DEMO_PROJECT,
+      emulators: {
+        auth: functions.authHost,
+        firestore: firestore.host,
+        functions: functions.functionsHost,
+      },
+    },
+    ports.console,
+  );
+  say("stack", `Admin console on ${site.url}`);
 
   process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
   process.env.GCLOUD_PROJECT = DEMO_PROJECT;
@@ -191,7 +206,7 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
       `placed ${order.id} for ${maskPhone(String(order.data.phoneNumber))} (${order.datamart?.orderReference})`,
     );
   }
-  return { datamart, mnotify, fcm, functionsHost: functions.functionsHost };
+  return { datamart, mnotify, fcm, functionsHost: functions.functionsHost, consoleUrl: site.url };
 }
 
 const RULES_PATH = join(REPO_ROOT, "firestore.rules");
@@ -244,6 +259,7 @@ DataSell order-status sync is running on 127.0.0.1 (project ${DEMO_PROJECT}).
   Sync and SMS retry run every ${LOCAL.syncEverySeconds} s (SYNC_EVERY_SECONDS=30 npm start for a demo).
   Demo users (password ${DEMO_PASSWORD}): ${DEMO_USERS.user.email}, ${DEMO_USERS.otherUser.email}, admin ${DEMO_USERS.admin.email}.
   ID tokens and BASE: eval "$(npm run -s tokens)"      Another order: npm run place-order
+  Admin console: ${stack.consoleUrl} (sign in as ${DEMO_USERS.admin.email})
   API: ${base}/api   Stand-ins: ${stack.datamart.baseUrl}, ${stack.mnotify.baseUrl}, ${stack.fcm.url}
 Press Ctrl-C to stop everything.
 `);

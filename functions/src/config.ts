@@ -63,6 +63,18 @@ export const SMS_RETRY_SCHEDULE = process.env.SMS_RETRY_SCHEDULE ?? "every 5 min
 /** The reconciliation's schedule (Ghana time), from the deploy environment like the sync's. */
 export const RECONCILE_SCHEDULE = process.env.RECONCILE_SCHEDULE ?? "every day 03:00";
 
+/** How often supplier health (Datamart balance, delivery times) is checked and logged. */
+export const SUPPLIER_HEALTH_SCHEDULE = process.env.SUPPLIER_HEALTH_SCHEDULE ?? "every 30 minutes";
+
+export const supplierBalanceLowGhs = defineInt("SUPPLIER_BALANCE_LOW_GHS", {
+  default: 500,
+  description: "DataSell's Datamart wallet at or below this many GHS is low (a warning)",
+});
+export const supplierBalanceCriticalGhs = defineInt("SUPPLIER_BALANCE_CRITICAL_GHS", {
+  default: 100,
+  description: "DataSell's Datamart wallet at or below this many GHS is critical",
+});
+
 export const reconcileWindowDays = defineInt("RECONCILE_WINDOW_DAYS", {
   default: 7,
   description: "Days of Datamart wallet movements each reconciliation compares with the orders",

@@ -20,6 +20,7 @@ export const COLLECTIONS = {
   webhookEvents: "datamartWebhookEvents",
   reconciliationReports: "reconciliationReports",
   reconciliationCases: "reconciliationCases", // one per mismatch, stable across runs
+  supplierHealth: "supplierHealth", // `current`: Datamart balance and delivery times
 } as const;
 
 let firestore: Firestore | undefined;

@@ -7,6 +7,7 @@ export { notifyOrderStatusChange } from "./triggers/notifyOrderStatusChange";
 export { adoptNewOrder } from "./triggers/adoptNewOrder";
 export { retrySmsNotifications } from "./triggers/retrySmsNotifications";
 export {
+  adminCheckSupplierHealth,
   adminReconcileDatamart,
   adminRefundOrder,
   adminResendNotification,
@@ -18,3 +19,4 @@ export {
 } from "./triggers/callables";
 export { api } from "./triggers/api";
 export { reconcileDatamartWallet } from "./triggers/reconcileDatamartWallet";
+export { checkSupplierHealth } from "./triggers/checkSupplierHealth";

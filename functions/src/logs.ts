@@ -72,6 +72,33 @@ export function logUnexpectedError(where: string, error: unknown): void {
   logger.error(`Unexpected error in ${where}:`, error, { where, ...errorFields(error) });
 }
 
+/**
+ * Supplier health as structured fields: `alert: true` (a warning) when the Datamart balance is low,
+ * critical or unknown, or when over a fifth of a network's orders of the last 24 hours are still open
+ * past an hour, so a log-based alert can fire on it.
+ */
+export function logSupplierHealth(health: {
+  balance?: number;
+  level: string;
+  delivery: { last24h: Record<string, { p95Minutes: number | null; openPastHourShare: number }> };
+}): void {
+  const stalled = Object.entries(health.delivery.last24h)
+    .filter(([, n]) => n.openPastHourShare > 0.2)
+    .map(([network]) => network);
+  const alert = health.level !== "ok" || stalled.length > 0;
+  const fields = {
+    balance: health.balance,
+    level: health.level,
+    stalledNetworks: stalled,
+    p95MinutesByNetwork: Object.fromEntries(
+      Object.entries(health.delivery.last24h).map(([network, n]) => [network, n.p95Minutes]),
+    ),
+    alert,
+  };
+  if (alert) logger.warn("Supplier health", fields);
+  else logger.info("Supplier health", fields);
+}
+
 export function logReconciliationCompleted(report: object): void {
   logger.info("Datamart reconciliation run completed", report);
 }

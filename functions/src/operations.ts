@@ -13,7 +13,14 @@ import { runSync, type SyncSummary } from "./sync/syncEngine";
 import { refundByAdmin, type AdminRefundAnswer } from "./wallet/adminRefund";
 import { updateCaseByAdmin, type CaseUpdateAnswer } from "./reconciliation/cases";
 import { runReconciliation, type ReconciliationReport } from "./reconciliation/reconcile";
-import { deliveryDeps, orderStatusDeps, reconcileDeps, syncDeps } from "./wiring";
+import { checkSupplierHealth, type SupplierHealth } from "./supplier/supplierHealth";
+import {
+  deliveryDeps,
+  orderStatusDeps,
+  reconcileDeps,
+  supplierHealthDeps,
+  syncDeps,
+} from "./wiring";
 
 // What the callables and the HTTPS API both do, once: they differ only in how they receive the
 // caller and the input, and how they answer.
@@ -47,6 +54,11 @@ export async function reconcileAsAdmin(caller: Caller): Promise<ReconciliationRe
 export function updateCaseAsAdmin(caller: Caller, input: unknown): Promise<CaseUpdateAnswer> {
   requireAdmin(caller, "change a reconciliation case");
   return updateCaseByAdmin(db(), caller.uid, input);
+}
+
+export function supplierHealthAsAdmin(caller: Caller): Promise<SupplierHealth> {
+  requireAdmin(caller, "check supplier health");
+  return checkSupplierHealth(supplierHealthDeps());
 }
 
 export function refundAsAdmin(caller: Caller, input: unknown): Promise<AdminRefundAnswer> {

@@ -35,6 +35,8 @@ const rawSettingsSchema = z.object({
     ),
   RECONCILE_WINDOW_DAYS: positiveInt("RECONCILE_WINDOW_DAYS"),
   RECONCILE_RATE_PER_MINUTE: positiveInt("RECONCILE_RATE_PER_MINUTE"),
+  SUPPLIER_BALANCE_LOW_GHS: positiveInt("SUPPLIER_BALANCE_LOW_GHS"),
+  SUPPLIER_BALANCE_CRITICAL_GHS: positiveInt("SUPPLIER_BALANCE_CRITICAL_GHS"),
   MNOTIFY_BASE_URL: httpUrl("MNOTIFY_BASE_URL"),
   MNOTIFY_SENDER_ID: z.string().superRefine((id, ctx) => {
     const problem = senderIdProblem(id);
@@ -82,6 +84,7 @@ export interface Settings {
     maxConsecutiveFailures: number;
   };
   reconcile: { windowDays: number; ratePerMinute: number; timeBudgetMs: number };
+  supplierThresholds: { lowGhs: number; criticalGhs: number };
   /** How long an order Datamart called failed stays under watch; 0: not at all. */
   failedWatchMs: number;
   mnotify: { baseUrl: string; senderId: string; timeoutMs: number };
@@ -123,6 +126,10 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       maxConsecutiveFailures: p.SYNC_MAX_CONSECUTIVE_FAILURES,
     },
     failedWatchMs: p.SYNC_FAILED_WATCH_HOURS * 3_600_000,
+    supplierThresholds: {
+      lowGhs: p.SUPPLIER_BALANCE_LOW_GHS,
+      criticalGhs: p.SUPPLIER_BALANCE_CRITICAL_GHS,
+    },
     reconcile: {
       windowDays: p.RECONCILE_WINDOW_DAYS,
       ratePerMinute: p.RECONCILE_RATE_PER_MINUTE,
@@ -164,6 +171,8 @@ export function readSettings(): Settings {
     SYNC_FAILED_WATCH_HOURS: params.syncFailedWatchHours.value(),
     RECONCILE_WINDOW_DAYS: params.reconcileWindowDays.value(),
     RECONCILE_RATE_PER_MINUTE: params.reconcileRatePerMinute.value(),
+    SUPPLIER_BALANCE_LOW_GHS: params.supplierBalanceLowGhs.value(),
+    SUPPLIER_BALANCE_CRITICAL_GHS: params.supplierBalanceCriticalGhs.value(),
     MNOTIFY_BASE_URL: params.mnotifyBaseUrl.value(),
     MNOTIFY_SENDER_ID: params.mnotifySenderId.value(),
     MNOTIFY_TIMEOUT_MS: params.mnotifyTimeoutMs.value(),

@@ -13,6 +13,7 @@ import { MnotifyClient } from "./providers/mnotify";
 import { readSettings, type Settings } from "./settings";
 import type { SyncDeps } from "./sync/syncEngine";
 import type { ReconcileDeps } from "./reconciliation/reconcile";
+import type { SupplierHealthDeps } from "./supplier/supplierHealth";
 import type { WebhookDeps } from "./webhooks/datamartWebhook";
 
 // The composition root: params are read here, once per invocation (readSettings), secrets by the
@@ -39,6 +40,10 @@ export function syncDeps(settings = readSettings()): SyncDeps {
 
 export function reconcileDeps(settings = readSettings()): ReconcileDeps {
   return { db: db(), datamart: datamartClient(settings), options: settings.reconcile };
+}
+
+export function supplierHealthDeps(settings = readSettings()): SupplierHealthDeps {
+  return { db: db(), datamart: datamartClient(settings), thresholds: settings.supplierThresholds };
 }
 
 export function orderStatusDeps(settings = readSettings()): OrderStatusDeps {

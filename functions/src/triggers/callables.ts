@@ -15,6 +15,7 @@ import {
   reconcileAsAdmin,
   refundAsAdmin,
   resendAsAdmin,
+  supplierHealthAsAdmin,
   syncAsAdmin,
   updateCaseAsAdmin,
 } from "../operations";
@@ -75,6 +76,12 @@ export const adminReconcileDatamart = onCall(
 export const adminUpdateReconciliationCase = onCall(
   { maxInstances: callableMaxInstances },
   asCaller("adminUpdateReconciliationCase", updateCaseAsAdmin),
+);
+
+/** Admins only: Datamart's balance and delivery times, checked now (also every 30 minutes). */
+export const adminCheckSupplierHealth = onCall(
+  { secrets: [datamartApiKey], maxInstances: callableMaxInstances },
+  asCaller("adminCheckSupplierHealth", (caller) => supplierHealthAsAdmin(caller)),
 );
 
 /** A signed-in customer's device token for push: `{token, platform?}`, created or seen again. */

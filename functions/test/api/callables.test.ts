@@ -3,7 +3,12 @@ import { Timestamp } from "firebase-admin/firestore";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { COLLECTIONS } from "../../src/firestore";
-import { adminSyncDatamartOrders, getOrderStatus } from "../../src/triggers/callables";
+import {
+  adminReconcileDatamart,
+  adminSyncDatamartOrders,
+  adminUpdateReconciliationCase,
+  getOrderStatus,
+} from "../../src/triggers/callables";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
 import { useFunctionsTest } from "../support/functionsTest";
@@ -157,6 +162,32 @@ describe("callables, wrapped with firebase-functions-test (Firestore emulator, s
     };
     expect(answer).to.include({ success: true, message: "Datamart order sync completed" });
     expect(answer.summary).to.include({ trigger: "admin", updated: 1 });
+  });
+
+  it("reconciles and lets a case be explained for an admin only", async () => {
+    const reconcileAs = (auth?: ReturnType<typeof user>) =>
+      fft().wrap(adminReconcileDatamart)({ data: {}, auth } as CallableRequest);
+    const updateAs = (data: unknown, auth?: ReturnType<typeof user>) =>
+      fft().wrap(adminUpdateReconciliationCase)({ data, auth } as CallableRequest);
+    datamart.addMovement({
+      type: "purchase",
+      amount: 5,
+      status: "completed",
+      reference: "TRX-GHOST",
+      createdAt: new Date().toISOString(),
+    });
+    expect((await rejection(reconcileAs(user("u1")))).code).to.equal("permission-denied");
+    const report = (await reconcileAs(user("boss", { admin: true }))) as {
+      complete: boolean;
+      newCases: number;
+    };
+    expect(report).to.include({ complete: true, newCases: 1 });
+    const caseId = "movement-without-order_TRX-GHOST";
+    const verdict = { caseId, state: "explained", note: "A test top-up" };
+    expect((await rejection(updateAs(verdict, user("u1")))).code).to.equal("permission-denied");
+    expect(await updateAs(verdict, user("boss", { admin: true }))).to.include({
+      state: "explained",
+    });
   });
 
   it("answers the lease-skip when a run is already going", async () => {

@@ -33,6 +33,7 @@ const SERVER_ONLY = [
   "mail",
   "reconciliationReports",
   "reconciliationCases",
+  "supplierHealth",
 ];
 
 describe("firestore.rules (Firestore emulator)", () => {

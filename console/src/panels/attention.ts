@@ -1,0 +1,73 @@
+import {
+  collection,
+  limit,
+  onSnapshot,
+  query,
+  where,
+} from "firebase/firestore";
+import { actionButton, h, panel, table, when } from "../ui";
+import { orderDetails } from "./orderDetails";
+import type { PanelFactory } from "./panel";
+
+/** Orders the sync flagged for a human, with "Check now" and their history. */
+export const attentionPanel: PanelFactory = (backend) => {
+  const { section, body } = panel(
+    "attention",
+    "Orders needing attention",
+    "Open too long, no Datamart reference, or a status Datamart answers that this system does not know.",
+  );
+  const details = h("div", { "aria-live": "polite" });
+  body.after(details);
+  const stop = onSnapshot(
+    query(
+      collection(backend.db, "transactions"),
+      where("sync.needsAttention", "==", true),
+      limit(50),
+    ),
+    (snapshot) => {
+      body.replaceChildren(
+        table(
+          "Orders needing attention",
+          ["Order", "Status", "Placed", "Why", "Act"],
+          snapshot.docs.map((doc) => {
+            const order = doc.data();
+            const out = h("span", { class: "result", role: "status" });
+            const check = actionButton(`Check now`, out, async () => {
+              const answer = await backend.call<{ status: string }>(
+                "getOrderStatus",
+                {
+                  transactionId: doc.id,
+                  refresh: true,
+                },
+              );
+              return `Now ${answer.status}.`;
+            });
+            check.setAttribute("aria-label", `Check order ${doc.id} now`);
+            const history = h(
+              "button",
+              {
+                type: "button",
+                class: "secondary",
+                "aria-label": `Show the history of order ${doc.id}`,
+              },
+              "History",
+            );
+            history.addEventListener("click", () => {
+              void orderDetails(backend, doc.id, order).then((node) =>
+                details.replaceChildren(node),
+              );
+            });
+            return [
+              doc.id,
+              order.status,
+              when(order.timestamp),
+              order.sync?.needsAttentionReason ?? "",
+              h("div", { class: "row-actions" }, check, history, out),
+            ];
+          }),
+        ),
+      );
+    },
+  );
+  return { section, stop };
+};

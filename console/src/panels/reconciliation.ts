@@ -1,0 +1,112 @@
+import {
+  collection,
+  limit,
+  onSnapshot,
+  orderBy,
+  query,
+  where,
+} from "firebase/firestore";
+import { actionButton, ghs, h, panel, table, when } from "../ui";
+import type { PanelFactory } from "./panel";
+
+/** The latest reconciliation report's totals, and the open cases with an admin's verdict. */
+export const reconciliationPanel: PanelFactory = (backend) => {
+  const { section, body } = panel(
+    "reconciliation",
+    "Reconciliation",
+    "Datamart's wallet movements against the orders: mismatches to act on. Changing a case moves no money.",
+  );
+  const report = h("div", { class: "report" });
+  body.before(report);
+  const stopReport = onSnapshot(
+    query(
+      collection(backend.db, "reconciliationReports"),
+      orderBy("windowEnd", "desc"),
+      limit(1),
+    ),
+    (snapshot) => {
+      const r = snapshot.docs[0]?.data();
+      report.replaceChildren(
+        r
+          ? h(
+              "dl",
+              {},
+              ...[
+                [
+                  "Window",
+                  `${when(r.windowStart)} to ${when(r.windowEnd)}${r.complete ? "" : " (not finished yet)"}`,
+                ],
+                [
+                  "Movements",
+                  `${r.movements}, ${r.matchedOrders} orders matched, ${r.mismatches} mismatches`,
+                ],
+                [
+                  "Datamart debits / credits",
+                  `${ghs(r.totals.debitsPesewas)} / ${ghs(r.totals.creditsPesewas)}`,
+                ],
+                [
+                  "Revenue / refunds paid",
+                  `${ghs(r.totals.revenuePesewas)} / ${ghs(r.totals.refundsPaidPesewas)}`,
+                ],
+                ["Margin", ghs(r.totals.marginPesewas)],
+                [
+                  "Datamart balance",
+                  `GHS ${r.balanceStart ?? "?"} at the start, GHS ${r.balanceEnd ?? "?"} at the end`,
+                ],
+              ].flatMap(([term, value]) => [
+                h("dt", {}, term),
+                h("dd", {}, value),
+              ]),
+            )
+          : h("p", { class: "empty" }, "No reconciliation report yet."),
+      );
+    },
+  );
+  const stopCases = onSnapshot(
+    query(
+      collection(backend.db, "reconciliationCases"),
+      where("state", "==", "open"),
+      limit(50),
+    ),
+    (snapshot) => {
+      body.replaceChildren(
+        table(
+          "Open reconciliation cases",
+          ["Kind", "Order", "Reference", "What", "Found", "Verdict"],
+          snapshot.docs.map((doc) => {
+            const c = doc.data();
+            const state = h(
+              "select",
+              { "aria-label": `New state of case ${doc.id}` },
+              h("option", { value: "explained" }, "explained"),
+              h("option", { value: "resolved" }, "resolved"),
+            );
+            const note = h("input", {
+              type: "text",
+              "aria-label": `Note on case ${doc.id}`,
+              placeholder: "Note (required)",
+            });
+            const out = h("span", { class: "result", role: "status" });
+            const save = actionButton("Save", out, async () => {
+              await backend.call("adminUpdateReconciliationCase", {
+                caseId: doc.id,
+                state: state.value,
+                note: note.value,
+              });
+              return "Saved.";
+            });
+            return [
+              c.kind,
+              c.orderId ?? "—",
+              c.reference ?? "—",
+              c.message,
+              when(c.firstFoundAt),
+              h("div", { class: "row-actions" }, state, note, save, out),
+            ];
+          }),
+        ),
+      );
+    },
+  );
+  return { section, stop: () => (stopReport(), stopCases()) };
+};

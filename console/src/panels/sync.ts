@@ -1,0 +1,83 @@
+import {
+  collection,
+  limit,
+  onSnapshot,
+  orderBy,
+  query,
+} from "firebase/firestore";
+import { actionButton, h, panel, table, when } from "../ui";
+import type { PanelFactory } from "./panel";
+
+interface RunSummary {
+  runId: string;
+  trigger: string;
+  startedAt: string;
+  skipped: boolean;
+  passes?: number;
+  checked: number;
+  updated: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  stoppedEarly?: string;
+  needsAttention: number;
+}
+
+const errorsText = (run: RunSummary) =>
+  run.errors === 0
+    ? "none"
+    : Object.entries(run.errorsByKind)
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(", ");
+
+/** The latest sync runs, live, and "Sync now". */
+export const syncPanel: PanelFactory = (backend) => {
+  const { section, body } = panel(
+    "sync",
+    "Sync health",
+    "The Datamart sync's latest runs, live.",
+  );
+  const result = h("p", { class: "result", role: "status" });
+  const button = actionButton("Sync now", result, async () => {
+    const { summary } = await backend.call<{ summary: RunSummary }>(
+      "adminSyncDatamartOrders",
+    );
+    return summary.skipped
+      ? "Skipped: another run holds the lease."
+      : `Done: checked ${summary.checked}, updated ${summary.updated}, errors ${errorsText(summary)}.`;
+  });
+  body.before(h("div", { class: "actions" }, button, result));
+  const stop = onSnapshot(
+    query(
+      collection(backend.db, "syncRuns"),
+      orderBy("startedAt", "desc"),
+      limit(10),
+    ),
+    (snapshot) => {
+      const runs = snapshot.docs.map((d) => d.data() as RunSummary);
+      body.replaceChildren(
+        table(
+          "Latest sync runs",
+          [
+            "When",
+            "Trigger",
+            "Checked",
+            "Updated",
+            "Errors",
+            "Stopped early",
+            "Needs attention",
+          ],
+          runs.map((run) => [
+            when(run.startedAt),
+            run.trigger,
+            run.skipped ? "skipped" : run.checked,
+            run.updated,
+            errorsText(run),
+            run.stoppedEarly ?? "no",
+            run.needsAttention,
+          ]),
+        ),
+      );
+    },
+  );
+  return { section, stop };
+};

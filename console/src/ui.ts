@@ -1,0 +1,119 @@
+/** A few DOM helpers: the console is small enough to need no framework. */
+
+type Child = Node | string | number | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | boolean | ((event: Event) => void)> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (typeof value === "function")
+      element.addEventListener(name.replace(/^on/, ""), value);
+    else if (value === true) element.setAttribute(name, "");
+    else if (value !== false) element.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(typeof child === "object" ? child : String(child));
+  }
+  return element;
+}
+
+/** A panel: a titled, labelled region with a body the panel fills. */
+export function panel(
+  id: string,
+  title: string,
+  description: string,
+): {
+  section: HTMLElement;
+  body: HTMLElement;
+} {
+  const body = h("div", { class: "panel-body" }, h("p", {}, "Loading…"));
+  const section = h(
+    "section",
+    { id, class: "panel", "aria-labelledby": `${id}-title` },
+    h("h2", { id: `${id}-title` }, title),
+    h("p", { class: "hint" }, description),
+    body,
+  );
+  return { section, body };
+}
+
+/** A table with a caption, header cells with scope, and one row per item. */
+export function table(
+  caption: string,
+  headers: string[],
+  rows: Child[][],
+): HTMLElement {
+  if (rows.length === 0)
+    return h(
+      "p",
+      { class: "empty" },
+      `Nothing here: ${caption.toLowerCase()}.`,
+    );
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      {},
+      h("caption", { class: "visually-hidden" }, caption),
+      h(
+        "thead",
+        {},
+        h("tr", {}, ...headers.map((text) => h("th", { scope: "col" }, text))),
+      ),
+      h(
+        "tbody",
+        {},
+        ...rows.map((cells) =>
+          h("tr", {}, ...cells.map((c) => h("td", {}, c))),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Runs an action from a button: disabled while it runs, its answer or error shown in `out`. */
+export function actionButton(
+  label: string,
+  out: HTMLElement,
+  action: () => Promise<string>,
+): HTMLButtonElement {
+  const button = h("button", { type: "button" }, label);
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    out.textContent = "Working…";
+    action()
+      .then((text) => (out.textContent = text))
+      .catch((error: unknown) => {
+        out.textContent = `Failed: ${error instanceof Error ? error.message : String(error)}`;
+        out.classList.add("error");
+      })
+      .finally(() => (button.disabled = false));
+  });
+  return button;
+}
+
+/** A time, in Ghana's time, from an ISO string, a Firestore Timestamp or a Date. */
+export function when(value: unknown): string {
+  const date =
+    typeof value === "string"
+      ? new Date(value)
+      : value && typeof value === "object" && "toDate" in value
+        ? (value as { toDate(): Date }).toDate()
+        : value instanceof Date
+          ? value
+          : undefined;
+  if (!date || Number.isNaN(date.getTime())) return "—";
+  return date.toLocaleString("en-GB", {
+    timeZone: "Africa/Accra",
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+}
+
+export const ghs = (pesewas: unknown): string =>
+  typeof pesewas === "number" ? `GHS ${(pesewas / 100).toFixed(2)}` : "—";

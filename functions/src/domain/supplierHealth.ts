@@ -1,0 +1,89 @@
+import { placedAt } from "./pollSchedule";
+import { isFinalStatus } from "./orderStatus";
+import { toDate } from "./order";
+
+/*
+ * Supplier health: DataSell's Datamart wallet against its thresholds, and how long Datamart takes to
+ * deliver, per network. Pure: the figures from the orders and the balance given.
+ */
+
+export type BalanceLevel = "ok" | "low" | "critical";
+
+export function balanceLevel(
+  balanceGhs: number,
+  lowGhs: number,
+  criticalGhs: number,
+): BalanceLevel {
+  if (balanceGhs <= criticalGhs) return "critical";
+  if (balanceGhs <= lowGhs) return "low";
+  return "ok";
+}
+
+/** What the figures need of an order. */
+export interface DeliveryRecord {
+  network: string;
+  placedAt: Date;
+  status: string;
+  /** When it became final here (applyStatus writes `lastSyncedAt`). */
+  finalAt?: Date;
+}
+
+export function deliveryRecord(order: Record<string, unknown>): DeliveryRecord | undefined {
+  const placed = placedAt(order);
+  if (!placed || typeof order.status !== "string") return undefined;
+  const finalAt = isFinalStatus(order.status) ? toDate(order.lastSyncedAt) : undefined;
+  return {
+    network: typeof order.network === "string" && order.network ? order.network : "unknown",
+    placedAt: placed,
+    status: order.status,
+    ...(finalAt ? { finalAt } : {}),
+  };
+}
+
+export interface NetworkDelivery {
+  /** Orders placed in the window. */
+  orders: number;
+  delivered: number;
+  /** Minutes from placement to delivered, over the orders delivered. */
+  p50Minutes: number | null;
+  p95Minutes: number | null;
+  /** Share (0-1) of the window's orders still open more than an hour after they were placed. */
+  openPastHourShare: number;
+}
+
+const HOUR = 3_600_000;
+
+const percentile = (sorted: number[], p: number): number | null =>
+  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+/** Delivery figures per network for the orders placed within `windowMs` before `now`. */
+export function deliveryStats(
+  records: DeliveryRecord[],
+  now: Date,
+  windowMs: number,
+): Record<string, NetworkDelivery> {
+  const since = now.getTime() - windowMs;
+  const byNetwork = new Map<string, DeliveryRecord[]>();
+  for (const r of records) {
+    if (r.placedAt.getTime() < since) continue;
+    byNetwork.set(r.network, [...(byNetwork.get(r.network) ?? []), r]);
+  }
+  const result: Record<string, NetworkDelivery> = {};
+  for (const [network, orders] of [...byNetwork].sort(([a], [b]) => a.localeCompare(b))) {
+    const minutes = orders
+      .filter((o) => o.status === "delivered" && o.finalAt)
+      .map((o) => (o.finalAt!.getTime() - o.placedAt.getTime()) / 60_000)
+      .sort((a, b) => a - b);
+    const stuck = orders.filter(
+      (o) => !isFinalStatus(o.status) && now.getTime() - o.placedAt.getTime() > HOUR,
+    ).length;
+    result[network] = {
+      orders: orders.length,
+      delivered: minutes.length,
+      p50Minutes: percentile(minutes, 0.5),
+      p95Minutes: percentile(minutes, 0.95),
+      openPastHourShare: stuck / orders.length,
+    };
+  }
+  return result;
+}
