@@ -52,7 +52,12 @@ export function freshnessChart(results: FreshnessResult[]): TopLevelSpec {
         scale: { domain: [0, 30] },
       },
       y: { field: "share", type: "quantitative", title: "share of orders", axis: { format: "%" } },
-      color: { field: "design", type: "nominal", title: null, legend: { orient: "bottom-right" } },
+      color: {
+        field: "design",
+        type: "nominal",
+        title: null,
+        legend: { orient: "bottom-right", labelLimit: 300 },
+      },
     },
     transform: [{ filter: "datum.minutes <= 30" }],
   };

@@ -179,7 +179,7 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     });
     if (!response.ok) say("schedule", `${name} failed: HTTP ${response.status}`);
   };
-  const runSchedules = async () => {
+  const runSync = async () => {
     await invoke("syncDatamartOrderStatus");
     const latest = await db()
       .collection(COLLECTIONS.syncRuns)
@@ -190,10 +190,14 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     if (run) {
       say(
         "sync",
-        `${String(run.message)}: due ${run.due}, checked ${run.checked}, updated ${run.updated}, unchanged ${run.unchanged}, errors ${run.errors}, needs attention ${run.needsAttention}`,
+        `${String(run.message)}: passes ${run.passes}, due ${run.due}, checked ${run.checked}, updated ${run.updated}, unchanged ${run.unchanged}, errors ${run.errors}, needs attention ${run.needsAttention}`,
       );
     }
-    await invoke("retrySmsNotifications");
+  };
+  // Two jobs, as Cloud Scheduler has them: a sync run lasts most of its period (passes over young
+  // orders), and the SMS retry sweep does not wait for it.
+  const runSchedules = async () => {
+    await Promise.all([runSync(), invoke("retrySmsNotifications")]);
   };
   startScheduler(config.syncEverySeconds, runSchedules, (error) =>
     say("schedule", `run failed: ${error instanceof Error ? error.message : String(error)}`),

@@ -1,15 +1,20 @@
 /**
- * Invokes a job every `everySeconds`, never two at once (a slow run delays the next), as Cloud
- * Scheduler with `maxInstances: 1` would, for as long as the process lives. A failed run is reported
- * and the schedule goes on.
+ * Starts a job every `everySeconds` (counted from the last start, as Cloud Scheduler fires on the
+ * clock), never two at once (a run longer than the period delays the next), as `maxInstances: 1`
+ * would, for as long as the process lives. A failed run is reported and the schedule goes on.
  */
 export function startScheduler(
   everySeconds: number,
   job: () => Promise<void>,
   onError: (error: unknown) => void,
 ): void {
-  const tick = (): void => {
-    setTimeout(() => void job().catch(onError).finally(tick), everySeconds * 1000);
+  const tick = (delayMs: number): void => {
+    setTimeout(() => {
+      const started = Date.now();
+      void job()
+        .catch(onError)
+        .finally(() => tick(Math.max(0, started + everySeconds * 1000 - Date.now())));
+    }, delayMs);
   };
-  tick();
+  tick(everySeconds * 1000);
 }

@@ -4,7 +4,7 @@ import type { PanelFactory } from "./panel";
 
 interface NetworkDelivery {
   orders: number;
-  delivered: number;
+  final: number;
   p50Minutes: number | null;
   p95Minutes: number | null;
   openPastHourShare: number;
@@ -23,11 +23,18 @@ const LEVEL_TEXT: Record<string, string> = {
 function deliveryTable(caption: string, byNetwork: ByNetwork): HTMLElement {
   return table(
     caption,
-    ["Network", "Orders", "Delivered", "p50", "p95", "Open past 1 h"],
+    [
+      "Network",
+      "Orders",
+      "Final",
+      "p50 to final",
+      "p95 to final",
+      "Open past 1 h",
+    ],
     Object.entries(byNetwork).map(([network, n]) => [
       network,
       n.orders,
-      n.delivered,
+      n.final,
       minutes(n.p50Minutes),
       minutes(n.p95Minutes),
       `${Math.round(n.openPastHourShare * 100)} %`,

@@ -43,8 +43,9 @@ export function deliveryRecord(order: Record<string, unknown>): DeliveryRecord |
 export interface NetworkDelivery {
   /** Orders placed in the window. */
   orders: number;
-  delivered: number;
-  /** Minutes from placement to delivered, over the orders delivered. */
+  /** Of them, final here (delivered, failed, cancelled, refunded) with the time it happened. */
+  final: number;
+  /** Minutes from placement to the final status, over the final orders. */
   p50Minutes: number | null;
   p95Minutes: number | null;
   /** Share (0-1) of the window's orders still open more than an hour after they were placed. */
@@ -71,7 +72,7 @@ export function deliveryStats(
   const result: Record<string, NetworkDelivery> = {};
   for (const [network, orders] of [...byNetwork].sort(([a], [b]) => a.localeCompare(b))) {
     const minutes = orders
-      .filter((o) => o.status === "delivered" && o.finalAt)
+      .filter((o) => isFinalStatus(o.status) && o.finalAt)
       .map((o) => (o.finalAt!.getTime() - o.placedAt.getTime()) / 60_000)
       .sort((a, b) => a - b);
     const stuck = orders.filter(
@@ -79,7 +80,7 @@ export function deliveryStats(
     ).length;
     result[network] = {
       orders: orders.length,
-      delivered: minutes.length,
+      final: minutes.length,
       p50Minutes: percentile(minutes, 0.5),
       p95Minutes: percentile(minutes, 0.95),
       openPastHourShare: stuck / orders.length,

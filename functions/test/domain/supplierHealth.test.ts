@@ -17,7 +17,7 @@ describe("supplier health", () => {
     expect(balanceLevel(49.99, 200, 50)).to.equal("critical");
   });
 
-  it("gives p50 and p95 minutes to delivery and the share open past an hour, per network and window", () => {
+  it("gives p50 and p95 minutes to the final status and the share open past an hour, per network and window", () => {
     const delivered = (
       network: string,
       placedMinutesAgo: number,
@@ -38,12 +38,12 @@ describe("supplier health", () => {
     const day = deliveryStats(records, now, 24 * 60 * MIN);
     expect(day.YELLO).to.deep.equal({
       orders: 5,
-      delivered: 5,
+      final: 5,
       p50Minutes: 4,
       p95Minutes: 30,
       openPastHourShare: 0,
     });
-    expect(day.TELECEL).to.include({ orders: 3, delivered: 1, p50Minutes: 10 });
+    expect(day.TELECEL).to.include({ orders: 3, final: 1, p50Minutes: 10 });
     expect(day.TELECEL.openPastHourShare).to.be.closeTo(1 / 3, 1e-9);
     expect(deliveryStats(records, now, 7 * 24 * 60 * MIN).YELLO.orders).to.equal(6);
   });

@@ -276,6 +276,29 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(third).to.include({ updated: 1, needsAttention: 0 });
   });
 
+  it("counts an open order with no Datamart reference, and flags it once ten minutes after it was placed", async () => {
+    const now = Date.now();
+    const noReference = { datamartTransactionId: "", datamartResponse: null };
+    await placeOrder(standIn, "just-placed", "processing", {
+      ...noReference,
+      timestamp: new Date(now - 60_000).toISOString(),
+    });
+    await placeOrder(standIn, "never-sent", "processing", {
+      ...noReference,
+      timestamp: new Date(now - 11 * 60_000).toISOString(),
+    });
+    const first = await sync({}, () => new Date(now));
+    expect(first).to.include({ noReference: 2, newlyNeedsAttention: 1, needsAttention: 1 });
+    expect((await order("never-sent")).sync).to.deep.equal({
+      needsAttention: true,
+      needsAttentionReason: "open with no Datamart reference to ask about",
+    });
+    expect(await order("just-placed")).to.not.have.property("sync");
+    expect(standIn.requests).to.have.length(0);
+    const second = await sync({}, () => new Date(now + 60_000));
+    expect(second).to.include({ noReference: 2, newlyNeedsAttention: 0, needsAttention: 1 });
+  });
+
   it("lets only one of two simultaneous runs sync; the other is skipped at once", async () => {
     standIn.options.latencyMs = 30;
     for (let i = 0; i < 4; i++) await placeOrder(standIn, `o${i}`, "completed");
