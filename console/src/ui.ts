@@ -1,6 +1,6 @@
 /** A few DOM helpers: the console is small enough to need no framework. */
 
-type Child = Node | string | number | null | undefined | false;
+export type Child = Node | string | number | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -81,10 +81,16 @@ export function actionButton(
   label: string,
   out: HTMLElement,
   action: () => Promise<string>,
+  ariaLabel?: string,
 ): HTMLButtonElement {
-  const button = h("button", { type: "button" }, label);
+  const button = h(
+    "button",
+    { type: "button", ...(ariaLabel ? { "aria-label": ariaLabel } : {}) },
+    label,
+  );
   button.addEventListener("click", () => {
     button.disabled = true;
+    out.classList.remove("error");
     out.textContent = "Working…";
     action()
       .then((text) => (out.textContent = text))
@@ -96,6 +102,14 @@ export function actionButton(
   });
   return button;
 }
+
+/** Where an action's answer is announced. */
+export const statusLine = (tag: "span" | "p" = "span"): HTMLElement =>
+  h(tag, { class: "result", role: "status" });
+
+/** A table row's controls and the line their answers go to. */
+export const rowActions = (...children: Child[]): HTMLElement =>
+  h("div", { class: "row-actions" }, ...children);
 
 /** A time, in Ghana's time, from an ISO string, a Firestore Timestamp or a Date. */
 export function when(value: unknown): string {

@@ -1,13 +1,7 @@
-import {
-  collection,
-  limit,
-  onSnapshot,
-  query,
-  where,
-} from "firebase/firestore";
-import { actionButton, h, panel, table, when } from "../ui";
+import { collection, limit, query, where } from "firebase/firestore";
+import { actionButton, h, panel, rowActions, statusLine, when } from "../ui";
 import { orderDetails } from "./orderDetails";
-import type { PanelFactory } from "./panel";
+import { liveTable, type PanelFactory } from "./panel";
 
 /** Orders the sync flagged for a human, with "Check now" and their history. */
 export const attentionPanel: PanelFactory = (backend) => {
@@ -18,56 +12,56 @@ export const attentionPanel: PanelFactory = (backend) => {
   );
   const details = h("div", { "aria-live": "polite" });
   body.after(details);
-  const stop = onSnapshot(
+  const stop = liveTable(
+    body,
     query(
       collection(backend.db, "transactions"),
       where("sync.needsAttention", "==", true),
       limit(50),
     ),
-    (snapshot) => {
-      body.replaceChildren(
-        table(
-          "Orders needing attention",
-          ["Order", "Status", "Placed", "Why", "Act"],
-          snapshot.docs.map((doc) => {
-            const order = doc.data();
-            const out = h("span", { class: "result", role: "status" });
-            const check = actionButton(`Check now`, out, async () => {
-              const answer = await backend.call<{ status: string }>(
-                "getOrderStatus",
-                {
-                  transactionId: doc.id,
-                  refresh: true,
-                },
-              );
-              return `Now ${answer.status}.`;
-            });
-            check.setAttribute("aria-label", `Check order ${doc.id} now`);
-            const history = h(
-              "button",
+    "Orders needing attention",
+    ["Order", "Status", "Placed", "Why", "Act"],
+    (docs) =>
+      docs.map((doc) => {
+        const order = doc.data();
+        const out = statusLine();
+        const check = actionButton(
+          "Check now",
+          out,
+          async () => {
+            const answer = await backend.call<{ status: string }>(
+              "getOrderStatus",
               {
-                type: "button",
-                class: "secondary",
-                "aria-label": `Show the history of order ${doc.id}`,
+                transactionId: doc.id,
+                refresh: true,
               },
-              "History",
             );
-            history.addEventListener("click", () => {
-              void orderDetails(backend, doc.id, order).then((node) =>
-                details.replaceChildren(node),
-              );
-            });
-            return [
-              doc.id,
-              order.status,
-              when(order.timestamp),
-              order.sync?.needsAttentionReason ?? "",
-              h("div", { class: "row-actions" }, check, history, out),
-            ];
-          }),
-        ),
-      );
-    },
+            return `Now ${answer.status}.`;
+          },
+          `Check order ${doc.id} now`,
+        );
+        const history = h(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            "aria-label": `Show the history of order ${doc.id}`,
+          },
+          "History",
+        );
+        history.addEventListener("click", () => {
+          void orderDetails(backend, doc.id, order).then((node) =>
+            details.replaceChildren(node),
+          );
+        });
+        return [
+          doc.id,
+          order.status,
+          when(order.timestamp),
+          order.sync?.needsAttentionReason ?? "",
+          rowActions(check, history, out),
+        ];
+      }),
   );
   return { section, stop };
 };

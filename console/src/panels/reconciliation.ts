@@ -6,8 +6,16 @@ import {
   query,
   where,
 } from "firebase/firestore";
-import { actionButton, ghs, h, panel, table, when } from "../ui";
-import type { PanelFactory } from "./panel";
+import {
+  actionButton,
+  ghs,
+  h,
+  panel,
+  rowActions,
+  statusLine,
+  when,
+} from "../ui";
+import { liveTable, type PanelFactory } from "./panel";
 
 /** The latest reconciliation report's totals, and the open cases with an admin's verdict. */
 export const reconciliationPanel: PanelFactory = (backend) => {
@@ -62,51 +70,47 @@ export const reconciliationPanel: PanelFactory = (backend) => {
       );
     },
   );
-  const stopCases = onSnapshot(
+  const stopCases = liveTable(
+    body,
     query(
       collection(backend.db, "reconciliationCases"),
       where("state", "==", "open"),
       limit(50),
     ),
-    (snapshot) => {
-      body.replaceChildren(
-        table(
-          "Open reconciliation cases",
-          ["Kind", "Order", "Reference", "What", "Found", "Verdict"],
-          snapshot.docs.map((doc) => {
-            const c = doc.data();
-            const state = h(
-              "select",
-              { "aria-label": `New state of case ${doc.id}` },
-              h("option", { value: "explained" }, "explained"),
-              h("option", { value: "resolved" }, "resolved"),
-            );
-            const note = h("input", {
-              type: "text",
-              "aria-label": `Note on case ${doc.id}`,
-              placeholder: "Note (required)",
-            });
-            const out = h("span", { class: "result", role: "status" });
-            const save = actionButton("Save", out, async () => {
-              await backend.call("adminUpdateReconciliationCase", {
-                caseId: doc.id,
-                state: state.value,
-                note: note.value,
-              });
-              return "Saved.";
-            });
-            return [
-              c.kind,
-              c.orderId ?? "—",
-              c.reference ?? "—",
-              c.message,
-              when(c.firstFoundAt),
-              h("div", { class: "row-actions" }, state, note, save, out),
-            ];
-          }),
-        ),
-      );
-    },
+    "Open reconciliation cases",
+    ["Kind", "Order", "Reference", "What", "Found", "Verdict"],
+    (docs) =>
+      docs.map((doc) => {
+        const c = doc.data();
+        const state = h(
+          "select",
+          { "aria-label": `New state of case ${doc.id}` },
+          h("option", { value: "explained" }, "explained"),
+          h("option", { value: "resolved" }, "resolved"),
+        );
+        const note = h("input", {
+          type: "text",
+          "aria-label": `Note on case ${doc.id}`,
+          placeholder: "Note (required)",
+        });
+        const out = statusLine();
+        const save = actionButton("Save", out, async () => {
+          await backend.call("adminUpdateReconciliationCase", {
+            caseId: doc.id,
+            state: state.value,
+            note: note.value,
+          });
+          return "Saved.";
+        });
+        return [
+          c.kind,
+          c.orderId ?? "—",
+          c.reference ?? "—",
+          c.message,
+          when(c.firstFoundAt),
+          rowActions(state, note, save, out),
+        ];
+      }),
   );
   return { section, stop: () => (stopReport(), stopCases()) };
 };

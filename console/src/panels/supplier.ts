@@ -1,5 +1,5 @@
 import { doc, onSnapshot } from "firebase/firestore";
-import { actionButton, h, panel, table, when } from "../ui";
+import { actionButton, h, panel, statusLine, table, when } from "../ui";
 import type { PanelFactory } from "./panel";
 
 interface NetworkDelivery {
@@ -49,7 +49,7 @@ export const supplierPanel: PanelFactory = (backend) => {
     "Supplier health",
     "Datamart's wallet balance (read by the server every 30 minutes) and how long deliveries take.",
   );
-  const result = h("p", { class: "result", role: "status" });
+  const result = statusLine("p");
   body.before(
     h(
       "div",

@@ -1,12 +1,6 @@
-import {
-  collection,
-  limit,
-  onSnapshot,
-  orderBy,
-  query,
-} from "firebase/firestore";
-import { actionButton, h, panel, table, when } from "../ui";
-import type { PanelFactory } from "./panel";
+import { collection, limit, orderBy, query } from "firebase/firestore";
+import { actionButton, h, panel, statusLine, when } from "../ui";
+import { liveTable, type PanelFactory } from "./panel";
 
 interface RunSummary {
   runId: string;
@@ -36,7 +30,7 @@ export const syncPanel: PanelFactory = (backend) => {
     "Sync health",
     "The Datamart sync's latest runs, live.",
   );
-  const result = h("p", { class: "result", role: "status" });
+  const result = statusLine("p");
   const button = actionButton("Sync now", result, async () => {
     const { summary } = await backend.call<{ summary: RunSummary }>(
       "adminSyncDatamartOrders",
@@ -46,38 +40,36 @@ export const syncPanel: PanelFactory = (backend) => {
       : `Done: checked ${summary.checked}, updated ${summary.updated}, errors ${errorsText(summary)}.`;
   });
   body.before(h("div", { class: "actions" }, button, result));
-  const stop = onSnapshot(
+  const stop = liveTable(
+    body,
     query(
       collection(backend.db, "syncRuns"),
       orderBy("startedAt", "desc"),
       limit(10),
     ),
-    (snapshot) => {
-      const runs = snapshot.docs.map((d) => d.data() as RunSummary);
-      body.replaceChildren(
-        table(
-          "Latest sync runs",
-          [
-            "When",
-            "Trigger",
-            "Checked",
-            "Updated",
-            "Errors",
-            "Stopped early",
-            "Needs attention",
-          ],
-          runs.map((run) => [
-            when(run.startedAt),
-            run.trigger,
-            run.skipped ? "skipped" : run.checked,
-            run.updated,
-            errorsText(run),
-            run.stoppedEarly ?? "no",
-            run.needsAttention,
-          ]),
-        ),
-      );
-    },
+    "Latest sync runs",
+    [
+      "When",
+      "Trigger",
+      "Checked",
+      "Updated",
+      "Errors",
+      "Stopped early",
+      "Needs attention",
+    ],
+    (docs) =>
+      docs.map((d) => {
+        const run = d.data() as RunSummary;
+        return [
+          when(run.startedAt),
+          run.trigger,
+          run.skipped ? "skipped" : run.checked,
+          run.updated,
+          errorsText(run),
+          run.stoppedEarly ?? "no",
+          run.needsAttention,
+        ];
+      }),
   );
   return { section, stop };
 };

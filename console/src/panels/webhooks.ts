@@ -1,12 +1,6 @@
-import {
-  collection,
-  limit,
-  onSnapshot,
-  query,
-  where,
-} from "firebase/firestore";
-import { panel, table, when } from "../ui";
-import type { PanelFactory } from "./panel";
+import { collection, limit, query, where } from "firebase/firestore";
+import { panel, when } from "../ui";
+import { liveTable, type PanelFactory } from "./panel";
 
 /** Datamart webhook events that matched no order here. */
 export const webhooksPanel: PanelFactory = (backend) => {
@@ -15,42 +9,38 @@ export const webhooksPanel: PanelFactory = (backend) => {
     "Webhook events with no order",
     "Signed Datamart events whose references match no order (kept for the retention period).",
   );
-  const stop = onSnapshot(
+  const stop = liveTable(
+    body,
     query(
       collection(backend.db, "datamartWebhookEvents"),
       where("outcome", "==", "unmatched"),
       limit(50),
     ),
-    (snapshot) => {
-      const events = snapshot.docs
+    "Webhook events with no order",
+    [
+      "Received",
+      "Event",
+      "Status",
+      "Order reference",
+      "Transaction reference",
+      "Datamart id",
+    ],
+    (docs) =>
+      docs
         .map((d) => d.data())
         .sort(
           (a, b) =>
             (b.receivedAt?.toMillis?.() ?? 0) -
             (a.receivedAt?.toMillis?.() ?? 0),
-        );
-      body.replaceChildren(
-        table(
-          "Webhook events with no order",
-          [
-            "Received",
-            "Event",
-            "Status",
-            "Order reference",
-            "Transaction reference",
-            "Datamart id",
-          ],
-          events.map((e) => [
-            when(e.receivedAt),
-            e.event,
-            e.status,
-            e.orderReference ?? "",
-            e.transactionReference ?? "",
-            e.orderId ?? "",
-          ]),
-        ),
-      );
-    },
+        )
+        .map((e) => [
+          when(e.receivedAt),
+          e.event,
+          e.status,
+          e.orderReference ?? "",
+          e.transactionReference ?? "",
+          e.orderId ?? "",
+        ]),
   );
   return { section, stop };
 };
