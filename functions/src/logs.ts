@@ -1,4 +1,5 @@
 import * as logger from "firebase-functions/logger";
+import { stalledNetworks, type NetworkDelivery } from "./domain/supplierHealth";
 
 /** `233241234567` -> `23324*****67`: enough to tell numbers apart in support, not enough to call. */
 export function maskPhone(phone: string | null | undefined): string {
@@ -80,11 +81,9 @@ export function logUnexpectedError(where: string, error: unknown): void {
 export function logSupplierHealth(health: {
   balance?: number;
   level: string;
-  delivery: { last24h: Record<string, { p95Minutes: number | null; openPastHourShare: number }> };
+  delivery: { last24h: Record<string, NetworkDelivery> };
 }): void {
-  const stalled = Object.entries(health.delivery.last24h)
-    .filter(([, n]) => n.openPastHourShare > 0.2)
-    .map(([network]) => network);
+  const stalled = stalledNetworks(health.delivery.last24h);
   const alert = health.level !== "ok" || stalled.length > 0;
   const fields = {
     balance: health.balance,

@@ -53,6 +53,15 @@ export interface NetworkDelivery {
 }
 
 const HOUR = 3_600_000;
+/** A network with more than this share of its orders still open past an hour has stalled. */
+const STALLED_SHARE = 0.2;
+
+/** The networks whose deliveries have stalled: over a fifth of their orders open past an hour. */
+export function stalledNetworks(byNetwork: Record<string, NetworkDelivery>): string[] {
+  return Object.entries(byNetwork)
+    .filter(([, n]) => n.openPastHourShare > STALLED_SHARE)
+    .map(([network]) => network);
+}
 
 const percentile = (sorted: number[], p: number): number | null =>
   sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];

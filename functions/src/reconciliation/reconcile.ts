@@ -1,5 +1,5 @@
 import { Timestamp, type Firestore, type QueryDocumentSnapshot } from "firebase-admin/firestore";
-import { datamartReferences, orderSchema } from "../domain/order";
+import { orderSchema } from "../domain/order";
 import {
   addToTotals,
   deliveredWithoutCharge,
@@ -72,6 +72,8 @@ interface Progress {
 export const RECONCILE_LEASE = "datamartReconciliation";
 const STATE_DOC = "datamartReconciliation";
 const IN_QUERY_LIMIT = 30;
+/** Where DataSell keeps Datamart's `TRX-…` reference of an order. */
+const TRANSACTION_REFERENCE = "datamartResponse.transactionReference";
 
 /**
  * Pages through Datamart's wallet movements for the window (newest first), matches each to an order
@@ -236,7 +238,7 @@ class ReconciliationRun {
   /** Orders by transaction reference, then by purchase id: a few `in` queries, each order read once. */
   private async ordersFor(keys: string[]): Promise<Map<string, OrderView>> {
     const found = new Map<string, OrderView>();
-    for (const field of ["datamartResponse.transactionReference", "datamartTransactionId"]) {
+    for (const field of [TRANSACTION_REFERENCE, "datamartTransactionId"]) {
       const missing = keys.filter((k) => !found.has(k));
       for (let i = 0; i < missing.length; i += IN_QUERY_LIMIT) {
         const chunk = missing.slice(i, i + IN_QUERY_LIMIT);
@@ -266,10 +268,8 @@ class ReconciliationRun {
       .filter((doc) => !this.matched.has(doc.id))
       .flatMap((doc) => {
         const view = orderView(doc);
-        const parsed = orderSchema.safeParse(doc.data());
-        const key = parsed.success
-          ? datamartReferences(parsed.data).find((r) => r.startsWith("TRX-"))
-          : undefined;
+        // Keyed as the movements are matched: by the transaction reference, else the order's id.
+        const key = doc.get(TRANSACTION_REFERENCE) as string | undefined;
         return view ? [deliveredWithoutCharge(key ?? doc.id, view)] : [];
       });
     await this.record(mismatches);

@@ -11,7 +11,7 @@ import { COLLECTIONS } from "../firestore";
 import { logSupplierHealth } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
-import { paged } from "../sync/dueOrders";
+import { placedSince } from "../sync/dueOrders";
 
 export interface SupplierHealthDeps {
   db: Firestore;
@@ -69,15 +69,12 @@ export async function checkSupplierHealth(deps: SupplierHealthDeps): Promise<Sup
   return health;
 }
 
-/** Orders placed since then, whatever their status, by each type `timestamp` is stored as. */
+/** Orders placed since then, whatever their status. */
 async function ordersPlacedSince(db: Firestore, since: Date): Promise<DeliveryRecord[]> {
   const records: DeliveryRecord[] = [];
-  for (const bound of [since.toISOString(), Timestamp.fromDate(since), since.getTime()]) {
-    const query = db.collection(COLLECTIONS.transactions).where("timestamp", ">=", bound);
-    for await (const doc of paged(query.orderBy("timestamp"), 500)) {
-      const record = deliveryRecord(doc.data());
-      if (record) records.push(record);
-    }
+  for await (const doc of placedSince(db.collection(COLLECTIONS.transactions), since, 500)) {
+    const record = deliveryRecord(doc.data());
+    if (record) records.push(record);
   }
   return records;
 }

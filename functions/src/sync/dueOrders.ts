@@ -19,18 +19,26 @@ const transactions = (db: Firestore) => db.collection(COLLECTIONS.transactions);
 const open = (db: Firestore) => transactions(db).where("status", "in", OPEN_STATUSES);
 
 /**
- * Open orders placed at or after `since`, newest first. Writers store `timestamp` as an ISO string,
- * a Timestamp or epoch milliseconds, and Firestore compares values only within a type: one query each.
+ * The orders of `orders` placed at or after `since`, newest first. Writers store `timestamp` as an
+ * ISO string, a Timestamp or epoch milliseconds, and Firestore compares values only within a type:
+ * one query each.
  */
-export async function* youngOrders(
-  db: Firestore,
+export async function* placedSince(
+  orders: Query,
   since: Date,
   pageSize: number,
 ): AsyncGenerator<QueryDocumentSnapshot> {
   for (const bound of [since.toISOString(), Timestamp.fromDate(since), since.getTime()]) {
-    yield* paged(open(db).where("timestamp", ">=", bound).orderBy("timestamp", "desc"), pageSize);
+    yield* paged(orders.where("timestamp", ">=", bound).orderBy("timestamp", "desc"), pageSize);
   }
 }
+
+/** Open orders placed at or after `since`, newest first. */
+export const youngOrders = (
+  db: Firestore,
+  since: Date,
+  pageSize: number,
+): AsyncGenerator<QueryDocumentSnapshot> => placedSince(open(db), since, pageSize);
 
 /** Every open order, in document id order: the sweep laps it. */
 export function openOrdersRound(db: Firestore): Round {

@@ -3,6 +3,7 @@ import {
   balanceLevel,
   deliveryRecord,
   deliveryStats,
+  stalledNetworks,
   type DeliveryRecord,
 } from "../../src/domain/supplierHealth";
 
@@ -46,6 +47,8 @@ describe("supplier health", () => {
     expect(day.TELECEL).to.include({ orders: 3, final: 1, p50Minutes: 10 });
     expect(day.TELECEL.openPastHourShare).to.be.closeTo(1 / 3, 1e-9);
     expect(deliveryStats(records, now, 7 * 24 * 60 * MIN).YELLO.orders).to.equal(6);
+    // A third of TELECEL's orders are stuck: over the fifth that counts as stalled.
+    expect(stalledNetworks(day)).to.deep.equal(["TELECEL"]);
   });
 
   it("reads an order's placement, network and final time, or skips an order without a placement", () => {
