@@ -131,3 +131,69 @@ export function when(value: unknown): string {
 
 export const ghs = (pesewas: unknown): string =>
   typeof pesewas === "number" ? `GHS ${(pesewas / 100).toFixed(2)}` : "—";
+
+export interface Confirmation {
+  title: string;
+  /** What will move, as label and value pairs. */
+  facts: [string, string][];
+  confirmLabel: string;
+  /** A reason field: its label, and whether the action needs one. */
+  reason?: { label: string; required: boolean };
+}
+
+/**
+ * Asks before money or a message moves: a modal dialog with the facts, an optional reason, and
+ * Cancel / confirm. Resolves with the reason ("" when none) or undefined when cancelled.
+ */
+export function confirmAction(ask: Confirmation): Promise<string | undefined> {
+  const reason = ask.reason
+    ? h("textarea", {
+        id: "confirm-reason",
+        rows: "3",
+        ...(ask.reason.required ? { required: true, minlength: "10" } : {}),
+      })
+    : undefined;
+  const dialog = h(
+    "dialog",
+    { class: "confirm", "aria-labelledby": "confirm-title" },
+    h(
+      "form",
+      { method: "dialog" },
+      h("h2", { id: "confirm-title" }, ask.title),
+      h(
+        "dl",
+        {},
+        ...ask.facts.flatMap(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]),
+      ),
+      reason && ask.reason
+        ? h("p", {}, h("label", { for: "confirm-reason" }, ask.reason.label), reason)
+        : null,
+      h(
+        "p",
+        { class: "row-actions" },
+        h("button", { type: "submit", value: "cancel", formnovalidate: true }, "Cancel"),
+        h("button", { type: "submit", value: "confirm" }, ask.confirmLabel),
+      ),
+    ),
+  );
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      resolve(dialog.returnValue === "confirm" ? (reason?.value.trim() ?? "") : undefined);
+    });
+    dialog.showModal();
+  });
+}
+
+/**
+ * Receipts of what an admin's actions moved, newest first, kept on screen after the row they came
+ * from has left its live table.
+ */
+export function receipts(label: string): { element: HTMLElement; add(text: string): void } {
+  const list = h("ul", { class: "receipts", "aria-label": label, role: "log" });
+  return {
+    element: list,
+    add: (text) => list.prepend(h("li", {}, `${when(new Date())}: ${text}`)),
+  };
+}

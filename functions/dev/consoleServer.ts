@@ -28,14 +28,37 @@ export interface ConsoleTarget {
 }
 
 /**
- * Serves the built console on 127.0.0.1 as Firebase Hosting would: its files, `index.html` for any
- * other path, and `/__/firebase/init.json`, here with the demo project's config and the emulators.
+ * The headers `firebase.json` has Hosting send with every file, the Content-Security-Policy's
+ * `connect-src` widened to the emulators the local page talks to instead of Google's endpoints.
+ */
+function hostingHeaders(target: ConsoleTarget): Record<string, string> {
+  const config = JSON.parse(readFileSync(join(REPO_ROOT, "firebase.json"), "utf8")) as {
+    hosting: { headers: { source: string; headers: { key: string; value: string }[] }[] };
+  };
+  const emulators = Object.values(target.emulators).map((host) => `http://${host}`);
+  return Object.fromEntries(
+    config.hosting.headers
+      .flatMap((rule) => rule.headers)
+      .map(({ key, value }) => [
+        key,
+        key === "Content-Security-Policy"
+          ? value.replace("connect-src 'self'", `connect-src 'self' ${emulators.join(" ")}`)
+          : value,
+      ]),
+  );
+}
+
+/**
+ * Serves the built console on 127.0.0.1 as Firebase Hosting would: its files with Hosting's
+ * headers, `index.html` for any other path, and `/__/firebase/init.json`, here with the demo
+ * project's config and the emulators.
  */
 export async function serveConsole(
   target: ConsoleTarget,
   port = 0,
 ): Promise<RunningServer & { url: string }> {
   if (!existsSync(join(DIST, "index.html"))) buildConsole();
+  const headers = hostingHeaders(target);
   const server = await listen((req, _body, res) => {
     const path = new URL(req.url ?? "/", "http://console").pathname;
     if (path === "/__/firebase/init.json") {
@@ -51,7 +74,10 @@ export async function serveConsole(
     const file = normalize(join(DIST, path));
     const served =
       file.startsWith(DIST) && existsSync(file) && extname(file) ? file : join(DIST, "index.html");
-    res.writeHead(200, { "Content-Type": TYPES[extname(served)] ?? "application/octet-stream" });
+    res.writeHead(200, {
+      ...headers,
+      "Content-Type": TYPES[extname(served)] ?? "application/octet-stream",
+    });
     res.end(readFileSync(served));
   }, port);
   return { ...server, url: `http://${HOST}:${server.port}/` };

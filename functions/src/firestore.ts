@@ -8,6 +8,7 @@ export const COLLECTIONS = {
   syncRuns: "syncRuns",
   leases: "leases",
   syncState: "syncState",
+  syncRequests: "syncRequests", // admins' "sync now" handed to the running run: sync/syncRequests.ts
   syncAdoptions: "syncAdoptions", // orders the next sync run must look at: see sync/adoptions.ts
   orderNotifications: "orderNotifications",
   notificationAudit: "audit", // subcollection of orderNotifications/{id}: admins' resends

@@ -131,3 +131,12 @@ export function logWebhookRejected(reason: string, bodyBytes: number): void {
 export function logWebhookEvent(event: string, outcome: string, orderId?: string): void {
   logger.info("Datamart webhook received", { event, outcome, orderId });
 }
+
+/** A status-change event the platform retried past the retry window: its messages were never made. */
+export function logStatusEventDropped(orderId: string, eventTime: string): void {
+  logger.error("Status change event too old to retry: no message made for it", {
+    orderId,
+    eventTime,
+    alert: true,
+  });
+}

@@ -9,7 +9,7 @@ import {
   type Caller,
   type OrderStatusAnswer,
 } from "./orders/orderStatusQuery";
-import { runSync, type SyncSummary } from "./sync/syncEngine";
+import { syncForAdmin, type AdminSyncAnswer } from "./sync/adminSync";
 import { refundByAdmin, type AdminRefundAnswer } from "./wallet/adminRefund";
 import { updateCaseByAdmin, type CaseUpdateAnswer } from "./reconciliation/cases";
 import { runReconciliation, type ReconciliationReport } from "./reconciliation/reconcile";
@@ -34,16 +34,9 @@ export function checkOrderStatus(caller: Caller, input: unknown): Promise<OrderS
   return answerOrderStatus(orderStatusDeps(), caller, parseOrderStatusRequest(input));
 }
 
-export interface AdminSyncAnswer {
-  success: true;
-  message: string;
-  summary: SyncSummary;
-}
-
-export async function syncAsAdmin(caller: Caller): Promise<AdminSyncAnswer> {
+export function syncAsAdmin(caller: Caller): Promise<AdminSyncAnswer> {
   requireAdmin(caller, "trigger a sync");
-  const summary = await runSync(syncDeps(), "admin");
-  return { success: true, message: summary.message, summary };
+  return syncForAdmin(syncDeps(), caller.uid);
 }
 
 export async function reconcileAsAdmin(caller: Caller): Promise<ReconciliationReport> {

@@ -1,5 +1,13 @@
 import { collection, limit, query, where } from "firebase/firestore";
-import { actionButton, ghs, panel, rowActions, statusLine } from "../ui";
+import {
+  actionButton,
+  confirmAction,
+  ghs,
+  panel,
+  receipts,
+  rowActions,
+  statusLine,
+} from "../ui";
 import { liveTable, type PanelFactory } from "./panel";
 
 /** Wallet refunds the automatic path left to an admin, with "Refund" where a credit is due. */
@@ -9,6 +17,8 @@ export const refundsPanel: PanelFactory = (backend) => {
     "Refunds waiting for an admin",
     "Failed or cancelled orders the automatic refund could not settle, with the reason.",
   );
+  const done = receipts("Refunds made");
+  body.before(done.element);
   const stop = liveTable(
     body,
     query(
@@ -28,11 +38,38 @@ export const refundsPanel: PanelFactory = (backend) => {
                 "Refund",
                 out,
                 async () => {
+                  const amount = ghs(Math.round(Number(order.amount) * 100));
+                  // The server refuses these without an override; ask for its reason up front.
+                  const needsOverride =
+                    order.paymentMethod !== "wallet" || order.refunded === true || !!order.refundedAt;
+                  const reason = await confirmAction({
+                    title: `Refund ${amount} to the customer's wallet?`,
+                    facts: [
+                      ["Order", doc.id],
+                      ["Customer", String(order.userId ?? "—")],
+                      ["Amount", amount],
+                      ["Paid by", String(order.paymentMethod ?? "—")],
+                      ["Flagged because", String(order.refund.reason ?? "—")],
+                    ],
+                    confirmLabel: `Refund ${amount}`,
+                    reason: {
+                      label: needsOverride
+                        ? "Why pay anyway (required: this order was not paid from the wallet or was already refunded)"
+                        : "Why pay anyway (only if the server refuses a plain refund)",
+                      required: needsOverride,
+                    },
+                  });
+                  if (reason === undefined) return "Cancelled: nothing moved.";
                   const answer = await backend.call<{
                     outcome: string;
                     amount: number;
-                  }>("adminRefundOrder", { transactionId: doc.id });
-                  return `${answer.outcome}: GHS ${answer.amount.toFixed(2)}.`;
+                  }>("adminRefundOrder", {
+                    transactionId: doc.id,
+                    ...(reason ? { override: { reason } } : {}),
+                  });
+                  const receipt = `${answer.outcome}: GHS ${answer.amount.toFixed(2)}.`;
+                  done.add(`order ${doc.id}, customer ${String(order.userId)}: ${receipt}`);
+                  return receipt;
                 },
                 `Refund order ${doc.id}`,
               )

@@ -14,7 +14,14 @@ interface RunSummary {
   errorsByKind: Record<string, number>;
   stoppedEarly?: string;
   needsAttention: number;
+  running?: boolean;
+  adminRequests?: number;
 }
+
+/** adminSyncDatamartOrders' answer (functions/src/sync/adminSync.ts). */
+type AdminSyncAnswer =
+  | { outcome: "ran" | "skipped"; runId: string; summary: RunSummary }
+  | { outcome: "taken"; runId: string; requestId: string };
 
 const errorsText = (run: RunSummary) =>
   run.errors === 0
@@ -32,9 +39,12 @@ export const syncPanel: PanelFactory = (backend) => {
   );
   const result = statusLine("p");
   const button = actionButton("Sync now", result, async () => {
-    const { summary } = await backend.call<{ summary: RunSummary }>(
+    const answer = await backend.call<AdminSyncAnswer>(
       "adminSyncDatamartOrders",
     );
+    if (answer.outcome === "taken")
+      return `Taken by the running run ${answer.runId}: it is checking the due orders now (marked "running" below).`;
+    const { summary } = answer;
     return summary.skipped
       ? "Skipped: another run holds the lease."
       : `Done: checked ${summary.checked}, updated ${summary.updated}, errors ${errorsText(summary)}.`;
@@ -62,8 +72,14 @@ export const syncPanel: PanelFactory = (backend) => {
         const run = d.data() as RunSummary;
         return [
           when(run.startedAt),
-          run.trigger,
-          run.skipped ? "skipped" : run.checked,
+          [
+            run.trigger,
+            run.running && "running",
+            run.adminRequests && `took ${run.adminRequests} admin request(s)`,
+          ]
+            .filter(Boolean)
+            .join(", "),
+          run.skipped ? "skipped" : run.running ? "…" : run.checked,
           run.updated,
           errorsText(run),
           run.stoppedEarly ?? "no",

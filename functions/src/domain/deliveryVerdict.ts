@@ -54,3 +54,12 @@ export function retryDelayMs(attempts: number): number {
   const minutes = [1, 2, 4, 8, 15, 30];
   return minutes[Math.min(Math.max(attempts, 1), minutes.length) - 1] * 60_000;
 }
+
+/**
+ * Whether a status-change event, delivered again by the platform's retry, is still worth telling
+ * the customer about: within the same window a message itself is retried. Older, it is dropped (and
+ * logged) so that a handler failing for good is not retried for the platform's 7 days.
+ */
+export const eventStillTimely = (eventTime: Date, now: Date, retryWindowMs: number): boolean =>
+  // An event with no readable time is handled, never dropped.
+  !(now.getTime() - eventTime.getTime() > retryWindowMs);

@@ -24,8 +24,9 @@ export interface OrderRefund {
   reversalEntryId?: string;
   /** Why an admin has to decide (state `manual` or `reversal-manual`). */
   reason?: string;
-  /** The admin who refunded by hand. */
+  /** The admin who refunded by hand, and why, when they overrode a guarantee. */
   adminUid?: string;
+  overrideReason?: string;
 }
 
 export type MoneyMove =
@@ -60,6 +61,22 @@ export function datamartAccepted(order: Order): boolean {
     response?.orderReference ||
     response?.transactionReference
   );
+}
+
+/**
+ * Why an admin's plain refund must not credit this order, or undefined when it may: the automatic
+ * path's guarantees (refunded once by anyone, only what was charged, only to the wallet it came
+ * from). An admin pays anyway only by an explicit override with a written reason.
+ */
+export function adminRefundBlocker(order: Order): string | undefined {
+  if (order.refunded === true || order.refundedAt) return "the DataSell app already refunded it";
+  if (order.status === "refunded" && order.datamartStatus !== "refunded")
+    return "the DataSell app marked it refunded";
+  if (!datamartAccepted(order))
+    return "Datamart never accepted it, so the customer was never charged";
+  if (order.paymentMethod !== "wallet")
+    return `it was paid by ${order.paymentMethod ?? "an unknown method"}, not the wallet`;
+  return undefined;
 }
 
 /** Which ledger entry ids a movement of this order may have: one credit and one reversal, ever. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
+import { devicesToDrop } from "../domain/pushDevices";
 import { parseInput } from "../errors";
 import { COLLECTIONS } from "../firestore";
 
@@ -23,23 +24,41 @@ const tokenId = (token: string) => createHash("sha256").update(token).digest("he
 const tokens = (db: Firestore, uid: string) =>
   db.collection(COLLECTIONS.users).doc(uid).collection(COLLECTIONS.pushTokens);
 
-/** The signed-in customer's device: `users/{uid}/pushTokens/{hash}`, created or seen again. */
+/**
+ * The signed-in customer's device: `users/{uid}/pushTokens/{hash}`, created or seen again. A token
+ * belongs to one customer, the latest who registered it (a phone handed on, or signed into another
+ * account): in the same transaction it leaves every other customer, and the customer's oldest
+ * devices beyond MAX_DEVICES_PER_CUSTOMER are forgotten.
+ */
 export async function registerPushToken(
   db: Firestore,
   uid: string,
   input: unknown,
+  now = new Date(),
 ): Promise<{ success: true; tokenId: string }> {
   const { token, platform } = parseInput(registerSchema, input);
   const id = tokenId(token);
-  const ref = tokens(db, uid).doc(id);
-  const now = Timestamp.now();
+  const mine = tokens(db, uid);
+  const at = Timestamp.fromDate(now);
   await db.runTransaction(async (tx) => {
-    const existing = await tx.get(ref);
-    tx.set(
-      ref,
-      { token, platform, lastSeenAt: now, ...(existing.exists ? {} : { createdAt: now }) },
-      { merge: true },
-    );
+    const [holders, devices] = await Promise.all([
+      tx.get(db.collectionGroup(COLLECTIONS.pushTokens).where("token", "==", token)),
+      tx.get(mine),
+    ]);
+    for (const holder of holders.docs)
+      if (holder.ref.parent.parent?.id !== uid) tx.delete(holder.ref);
+    const existing = devices.docs.find((device) => device.id === id);
+    const seen = devices.docs.map((device) => ({
+      id: device.id,
+      lastSeenMs: (device.get("lastSeenAt") as Timestamp | undefined)?.toMillis?.(),
+    }));
+    for (const drop of devicesToDrop(seen, id)) tx.delete(mine.doc(drop));
+    tx.set(mine.doc(id), {
+      token,
+      platform,
+      lastSeenAt: at,
+      createdAt: (existing?.get("createdAt") as Timestamp | undefined) ?? at,
+    });
   });
   return { success: true, tokenId: id };
 }

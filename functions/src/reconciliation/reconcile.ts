@@ -67,11 +67,18 @@ interface Progress {
   nextPage: number;
   /** Orders already matched (so each counts once, and none is "delivered without charge"). */
   matchedOrderIds: string[];
+  /** Orders Datamart charged shortly before the window: delivered in it, they were paid for. */
+  chargedBeforeWindowOrderIds?: string[];
 }
 
 export const RECONCILE_LEASE = "datamartReconciliation";
 const STATE_DOC = "datamartReconciliation";
 const IN_QUERY_LIMIT = 30;
+/**
+ * How far before the window charges are still read, only to know an order was paid for: an order
+ * charged just before the window may be delivered inside it (slow portals, the 24-hour failed watch).
+ */
+const CHARGE_LOOKBACK_MS = 3 * 86_400_000;
 /** Where DataSell keeps Datamart's `TRX-…` reference of an order. */
 const TRANSACTION_REFERENCE = "datamartResponse.transactionReference";
 
@@ -151,6 +158,7 @@ class ReconciliationRun {
   private readonly deadline: number;
   private readonly limiter: RateLimiter;
   private readonly matched: Set<string>;
+  private readonly chargedBeforeWindow: Set<string>;
 
   constructor(
     private readonly deps: ReconcileDeps,
@@ -159,6 +167,7 @@ class ReconciliationRun {
     this.deadline = Date.now() + deps.options.timeBudgetMs;
     this.limiter = new RateLimiter(deps.options.ratePerMinute);
     this.matched = new Set(progress.matchedOrderIds);
+    this.chargedBeforeWindow = new Set(progress.chargedBeforeWindowOrderIds);
   }
 
   /** @returns true once the report is complete; false when stopped (the next run resumes). */
@@ -176,6 +185,7 @@ class ReconciliationRun {
         report.pages += 1;
         this.progress.nextPage += 1;
         this.progress.matchedOrderIds = [...this.matched];
+        this.progress.chargedBeforeWindowOrderIds = [...this.chargedBeforeWindow];
         if (pastWindow || this.progress.nextPage > page.pagination.totalPages) break;
       }
       await this.findDeliveredWithoutCharge();
@@ -203,9 +213,26 @@ class ReconciliationRun {
     return (await this.deps.datamart.fetchBalance()).balance;
   }
 
-  /** Matches one page's movements inside the window; true once the page reached past the window. */
+  /**
+   * Matches one page's movements inside the window, and notes the orders charged in the lookback
+   * before it; true once the page reached past the lookback.
+   */
   private async reconcilePage(movements: Movement[]): Promise<boolean> {
     const { report } = this.progress;
+    const lookbackStart = new Date(
+      Date.parse(report.windowStart) - CHARGE_LOOKBACK_MS,
+    ).toISOString();
+    const chargedEarlier = movements.flatMap((m) => {
+      const key = matchKey(m);
+      return key &&
+        m.type === "purchase" &&
+        m.createdAt < report.windowStart &&
+        m.createdAt >= lookbackStart
+        ? [key]
+        : [];
+    });
+    for (const order of (await this.ordersFor(chargedEarlier)).values())
+      this.chargedBeforeWindow.add(order.id);
     const inWindow = movements.filter(
       (m) => m.createdAt >= report.windowStart && m.createdAt <= report.windowEnd,
     );
@@ -232,7 +259,7 @@ class ReconciliationRun {
     report.matchedOrders = this.matched.size;
     report.totals = addToTotals(report.totals, inWindow, newlyMatched);
     await this.record(mismatches);
-    return movements.some((m) => m.createdAt < report.windowStart);
+    return movements.some((m) => m.createdAt < lookbackStart);
   }
 
   /** Orders by transaction reference, then by purchase id: a few `in` queries, each order read once. */
@@ -256,7 +283,10 @@ class ReconciliationRun {
     return found;
   }
 
-  /** Orders delivered in the window (applyStatus writes `lastSyncedAt`) that matched no charge. */
+  /**
+   * Orders delivered in the window (applyStatus writes `lastSyncedAt`) that matched no charge in it
+   * and were not charged just before it.
+   */
   private async findDeliveredWithoutCharge(): Promise<void> {
     const { report } = this.progress;
     const delivered = await this.deps.db
@@ -265,7 +295,7 @@ class ReconciliationRun {
       .where("lastSyncedAt", ">=", report.windowStart)
       .get();
     const mismatches = delivered.docs
-      .filter((doc) => !this.matched.has(doc.id))
+      .filter((doc) => !this.matched.has(doc.id) && !this.chargedBeforeWindow.has(doc.id))
       .flatMap((doc) => {
         const view = orderView(doc);
         // Keyed as the movements are matched: by the transaction reference, else the order's id.

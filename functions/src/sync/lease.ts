@@ -46,3 +46,16 @@ export async function tryAcquireLease(
       }),
   };
 }
+
+/** The holder of the named lease while it is live; undefined when nobody holds it. */
+export async function liveLeaseHolder(
+  db: Firestore,
+  name: string,
+  now: () => Date,
+): Promise<string | undefined> {
+  const lease = await db.collection(COLLECTIONS.leases).doc(name).get();
+  const expiresAt = lease.get("expiresAt") as Timestamp | undefined;
+  return expiresAt && expiresAt.toMillis() > now().getTime()
+    ? (lease.get("holder") as string)
+    : undefined;
+}

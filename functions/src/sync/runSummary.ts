@@ -36,6 +36,8 @@ export interface SyncSummary {
   newlyNeedsAttention: number;
   /** Open orders flagged needsAttention, in all. */
   needsAttention: number;
+  /** Admins' sync requests this run took while it was alive (sync/syncRequests.ts). */
+  adminRequests: number;
 }
 
 export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Date): SyncSummary {
@@ -63,6 +65,7 @@ export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Da
     leftForNextRun: false,
     newlyNeedsAttention: 0,
     needsAttention: 0,
+    adminRequests: 0,
   };
 }
 

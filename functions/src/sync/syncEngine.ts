@@ -19,6 +19,7 @@ import {
   type Round,
 } from "./dueOrders";
 import { tryAcquireLease } from "./lease";
+import { SyncRequestListener } from "./syncRequests";
 import { countError, newRunSummary, type SyncSummary, type SyncTrigger } from "./runSummary";
 
 export type { SyncSummary, SyncTrigger } from "./runSummary";
@@ -82,6 +83,8 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
     summary.message = "skipped: another run holds the lease";
   } else {
     try {
+      // Visible while it runs (an admin's request may be taken by it); replaced when it ends.
+      await runRef.set({ ...summary, running: true });
       await new SyncRun(deps, summary, now).run(trigger === "schedule");
     } finally {
       await lease.release();
@@ -130,7 +133,7 @@ class SyncRun {
     const state = ((await stateRef.get()).data() ?? {}) as SyncState;
     const runNow = this.now();
 
-    let passStarted = Date.now();
+    const passStarted = Date.now();
     const context = this.context(runNow);
     await this.drain(context, this.adopted(), () => (this.summary.adopted += 1));
     await this.drain(context, youngOrders(db, this.since(runNow), this.pageSize));
@@ -152,17 +155,7 @@ class SyncRun {
     );
     this.summary.passes = 1;
 
-    while (repeatPasses && !this.stopped) {
-      const at = nextPassAt(passStarted, Date.now(), options.freshIntervalMs, this.deadline);
-      if (at === undefined) break;
-      await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
-      passStarted = Date.now();
-      this.seen = new Set();
-      const passNow = this.now();
-      await this.drain(this.context(passNow), youngOrders(db, this.since(passNow), this.pageSize));
-      this.summary.passes += 1;
-    }
-
+    if (repeatPasses) await this.repeatPasses(passStarted);
     this.summary.checked = this.gate.asked;
     this.summary.datamartRequests = this.gate.requests;
     if (this.stopped) {
@@ -171,6 +164,44 @@ class SyncRun {
     }
     await stateRef.set({ sweep, watch } satisfies SyncState);
     this.summary.needsAttention = await countNeedsAttention(db);
+  }
+
+  /**
+   * A scheduled run's further passes over young orders, every `freshIntervalMs` while its budget
+   * lasts. An admin's request (sync/syncRequests.ts) ends the pause at once: the pass it gets also
+   * checks adopted orders, and records on the request what it checked.
+   */
+  private async repeatPasses(firstPassStarted: number): Promise<void> {
+    const { db, options } = this.deps;
+    const requests = new SyncRequestListener(db, this.summary.runId);
+    let passStarted = firstPassStarted;
+    try {
+      while (!this.stopped) {
+        const at = nextPassAt(passStarted, Date.now(), options.freshIntervalMs, this.deadline);
+        if (at === undefined && !requests.pending) break;
+        if (at !== undefined) await requests.pause(at);
+        if (this.stopped) break;
+        const taken = await requests.take();
+        const before = { checked: this.gate.asked, updated: this.summary.updated };
+        passStarted = Date.now();
+        this.seen = new Set();
+        const passNow = this.now();
+        const context = this.context(passNow);
+        if (taken.length > 0)
+          await this.drain(context, this.adopted(), () => (this.summary.adopted += 1));
+        await this.drain(context, youngOrders(db, this.since(passNow), this.pageSize));
+        this.summary.passes += 1;
+        if (taken.length > 0) {
+          this.summary.adminRequests += taken.length;
+          await requests.complete(taken, {
+            checked: this.gate.asked - before.checked,
+            updated: this.summary.updated - before.updated,
+          });
+        }
+      }
+    } finally {
+      requests.close();
+    }
   }
 
   private since(now: Date): Date {

@@ -1,5 +1,7 @@
 import { onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { mnotifyApiKey } from "../config";
+import { eventStillTimely } from "../domain/deliveryVerdict";
+import { logStatusEventDropped } from "../logs";
 import { notifyStatusChange } from "../notifications/notifyStatusChange";
 import { db } from "../firestore";
 import { readSettings } from "../settings";
@@ -8,17 +10,23 @@ import { deliveryDeps } from "../wiring";
 
 /**
  * Tells the customer when an order's status changes, and hands the sync an order this write made
- * checkable (see sync/adoptions.ts). Retries are off: a message that was not sent stays PENDING on
- * its record and the sweep sends it, with backoff, within the retry window.
+ * checkable (see sync/adoptions.ts). Retries are on, so a change whose records were never made (a
+ * failure before the create-once transaction committed) is handled again; a replay finds the records
+ * and stops. A message that was not sent stays PENDING on its record and the sweep sends it. An
+ * event older than the retry window is dropped with an alert instead of being retried for days.
  */
 export const notifyOrderStatusChange = onDocumentUpdated(
-  { document: "transactions/{transactionId}", secrets: [mnotifyApiKey], retry: false },
+  { document: "transactions/{transactionId}", secrets: [mnotifyApiKey], retry: true },
   async (event) => {
     if (!event.data) return;
     const settings = readSettings();
     const before = event.data.before.data();
     const after = event.data.after.data();
     const orderId = event.params.transactionId;
+    if (!eventStillTimely(new Date(event.time), new Date(), settings.retryWindowMs)) {
+      logStatusEventDropped(orderId, event.time);
+      return;
+    }
     await Promise.all([
       notifyStatusChange(deliveryDeps(settings), { transactionId: orderId, before, after }),
       adoptIfUnreachable(db(), settings.sync.freshForMs, {

@@ -1,7 +1,7 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { orderSchema } from "../domain/order";
-import { ledgerEntryId, toPesewas } from "../domain/walletRefund";
+import { adminRefundBlocker, ledgerEntryId, toPesewas } from "../domain/walletRefund";
 import { AppError, parseInput } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { transactionIdSchema } from "../orders/orderStatusQuery";
@@ -9,7 +9,19 @@ import { readWallet, writeMoneyMove } from "./walletLedger";
 
 const REFUNDABLE_BY_ADMIN = ["failed", "cancelled", "refunded"];
 
-export const adminRefundRequestSchema = z.object({ transactionId: transactionIdSchema });
+export const adminRefundRequestSchema = z.object({
+  transactionId: transactionIdSchema,
+  /** Pay although the automatic path's guarantees say no (e.g. a card payment returned as credit). */
+  override: z
+    .object({
+      reason: z
+        .string({ error: "override.reason must be a string" })
+        .trim()
+        .min(10, "override.reason must say why, in at least 10 characters")
+        .max(500, "override.reason is too long"),
+    })
+    .optional(),
+});
 
 export interface AdminRefundAnswer {
   success: true;
@@ -24,6 +36,9 @@ export interface AdminRefundAnswer {
  * An admin's refund of a settled order the automatic path left to them (`refund.state: manual`):
  * the same credit, ledger entry and `refund` map in one transaction, naming the admin. The ledger
  * entry's id is the automatic refund's, so an order is credited once whoever asks, however often.
+ * A plain request keeps the automatic path's guarantees (adminRefundBlocker): an order refunded by
+ * the app, never charged or not paid from the wallet answers `failed-precondition` with the reason;
+ * only an override with a written reason credits it, and the reason is kept on the ledger entry.
  */
 export async function refundByAdmin(
   db: Firestore,
@@ -31,7 +46,7 @@ export async function refundByAdmin(
   input: unknown,
   now = new Date(),
 ): Promise<AdminRefundAnswer> {
-  const { transactionId } = parseInput(adminRefundRequestSchema, input);
+  const { transactionId, override } = parseInput(adminRefundRequestSchema, input);
   const ref = db.collection(COLLECTIONS.transactions).doc(transactionId);
   return db.runTransaction(async (tx) => {
     const snapshot = await tx.get(ref);
@@ -58,6 +73,12 @@ export async function refundByAdmin(
         amount: Number(entry.get("amount") ?? order.refund?.amount ?? 0),
         ledgerEntryId: entryId,
       };
+    const blocker = adminRefundBlocker(order);
+    if (blocker && !override)
+      throw new AppError(
+        "failed-precondition",
+        `Not refunded: ${blocker}. To pay anyway, refund with an override and its reason`,
+      );
     if (amountPesewas === undefined || amountPesewas <= 0)
       throw new AppError("failed-precondition", "The order has no valid amount to refund");
     if (!wallet.exists || wallet.balancePesewas === undefined)
@@ -66,7 +87,13 @@ export async function refundByAdmin(
       tx,
       wallet,
       { kind: "credit", amountPesewas },
-      { orderId: transactionId, source: "admin-refund", at: now, adminUid },
+      {
+        orderId: transactionId,
+        source: override ? "admin-override" : "admin-refund",
+        at: now,
+        adminUid,
+        ...(override ? { overrideReason: override.reason } : {}),
+      },
     );
     tx.update(ref, { refund });
     return {

@@ -41,6 +41,8 @@ export interface LedgerEntry {
   source: string;
   /** The admin who refunded by hand. */
   adminUid?: string;
+  /** Why the admin paid although the automatic path's guarantees said no. */
+  overrideReason?: string;
 }
 
 /** Reads the customer's wallet in the transaction (reads come before every write). */
@@ -65,7 +67,14 @@ export function writeMoneyMove(
   tx: Transaction,
   wallet: Wallet | undefined,
   move: MoneyMove,
-  context: { orderId: string; refund?: object; source: string; at: Date; adminUid?: string },
+  context: {
+    orderId: string;
+    refund?: object;
+    source: string;
+    at: Date;
+    adminUid?: string;
+    overrideReason?: string;
+  },
 ): (OrderRefund & { at: Timestamp }) | undefined {
   if (move.kind === "none") return undefined;
   const at = Timestamp.fromDate(context.at);
@@ -78,6 +87,10 @@ export function writeMoneyMove(
   const signed = move.kind === "credit" ? move.amountPesewas : -move.amountPesewas;
   const type = move.kind === "credit" ? "refund" : "reversal";
   const entryId = ledgerEntryId(context.orderId, type);
+  const by = {
+    ...(context.adminUid ? { adminUid: context.adminUid } : {}),
+    ...(context.overrideReason ? { overrideReason: context.overrideReason } : {}),
+  };
   const entry: LedgerEntry = {
     type,
     orderId: context.orderId,
@@ -87,12 +100,11 @@ export function writeMoneyMove(
     balanceAfter: toGhs(before + signed),
     at,
     source: context.source,
-    ...(context.adminUid ? { adminUid: context.adminUid } : {}),
+    ...by,
   };
   tx.create(wallet.ref.collection(COLLECTIONS.walletLedger).doc(entryId), entry);
   tx.update(wallet.ref, { walletBalance: toGhs(before + signed) });
   logWalletMove(context.orderId, type, signed);
-  const by = context.adminUid ? { adminUid: context.adminUid } : {};
   return move.kind === "credit"
     ? {
         state: "credited",

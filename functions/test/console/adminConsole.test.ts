@@ -6,6 +6,7 @@ import { DEMO_PASSWORD } from "../../dev/authEmulator";
 import { buildConsole, serveConsole } from "../../dev/consoleServer";
 import { REPO_ROOT } from "../../dev/emulators";
 import { COLLECTIONS } from "../../src/firestore";
+import { listen } from "../../dev/standins/http";
 import { placeOrder } from "../support/datamart";
 import { FUNCTIONS_PROJECT, functionsStack, type FunctionsStack } from "../support/functionsStack";
 
@@ -135,6 +136,79 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     await page.screenshot({ path: join(SCREENSHOTS, "phone.png"), fullPage: false });
   });
 
+  it("asks before a refund, showing the amount, and pays a non-wallet order only with a written reason", async () => {
+    await stack.db.collection(COLLECTIONS.users).doc(CUSTOMER.uid).set({ walletBalance: 10 });
+    await stack.db
+      .collection(COLLECTIONS.transactions)
+      .doc("card-1")
+      .set({
+        userId: CUSTOMER.uid,
+        status: "failed",
+        amount: 13,
+        paymentMethod: "card",
+        datamartTransactionId: "a".repeat(24),
+        refund: { state: "manual", reason: "paid by card, not the wallet" },
+      });
+    await signIn(ADMIN.email);
+    await page.getByRole("button", { name: "Refund order card-1" }).click();
+    const dialog = page.getByRole("dialog");
+    expect(await dialog.textContent())
+      .to.contain("GHS 13.00")
+      .and.contain(CUSTOMER.uid);
+    // Cancelled: nothing moves.
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await page.locator("#refunds .result", { hasText: "Cancelled" }).waitFor();
+    await page.getByRole("button", { name: "Refund order card-1" }).click();
+    // The reason is required for a card payment: the form does not submit without it.
+    await dialog.getByRole("button", { name: "Refund GHS 13.00" }).click();
+    expect(await dialog.isVisible()).to.equal(true);
+    await dialog.getByLabel(/Why pay anyway/).fill("Card payment returned as store credit");
+    await dialog.getByRole("button", { name: "Refund GHS 13.00" }).click();
+    // The row leaves its live table once credited; the receipt stays.
+    await page.locator("#refunds .receipts", { hasText: "card-1" }).waitFor();
+    expect(await page.locator("#refunds .receipts").textContent()).to.contain(
+      "credited: GHS 13.00",
+    );
+    const entries = await stack.db
+      .collection(COLLECTIONS.users)
+      .doc(CUSTOMER.uid)
+      .collection(COLLECTIONS.walletLedger)
+      .get();
+    expect(entries.docs.map((d) => d.get("overrideReason") as string)).to.deep.equal([
+      "Card payment returned as store credit",
+    ]);
+  });
+
+  it("sends a Content-Security-Policy that keeps it working and refuses to be framed", async () => {
+    const response = await page.goto(site.url);
+    expect(response?.headers()["content-security-policy"]).to.contain("frame-ancestors 'none'");
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await signIn(ADMIN.email);
+    await page.getByRole("button", { name: "Sync now" }).waitFor();
+    expect(violations).to.deep.equal([]);
+
+    // Another site framing the signed-in console gets an empty frame, never its buttons.
+    const framer = await serveFramer(site.url);
+    try {
+      // "load" waits for the iframe too, whether it loaded the console or was refused.
+      await page.goto(framer.url, { waitUntil: "load" });
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      expect(frame, "the iframe").to.not.equal(undefined);
+      expect(await frame!.locator("button").count()).to.equal(0);
+      expect(
+        await frame!
+          .locator("body")
+          .textContent()
+          .catch(() => ""),
+      ).not.to.contain("DataSell");
+    } finally {
+      await framer.close();
+    }
+  });
+
   it("shows a signed-in customer that they are not an admin, and nothing else", async () => {
     await signIn(CUSTOMER.email);
     await page.getByRole("heading", { name: "Not an admin" }).waitFor();
@@ -151,3 +225,14 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     await page.getByRole("alert").getByText("do not match").waitFor();
   });
 });
+
+/** Another origin (its own port) whose page frames the console, as a clickjacking site would. */
+async function serveFramer(target: string) {
+  const server = await listen((_req, _body, res) => {
+    res.writeHead(200, { "Content-Type": "text/html" });
+    res.end(
+      `<!doctype html><title>framer</title><iframe src="${target}" width="800" height="600"></iframe>`,
+    );
+  });
+  return { ...server, url: `http://127.0.0.1:${server.port}/` };
+}

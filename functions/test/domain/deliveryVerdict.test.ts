@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { deliveryVerdict, retryDelayMs } from "../../src/domain/deliveryVerdict";
+import { deliveryVerdict, eventStillTimely, retryDelayMs } from "../../src/domain/deliveryVerdict";
 
 describe("delivery verdict", () => {
   it("retries only what never reached the provider or what it said it did not take", () => {
@@ -29,5 +29,18 @@ describe("delivery verdict", () => {
     expect([1, 2, 3, 4, 5, 6, 7, 20].map((n) => retryDelayMs(n) / 60_000)).to.deep.equal([
       1, 2, 4, 8, 15, 30, 30, 30,
     ]);
+  });
+});
+
+describe("eventStillTimely", () => {
+  const now = new Date("2026-12-05T12:00:00Z");
+  const hours = (h: number) => new Date(now.getTime() - h * 3_600_000);
+  it("handles an event retried within the window, up to its edge, and drops an older one", () => {
+    expect(eventStillTimely(hours(1), now, 6 * 3_600_000)).to.equal(true);
+    expect(eventStillTimely(hours(6), now, 6 * 3_600_000)).to.equal(true);
+    expect(eventStillTimely(new Date(hours(6).getTime() - 1), now, 6 * 3_600_000)).to.equal(false);
+  });
+  it("handles an event whose time cannot be read", () => {
+    expect(eventStillTimely(new Date("garbage"), now, 6 * 3_600_000)).to.equal(true);
   });
 });

@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { orderSchema } from "../../src/domain/order";
-import { changeMovesMoney, formatGhs, moneyMove, toPesewas } from "../../src/domain/walletRefund";
+import {
+  adminRefundBlocker,
+  changeMovesMoney,
+  formatGhs,
+  moneyMove,
+  toPesewas,
+} from "../../src/domain/walletRefund";
 
 const accepted = (fields: Record<string, unknown> = {}) =>
   orderSchema.parse({
@@ -98,5 +104,27 @@ describe("wallet refund decisions", () => {
     expect(changeMovesMoney("failed", "delivered")).to.be.true;
     expect(changeMovesMoney("processing", "delivered")).to.be.false;
     expect(changeMovesMoney("success", "processing")).to.be.false;
+  });
+
+  describe("adminRefundBlocker", () => {
+    it("lets an admin refund a failed wallet order Datamart accepted", () => {
+      expect(adminRefundBlocker(accepted({ status: "failed" }))).to.equal(undefined);
+      expect(
+        adminRefundBlocker(accepted({ status: "refunded", datamartStatus: "refunded" })),
+      ).to.equal(undefined);
+    });
+
+    it("names why a plain admin refund must not pay", () => {
+      expect(adminRefundBlocker(accepted({ refunded: true }))).to.match(/app already refunded/);
+      expect(adminRefundBlocker(accepted({ refundedAt: "2026-11-20" }))).to.match(/app already/);
+      expect(adminRefundBlocker(accepted({ status: "refunded" }))).to.match(/app marked it/);
+      expect(
+        adminRefundBlocker(accepted({ status: "failed", datamartTransactionId: null })),
+      ).to.match(/never accepted/);
+      expect(adminRefundBlocker(accepted({ paymentMethod: "direct" }))).to.match(
+        /paid by direct, not the wallet/,
+      );
+      expect(adminRefundBlocker(accepted({ paymentMethod: undefined }))).to.match(/unknown method/);
+    });
   });
 });

@@ -5,6 +5,7 @@ import { anOrder } from "../support/firestore";
 import { functionsStack, type FunctionsStack } from "../support/functionsStack";
 
 const AMA = { uid: "push-ama", email: "ama-login@datasell.test" };
+const KOFI = { uid: "push-kofi", email: "kofi-login@datasell.test" };
 
 describe("SMS, push and email, each as the customer chose (functions emulator, stand-ins)", function () {
   this.timeout(120_000);
@@ -149,6 +150,37 @@ describe("SMS, push and email, each as the customer chose (functions emulator, s
     // FCM's `unavailable` leaves the push's outcome unknown (shared/providers.md): never resent by itself.
     expect(await settled("p-7", "push")).to.include({ state: "UNKNOWN" });
     expect(stack.fcm.messages).to.have.length(0);
+  });
+
+  it("moves a device to the customer who registered it last: the first customer's pushes no longer reach it", async () => {
+    const kofiToken = await stack.idToken(KOFI);
+    await register("shared-phone-token-0000000");
+    await register("ama-own-phone-token-000000");
+    // The phone is handed on to Kofi, who signs in on it.
+    await stack.call("registerPushToken", { token: "shared-phone-token-0000000" }, kofiToken);
+    await deliver("p-8");
+    expect(await settled("p-8", "push")).to.include({ state: "SENT" });
+    expect(stack.fcm.messages.map((m) => m.token)).to.deep.equal(["ama-own-phone-token-000000"]);
+    const kofiDevices = await stack.db
+      .collection(COLLECTIONS.users)
+      .doc(KOFI.uid)
+      .collection(COLLECTIONS.pushTokens)
+      .get();
+    expect(kofiDevices.docs.map((d) => d.get("token") as string)).to.deep.equal([
+      "shared-phone-token-0000000",
+    ]);
+  });
+
+  it("keeps at most 10 devices per customer, the most recently seen", async () => {
+    for (let i = 0; i < 12; i += 1)
+      await register(`device-token-${String(i).padStart(2, "0")}-00000000`);
+    const devices = await user().collection(COLLECTIONS.pushTokens).get();
+    expect(devices.docs.map((d) => d.get("token") as string).sort()).to.deep.equal(
+      Array.from(
+        { length: 10 },
+        (_, i) => `device-token-${String(i + 2).padStart(2, "0")}-00000000`,
+      ),
+    );
   });
 
   it("refuses a malformed push token and needs a sign-in", async () => {

@@ -5,7 +5,7 @@ import { applyStatus } from "../../src/orders/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
 import { notifyOrderStatusChange } from "../../src/triggers/notifyOrderStatusChange";
 import { eventually } from "../support/eventually";
-import { anOrder, clearFirestore, REFUNDS_ON } from "../support/firestore";
+import { anOrder, clearFirestore, REFUNDS_ON, testDb } from "../support/firestore";
 import { useFunctionsTest } from "../support/functionsTest";
 import { functionsStack, type FunctionsStack } from "../support/functionsStack";
 
@@ -23,7 +23,61 @@ describe("notifyOrderStatusChange", function () {
       MNOTIFY_BASE_URL: mnotify.baseUrl,
       MNOTIFY_API_KEY: "wrapped-key",
     }));
-    beforeEach(() => clearFirestore());
+    beforeEach(async () => {
+      mnotify.reset();
+      await clearFirestore();
+    });
+
+    const statusEvent = (id: string, time = new Date()) => {
+      const path = `transactions/${id}`;
+      // firebase-functions-test types its snapshots loosely.
+      const before = fft().firestore.makeDocumentSnapshot(
+        anOrder({ status: "processing" }),
+        path,
+      ) as DocumentSnapshot;
+      const after = fft().firestore.makeDocumentSnapshot(
+        anOrder({ status: "delivered" }),
+        path,
+      ) as DocumentSnapshot;
+      return {
+        data: fft().makeChange(before, after),
+        params: { transactionId: id },
+        time: time.toISOString(),
+      };
+    };
+    const records = async (id: string) =>
+      (await testDb().collection(COLLECTIONS.orderNotifications).get()).docs.filter((d) =>
+        d.id.startsWith(id),
+      );
+
+    it("is retried by the platform, so a change whose trigger failed before its records existed is told once", async () => {
+      expect(notifyOrderStatusChange.__endpoint.eventTrigger?.retry).to.equal(true);
+      const wrapped = fft().wrap(notifyOrderStatusChange);
+      const event = statusEvent("fail-once");
+      // The first invocation dies before its create-once transaction: a setting it cannot read.
+      const good = process.env.MNOTIFY_BASE_URL;
+      process.env.MNOTIFY_BASE_URL = "not a url";
+      const failed = await Promise.resolve(wrapped(event)).then(
+        () => "resolved",
+        () => "rejected",
+      );
+      process.env.MNOTIFY_BASE_URL = good;
+      expect(failed, "a failure the platform retries").to.equal("rejected");
+      expect(await records("fail-once")).to.have.length(0);
+      // The platform's retry delivers the same event again; a further replay changes nothing.
+      await wrapped(event);
+      await wrapped(event);
+      expect(mnotify.messages.map((m) => m.message)).to.have.length(1);
+      expect(mnotify.messages[0].message).to.contain("has been delivered");
+      expect(await records("fail-once")).to.have.length(3);
+    });
+
+    it("drops an event the platform retried past the retry window, making no message", async () => {
+      const wrapped = fft().wrap(notifyOrderStatusChange);
+      await wrapped(statusEvent("too-old", new Date(Date.now() - 7 * 3_600_000)));
+      expect(mnotify.messages).to.have.length(0);
+      expect(await records("too-old")).to.have.length(0);
+    });
 
     it("sends one SMS when the same status-change event is delivered three times", async () => {
       const wrapped = fft().wrap(notifyOrderStatusChange);
@@ -40,6 +94,7 @@ describe("notifyOrderStatusChange", function () {
       const event = {
         data: fft().makeChange(before, after),
         params: { transactionId: "wrapped-1" },
+        time: new Date().toISOString(),
       };
       for (let i = 0; i < 3; i++) await wrapped(event);
       expect(mnotify.messages).to.have.length(1);

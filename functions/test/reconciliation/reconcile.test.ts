@@ -152,6 +152,25 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     expect(only.firstFoundAt.toMillis()).to.be.below(only.lastFoundAt.toMillis());
   });
 
+  it("names no delivered-without-charge for an order charged just before the window and delivered inside it", async () => {
+    const edge = await placeOrder(standIn, "edge", "completed");
+    // Its charge, an hour before the 7-day window began; its delivery now, inside the window.
+    const charge = standIn.ledger.find((m) => m.reference === trx(edge))!;
+    charge.createdAt = new Date(Date.now() - 7 * 86_400_000 - 3_600_000).toISOString();
+    standIn.ledger.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    await settle("edge", { status: "delivered" });
+    // And one delivered inside the window that Datamart never charged at all is still named.
+    const free = await placeOrder(standIn, "free", "completed");
+    standIn.removeMovements(trx(free));
+    await settle("free", { status: "delivered" });
+
+    const report = await reconcile({ pageSize: 1 });
+    expect(report.mismatchesByKind).to.deep.equal({ "delivered-without-charge": 1 });
+    expect((await cases()).map((c) => c.orderId)).to.deep.equal(["free"]);
+    // The earlier charge is evidence only: not counted in the window's movements or totals.
+    expect(report).to.include({ movements: 0, matchedOrders: 0 });
+  });
+
   it("pages through a window larger than a page and stops at the window's start", async () => {
     for (let i = 0; i < 23; i++) await placeOrder(standIn, `o${i}`, "processing");
     // Older than the 7-day window: listed last (newest first), never counted.

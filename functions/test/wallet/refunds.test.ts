@@ -160,8 +160,14 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   });
 
   it("lets an admin refund a flagged order once, naming the admin; a second refund moves nothing", async () => {
-    const ref = await storeOrder("r-7", { paymentMethod: "direct", amount: 6.5 });
+    const ref = await storeOrder("r-7", { amount: 6.5 });
+    await testDb().collection(COLLECTIONS.users).doc("user-1").update({ walletBalance: "n/a" });
     await applyStatus(testDb(), ref, report("failed"), REFUNDS_ON);
+    expect(await refundOf(ref)).to.include({ state: "manual" });
+    await testDb()
+      .collection(COLLECTIONS.users)
+      .doc("user-1")
+      .update({ walletBalance: NOISY_BALANCE });
     const first = await refundByAdmin(testDb(), "admin-9", { transactionId: "r-7" });
     const again = await refundByAdmin(testDb(), "admin-9", { transactionId: "r-7" });
     expect(first).to.include({ outcome: "credited", amount: 6.5, ledgerEntryId: "refund_r-7" });
@@ -171,6 +177,58 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
     expect(entries).to.have.length(1);
     expect(entries[0]).to.include({ source: "admin-refund", adminUid: "admin-9" });
     expect(await refundOf(ref)).to.include({ state: "credited", adminUid: "admin-9" });
+  });
+
+  it("refuses a plain admin refund of an order the app refunded, Datamart never accepted, or not paid from the wallet", async () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ["p-app", { refunded: true, refundedAt: "2026-11-20T10:00:00Z" }, /app already refunded/],
+      ["p-app-status", { status: "refunded" }, /app marked it refunded/],
+      [
+        "p-never",
+        { datamartTransactionId: null, datamartResponse: { status: "error" }, status: "failed" },
+        /never accepted/,
+      ],
+      ["p-direct", { paymentMethod: "direct" }, /paid by direct/],
+    ];
+    for (const [id, fields, reason] of cases) {
+      const ref = await storeOrder(id, fields);
+      // With WALLET_REFUNDS off the automatic path decides nothing; the admin path still refuses.
+      await applyStatus(testDb(), ref, report("failed"), { walletRefunds: false });
+      const error = await refundByAdmin(testDb(), "admin-9", { transactionId: id }).then(
+        () => undefined,
+        (e: { code?: string; message?: string }) => e,
+      );
+      expect(error?.code, id).to.equal("failed-precondition");
+      expect(error?.message, id).to.match(reason);
+    }
+    expect(await wallet()).to.deep.equal({ balance: NOISY_BALANCE, entries: [] });
+  });
+
+  it("credits an admin's override once, with the written reason and the admin on the ledger entry", async () => {
+    const ref = await storeOrder("o-1", { paymentMethod: "card", amount: 6.5 });
+    await applyStatus(testDb(), ref, report("failed"), REFUNDS_ON);
+    const tooShort = await refundByAdmin(testDb(), "admin-9", {
+      transactionId: "o-1",
+      override: { reason: "ok" },
+    }).then(
+      () => undefined,
+      (e: { code?: string }) => e.code,
+    );
+    expect(tooShort).to.equal("invalid-argument");
+    const override = { reason: "Card payment returned as store credit, per ticket 41" };
+    const first = await refundByAdmin(testDb(), "admin-9", { transactionId: "o-1", override });
+    const again = await refundByAdmin(testDb(), "admin-7", { transactionId: "o-1", override });
+    expect(first).to.include({ outcome: "credited", amount: 6.5 });
+    expect(again).to.include({ outcome: "already-refunded" });
+    const { balance, entries } = await wallet();
+    expect(balance).to.equal(9.1);
+    expect(entries).to.have.length(1);
+    expect(entries[0]).to.include({
+      source: "admin-override",
+      adminUid: "admin-9",
+      overrideReason: override.reason,
+    });
+    expect(await refundOf(ref)).to.include({ state: "credited", overrideReason: override.reason });
   });
 
   it("refuses an admin refund of an order already credited automatically, and of an open order", async () => {

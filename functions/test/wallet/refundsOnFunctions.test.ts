@@ -88,8 +88,20 @@ describe("refunds on the functions emulator: the customer's message and the admi
     const malformed = await stack.call("adminRefundOrder", { transactionId: "a/b" }, tokens.admin);
     expect(malformed.body.error?.status).to.equal("INVALID_ARGUMENT");
 
-    const first = await stack.call("adminRefundOrder", { transactionId: "m-1" }, tokens.admin);
-    const second = await stack.call("adminRefundOrder", { transactionId: "m-1" }, tokens.admin);
+    const plain = await stack.call("adminRefundOrder", { transactionId: "m-1" }, tokens.admin);
+    expect(plain.body.error?.status).to.equal("FAILED_PRECONDITION");
+    expect(plain.body.error?.message).to.match(/paid by direct, not the wallet/);
+    const override = { reason: "Paid by MoMo; refunded as wallet credit on request" };
+    const first = await stack.call(
+      "adminRefundOrder",
+      { transactionId: "m-1", override },
+      tokens.admin,
+    );
+    const second = await stack.call(
+      "adminRefundOrder",
+      { transactionId: "m-1", override },
+      tokens.admin,
+    );
     expect(first.body.result).to.include({ outcome: "credited", amount: 5 });
     expect(second.body.result).to.include({ outcome: "already-refunded" });
     const entries = await ledger();
