@@ -301,8 +301,15 @@ function writeEmulatorParams(projectId: string, values: Record<string, string>):
 }
 
 /**
- * Every plain param declared by the code loaded so far: the given value, else its declared default,
- * as Cloud Functions puts them in the environment. Secrets are not included.
+ * Where the emulators differ from the declared defaults: wallet refunds on, so the local stack and
+ * the tests show and check them. Production keeps them off until the operator switches them on.
+ */
+const EMULATOR_VALUES: Record<string, string> = { WALLET_REFUNDS: "true" };
+
+/**
+ * Every plain param declared by the code loaded so far: the given value, else the emulators' own
+ * value, else its declared default, as Cloud Functions puts them in the environment. Secrets are not
+ * included.
  */
 export function paramValues(values: Record<string, string> = {}): Record<string, string> {
   const result: Record<string, string> = {};
@@ -310,7 +317,9 @@ export function paramValues(values: Record<string, string> = {}): Record<string,
   for (const param of declaredParams.filter((p): p is Param<string | number> => "cmp" in p)) {
     const fallback = param.options.default;
     result[param.name] =
-      values[param.name] ?? (typeof fallback === "object" ? "" : String(fallback));
+      values[param.name] ??
+      EMULATOR_VALUES[param.name] ??
+      (typeof fallback === "object" ? "" : String(fallback));
   }
   return result;
 }

@@ -80,7 +80,7 @@ export const reconcileWindowDays = defineInt("RECONCILE_WINDOW_DAYS", {
   description: "Days of Datamart wallet movements each reconciliation compares with the orders",
 });
 export const reconcileRatePerMinute = defineInt("RECONCILE_RATE_PER_MINUTE", {
-  default: 20,
+  default: 10,
   description: "Datamart requests a minute for the reconciliation (with the sync's, within ~200)",
 });
 
@@ -134,10 +134,17 @@ export const orderRefreshesPerMinute = defineInt("ORDER_REFRESHES_PER_MINUTE", {
   description: "Status refreshes (each may ask Datamart) one user may request per minute",
 });
 
-export const walletRefunds = defineBoolean("WALLET_REFUNDS", {
-  default: true,
+export const orderRefreshesAllUsersPerMinute = defineInt("ORDER_REFRESHES_ALL_USERS_PER_MINUTE", {
+  default: 10,
   description:
-    "Credit a failed or cancelled wallet order back to the wallet (false while DataSell's app still refunds)",
+    "Datamart requests all users' status refreshes together may make per minute (their share of ~200)",
+});
+
+export const walletRefunds = defineBoolean("WALLET_REFUNDS", {
+  // Off until the operator switches it on, after DataSell's own refund path is off (README, Going live).
+  default: false,
+  description:
+    "Credit a failed or cancelled wallet order back to the wallet (only once DataSell's app no longer refunds)",
 });
 
 export const datamartWebhookSecret = defineSecret("DATAMART_WEBHOOK_SECRET");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import * as params from "./config";
+import type { RefreshLimits } from "./orders/refreshQuota";
 import { senderIdProblem } from "./providers/mnotify";
 
 /*
@@ -46,6 +47,7 @@ const rawSettingsSchema = z.object({
   MNOTIFY_TIMEOUT_MS: positiveInt("MNOTIFY_TIMEOUT_MS"),
   NOTIFY_RETRY_HOURS: positiveInt("NOTIFY_RETRY_HOURS"),
   ORDER_REFRESHES_PER_MINUTE: positiveInt("ORDER_REFRESHES_PER_MINUTE"),
+  ORDER_REFRESHES_ALL_USERS_PER_MINUTE: positiveInt("ORDER_REFRESHES_ALL_USERS_PER_MINUTE"),
   WALLET_REFUNDS: z.boolean(),
   WEBHOOK_RETENTION_DAYS: positiveInt("WEBHOOK_RETENTION_DAYS"),
   WEBHOOK_MAX_AGE_MINUTES: positiveInt("WEBHOOK_MAX_AGE_MINUTES"),
@@ -89,7 +91,7 @@ export interface Settings {
   failedWatchMs: number;
   mnotify: { baseUrl: string; senderId: string; timeoutMs: number };
   retryWindowMs: number;
-  refreshesPerMinute: number;
+  refreshLimits: RefreshLimits;
   walletRefunds: boolean;
   webhook: { retentionDays: number; maxAgeMinutes: number };
   /** Channels switched on for everyone (each customer's preferences apply on top). */
@@ -142,7 +144,10 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       timeoutMs: p.MNOTIFY_TIMEOUT_MS,
     },
     retryWindowMs: p.NOTIFY_RETRY_HOURS * 3_600_000,
-    refreshesPerMinute: p.ORDER_REFRESHES_PER_MINUTE,
+    refreshLimits: {
+      perUser: p.ORDER_REFRESHES_PER_MINUTE,
+      allUsers: p.ORDER_REFRESHES_ALL_USERS_PER_MINUTE,
+    },
     walletRefunds: p.WALLET_REFUNDS,
     webhook: {
       retentionDays: p.WEBHOOK_RETENTION_DAYS,
@@ -178,6 +183,7 @@ export function readSettings(): Settings {
     MNOTIFY_TIMEOUT_MS: params.mnotifyTimeoutMs.value(),
     NOTIFY_RETRY_HOURS: params.notifyRetryHours.value(),
     ORDER_REFRESHES_PER_MINUTE: params.orderRefreshesPerMinute.value(),
+    ORDER_REFRESHES_ALL_USERS_PER_MINUTE: params.orderRefreshesAllUsersPerMinute.value(),
     WALLET_REFUNDS: params.walletRefunds.value(),
     WEBHOOK_RETENTION_DAYS: params.webhookRetentionDays.value(),
     WEBHOOK_MAX_AGE_MINUTES: params.webhookMaxAgeMinutes.value(),

@@ -50,7 +50,7 @@ export function orderStatusDeps(settings = readSettings()): OrderStatusDeps {
   return {
     db: db(),
     datamart: datamartClient(settings),
-    refreshesPerMinute: settings.refreshesPerMinute,
+    refreshLimits: settings.refreshLimits,
     ...statusOptions(settings),
   };
 }

@@ -38,3 +38,14 @@ export function mapDatamartStatus(raw: string): DataSellStatus | undefined {
   const key = raw.trim().toLowerCase();
   return Object.hasOwn(DATAMART_TO_DATASELL, key) ? DATAMART_TO_DATASELL[key] : undefined;
 }
+
+/**
+ * Whether a webhook's event name (`order.completed`) and the status in its body say the same
+ * thing. A signed body that contradicts itself is trusted neither way: the poll finds the truth.
+ * `order.created` is an open order; an event name of no known status agrees with nothing.
+ */
+export function eventAgreesWithStatus(event: string, status: string): boolean {
+  const named = event.replace(/^order\./, "");
+  const byEvent = named === "created" ? "processing" : mapDatamartStatus(named);
+  return byEvent !== undefined && byEvent === mapDatamartStatus(status);
+}

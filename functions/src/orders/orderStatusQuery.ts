@@ -7,7 +7,7 @@ import { AppError, documentId, parseInput } from "../errors";
 import { COLLECTIONS } from "../firestore";
 import { logDamagedOrder, logRefreshFailed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
-import { takeRefreshToken } from "./refreshQuota";
+import { takeRefreshToken, type RefreshLimits } from "./refreshQuota";
 
 export const transactionIdSchema = documentId("transactionId").refine(
   (id) => id.length <= 128,
@@ -43,8 +43,8 @@ export interface OrderStatusAnswer {
 export interface OrderStatusDeps {
   db: Firestore;
   datamart: Pick<DatamartClient, "getOrderStatusByAnyReference">;
-  /** Refreshes each user may ask for per minute. */
-  refreshesPerMinute: number;
+  /** How often users' refreshes may ask Datamart. */
+  refreshLimits: RefreshLimits;
   /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
   walletRefunds: boolean;
   /** How long a failed order stays under watch (applyStatus); absent: not watched. */
@@ -80,27 +80,34 @@ export async function answerOrderStatus(
   const stale = !lastChecked || now.getTime() - lastChecked.getTime() >= FRESH_ENOUGH_MS;
   const references = datamartReferences(order);
   if (request.refresh && !isFinalStatus(order.status) && stale && references.length > 0) {
-    await takeRefreshToken(deps.db, caller.uid, deps.refreshesPerMinute, now);
-    try {
-      const answer = await deps.datamart.getOrderStatusByAnyReference(references);
-      const outcome = await applyStatus(
-        deps.db,
-        snapshot,
-        {
-          datamartStatus: answer.orderStatus,
-          source: "user",
-          at: now,
-        },
-        deps,
-      );
-      if (outcome.kind === "changed") {
-        snapshot = await ref.get();
-        order = readableOrder(ref.id, snapshot.data());
+    const verdict = await takeRefreshToken(
+      deps.db,
+      { uid: caller.uid, orderId: ref.id },
+      deps.refreshLimits,
+      now,
+    );
+    // Asked this minute already, or refreshes' share of Datamart used up: the stored status stands.
+    if (verdict === "ask")
+      try {
+        const answer = await deps.datamart.getOrderStatusByAnyReference(references);
+        const outcome = await applyStatus(
+          deps.db,
+          snapshot,
+          {
+            datamartStatus: answer.orderStatus,
+            source: "user",
+            at: now,
+          },
+          deps,
+        );
+        if (outcome.kind === "changed") {
+          snapshot = await ref.get();
+          order = readableOrder(ref.id, snapshot.data());
+        }
+      } catch (error) {
+        // The stored status is still the truth we have: answer with it.
+        logRefreshFailed(ref.id, error);
       }
-    } catch (error) {
-      // The stored status is still the truth we have: answer with it.
-      logRefreshFailed(ref.id, error);
-    }
   }
   return { success: true, transaction: present(ref.id, order) };
 }

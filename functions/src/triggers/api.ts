@@ -40,7 +40,7 @@ const ROUTES: readonly Route[] = [
     path: /^\/order-status\/([^/]+)\/?$/,
     handle: asCaller((caller, [transactionId], req) =>
       checkOrderStatus(caller, {
-        transactionId: decodeURIComponent(transactionId),
+        transactionId,
         refresh: req.query.refresh === "true" || undefined,
       }),
     ),
@@ -63,6 +63,15 @@ const ROUTES: readonly Route[] = [
     },
   },
 ];
+
+/** A path segment's percent-escapes decoded; a broken escape is the client's error, not ours. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AppError("invalid-argument", "The path holds a broken percent-escape");
+  }
+}
 
 async function verifiedCaller(header: string | undefined): Promise<Caller> {
   const token = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
@@ -107,7 +116,7 @@ export async function handleApiRequest(req: Request, res: Response): Promise<voi
     return;
   }
   try {
-    const reply = await found.route.handle(req, found.match.slice(1));
+    const reply = await found.route.handle(req, found.match.slice(1).map(decodePathSegment));
     res.status(reply.status).json(reply.body);
   } catch (error) {
     sendError(res, error);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { applyStatus, type ApplyOutcome } from "../orders/applyStatus";
 import { COLLECTIONS, GrpcStatus, hasGrpcStatus } from "../firestore";
 import { toDate } from "../domain/order";
+import { eventAgreesWithStatus } from "../domain/orderStatus";
 import { parseJsonBody } from "../providers/http";
 import { logWebhookEvent, logWebhookRejected } from "../logs";
 import { findOrderByDatamartIdentity } from "../orders/findByDatamartIdentity";
@@ -58,13 +59,20 @@ export interface WebhookReply {
 }
 
 type Outcome =
-  ApplyOutcome["kind"] | "received" | "unmatched" | "invalid-payload" | "unknown-event" | "stale";
+  | ApplyOutcome["kind"]
+  | "received"
+  | "unmatched"
+  | "invalid-payload"
+  | "unknown-event"
+  | "stale"
+  | "event-status-mismatch";
 
 /**
  * `POST /api/datamart-webhook`: verify the signature over the raw body, record the event, apply its
  * status through applyStatus (source `webhook`), reply. Datamart does not retry, so an event for an
  * unknown order still answers 200 (recorded as unmatched for admins); only a bad signature (401), an
- * unusable body or an event older than `maxAgeMinutes` (400, recorded) is refused. The record's id is
+ * unusable body, an event whose name contradicts its status or one older than `maxAgeMinutes` (400,
+ * recorded) is refused. The record's id is
  * the SHA-256 of the signed body, created once: the same signed body again (a duplicate delivery or a
  * replayed capture) answers 200 `duplicate` and does nothing else.
  */
@@ -119,6 +127,14 @@ export async function handleDatamartWebhook(
   if (!(WEBHOOK_EVENTS as readonly string[]).includes(event)) {
     await record(fields, "unknown-event");
     return badRequest("unknown-event", `Unknown event ${event}`);
+  }
+  if (!eventAgreesWithStatus(event, data.status)) {
+    await record(fields, "event-status-mismatch");
+    logWebhookEvent(event, "event-status-mismatch");
+    return badRequest(
+      "event-status-mismatch",
+      `The event ${event} contradicts its status ${data.status}; the order is left to the poll`,
+    );
   }
   const sentAt = toDate(payload.data.timestamp);
   if (sentAt && now.getTime() - sentAt.getTime() > deps.maxAgeMinutes * 60_000) {

@@ -23,6 +23,7 @@ describe("callables, wrapped with firebase-functions-test (Firestore emulator, s
   const fft = useFunctionsTest(() => ({
     DATAMART_BASE_URL: datamart.baseUrl,
     ORDER_REFRESHES_PER_MINUTE: "2",
+    ORDER_REFRESHES_ALL_USERS_PER_MINUTE: "3",
     DATAMART_API_KEY: "dm-key",
   }));
   beforeEach(async () => {
@@ -139,6 +140,31 @@ describe("callables, wrapped with firebase-functions-test (Firestore emulator, s
     // Another user has a quota of their own.
     await placeOrder(datamart, "r4", "processing", { userId: "u2" });
     await statusOf({ transactionId: "r4", refresh: true }, user("u2"));
+    expect(datamart.requests).to.have.length(3);
+  });
+
+  it("asks Datamart at most once a minute about an unchanged order, whoever refreshes it", async () => {
+    await placeOrder(datamart, "own-1", "processing", { userId: "u1" });
+    for (const caller of [user("u1"), user("u1"), user("boss", { admin: true })]) {
+      const answer = (await statusOf({ transactionId: "own-1", refresh: true }, caller)) as {
+        transaction: { status: string };
+      };
+      expect(answer.transaction.status).to.equal("processing");
+    }
+    expect(datamart.requests).to.have.length(1);
+  });
+
+  it("keeps all users' refreshes within their share of Datamart's limit, answering the stored status beyond it", async () => {
+    for (let i = 1; i <= 5; i++) {
+      await placeOrder(datamart, `many-${i}`, "completed", { userId: `u${i}` });
+      const answer = (await statusOf(
+        { transactionId: `many-${i}`, refresh: true },
+        user(`u${i}`),
+      )) as {
+        transaction: { status: string };
+      };
+      expect(answer.transaction.status, `many-${i}`).to.equal(i <= 3 ? "delivered" : "processing");
+    }
     expect(datamart.requests).to.have.length(3);
   });
 

@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { effectiveStatus, isFinalStatus, mapDatamartStatus } from "../../src/domain/orderStatus";
+import {
+  effectiveStatus,
+  eventAgreesWithStatus,
+  isFinalStatus,
+  mapDatamartStatus,
+} from "../../src/domain/orderStatus";
 
 describe("order status model", () => {
   const table: [string, string][] = [
@@ -39,5 +44,14 @@ describe("order status model", () => {
   it("treats a stored legacy success as still processing", () => {
     expect(isFinalStatus("success")).to.be.false;
     expect(effectiveStatus("success")).to.equal("processing");
+  });
+
+  it("agrees a webhook's event name and body status only when they map to the same status", () => {
+    expect(eventAgreesWithStatus("order.completed", "completed")).to.equal(true);
+    expect(eventAgreesWithStatus("order.processing", "pending")).to.equal(true);
+    expect(eventAgreesWithStatus("order.created", "waiting")).to.equal(true);
+    expect(eventAgreesWithStatus("order.completed", "failed")).to.equal(false);
+    expect(eventAgreesWithStatus("order.failed", "completed")).to.equal(false);
+    expect(eventAgreesWithStatus("order.teleported", "teleported")).to.equal(false);
   });
 });

@@ -140,6 +140,14 @@ describe("Datamart webhook (Firestore emulator)", () => {
     expect((await stored()).status).to.equal("processing");
   });
 
+  it("refuses a signed event whose name contradicts its status, recording it and leaving the order to the poll", async () => {
+    const reply = await deliver(body("order.completed", "failed"));
+    expect(reply.httpStatus).to.equal(400);
+    expect(reply.body.error?.code).to.equal("event-status-mismatch");
+    expect((await events()).map((e) => e.outcome)).to.deep.equal(["event-status-mismatch"]);
+    expect((await stored()).status).to.equal("processing");
+  });
+
   it("recognises the same signed body delivered again: 200, one record, the order untouched", async () => {
     const raw = body("order.processing", "processing");
     const before = await orderRef().get();
