@@ -6,6 +6,7 @@ import {
 } from "firebase/auth";
 import { connect, type Backend } from "./firebase";
 import { attentionPanel } from "./panels/attention";
+import { cutoverPanel } from "./panels/cutover";
 import { lookupPanel } from "./panels/lookup";
 import { notificationsPanel } from "./panels/notifications";
 import { reconciliationPanel } from "./panels/reconciliation";
@@ -26,6 +27,7 @@ const PANELS = [
   notificationsPanel,
   refundsPanel,
   webhooksPanel,
+  cutoverPanel,
   supplierPanel,
   reconciliationPanel,
   lookupPanel,

@@ -8,7 +8,8 @@
 import "./capturedLogs";
 import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { COLLECTIONS, db } from "../src/firestore";
-import { CLAIM_LEASE_MS, type DeliveryDeps } from "../src/notifications/delivery";
+import { CLAIM_LEASE_MS } from "../src/notifications/delivery";
+import type { NotifyDeps } from "../src/notifications/notifyStatusChange";
 import type { DeliveryState } from "../src/notifications/notificationRecord";
 import { notifyStatusChange } from "../src/notifications/notifyStatusChange";
 import { smsChannel } from "../src/notifications/smsChannel";
@@ -189,7 +190,7 @@ async function runScenario(
     now: () => clock,
     failFirstSentWrites: () => (failSentWrites = true),
   };
-  const deps: DeliveryDeps = {
+  const deps: NotifyDeps = {
     // Record writes go through a wrapper that can fail the write of SENT once (a Firestore fault).
     db: failingSentWrites(db, (path) => {
       if (!failSentWrites || failedOnce.has(path)) return false;
@@ -208,6 +209,7 @@ async function runScenario(
       ),
     },
     retryWindowMs: 6 * 3_600_000,
+    maxOrderAgeMs: 48 * 3_600_000,
     now: () => new Date(clock),
   };
   const injected = scenario.inject(context);

@@ -129,6 +129,12 @@ export const fcmTransportUrl = defineString("FCM_TRANSPORT_URL", {
     "Empty in production (FCM itself); the emulators point push at a local stand-in here",
 });
 
+export const notifyMaxOrderAgeHours = defineInt("NOTIFY_MAX_ORDER_AGE_HOURS", {
+  default: 48,
+  description:
+    "A status change to an order placed longer ago is not told to the customer (but a failed order's late delivery within its watch)",
+});
+
 export const orderRefreshesPerMinute = defineInt("ORDER_REFRESHES_PER_MINUTE", {
   default: 5,
   description: "Status refreshes (each may ask Datamart) one user may request per minute",

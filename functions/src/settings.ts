@@ -46,6 +46,7 @@ const rawSettingsSchema = z.object({
   }),
   MNOTIFY_TIMEOUT_MS: positiveInt("MNOTIFY_TIMEOUT_MS"),
   NOTIFY_RETRY_HOURS: positiveInt("NOTIFY_RETRY_HOURS"),
+  NOTIFY_MAX_ORDER_AGE_HOURS: positiveInt("NOTIFY_MAX_ORDER_AGE_HOURS"),
   ORDER_REFRESHES_PER_MINUTE: positiveInt("ORDER_REFRESHES_PER_MINUTE"),
   ORDER_REFRESHES_ALL_USERS_PER_MINUTE: positiveInt("ORDER_REFRESHES_ALL_USERS_PER_MINUTE"),
   WALLET_REFUNDS: z.boolean(),
@@ -91,6 +92,8 @@ export interface Settings {
   failedWatchMs: number;
   mnotify: { baseUrl: string; senderId: string; timeoutMs: number };
   retryWindowMs: number;
+  /** Changes to orders placed longer ago than this are not told to the customer. */
+  maxOrderAgeMs: number;
   refreshLimits: RefreshLimits;
   walletRefunds: boolean;
   webhook: { retentionDays: number; maxAgeMinutes: number };
@@ -144,6 +147,7 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       timeoutMs: p.MNOTIFY_TIMEOUT_MS,
     },
     retryWindowMs: p.NOTIFY_RETRY_HOURS * 3_600_000,
+    maxOrderAgeMs: p.NOTIFY_MAX_ORDER_AGE_HOURS * 3_600_000,
     refreshLimits: {
       perUser: p.ORDER_REFRESHES_PER_MINUTE,
       allUsers: p.ORDER_REFRESHES_ALL_USERS_PER_MINUTE,
@@ -182,6 +186,7 @@ export function readSettings(): Settings {
     MNOTIFY_SENDER_ID: params.mnotifySenderId.value(),
     MNOTIFY_TIMEOUT_MS: params.mnotifyTimeoutMs.value(),
     NOTIFY_RETRY_HOURS: params.notifyRetryHours.value(),
+    NOTIFY_MAX_ORDER_AGE_HOURS: params.notifyMaxOrderAgeHours.value(),
     ORDER_REFRESHES_PER_MINUTE: params.orderRefreshesPerMinute.value(),
     ORDER_REFRESHES_ALL_USERS_PER_MINUTE: params.orderRefreshesAllUsersPerMinute.value(),
     WALLET_REFUNDS: params.walletRefunds.value(),

@@ -5,6 +5,7 @@ import { emailChannel } from "./notifications/emailChannel";
 import { pushMessaging } from "./notifications/fcmTransport";
 import { pushChannel } from "./notifications/pushChannel";
 import type { DeliveryDeps } from "./notifications/delivery";
+import type { NotifyDeps } from "./notifications/notifyStatusChange";
 import { smsChannel } from "./notifications/smsChannel";
 import type { ApplyOptions } from "./orders/applyStatus";
 import type { OrderStatusDeps } from "./orders/orderStatusQuery";
@@ -94,4 +95,8 @@ export function deliveryDeps(settings = readSettings()): DeliveryDeps {
     },
     retryWindowMs: settings.retryWindowMs,
   };
+}
+
+export function notifyDeps(settings = readSettings()): NotifyDeps {
+  return { ...deliveryDeps(settings), maxOrderAgeMs: settings.maxOrderAgeMs };
 }

@@ -55,6 +55,14 @@ export const orderSchema = z.looseObject({
   /** Set by the DataSell app's own refund routes. */
   refunded: z.unknown().optional(),
   refundedAt: z.unknown().optional(),
+  /** This project's sync bookkeeping: a failed order's watch (orders/applyStatus.ts). */
+  sync: z
+    .looseObject({ watchUntil: z.unknown().optional() })
+    .optional()
+    .nullable()
+    .catch(undefined),
+  /** Marked by the cutover command: open at switch-on, corrected without a message or refund. */
+  cutover: z.unknown().optional(),
   /** This project's refund decision for the order (wallet/walletLedger.ts). */
   refund: z
     .looseObject({

@@ -111,6 +111,8 @@ export function moneyMove(
     return manual(`paid by ${order.paymentMethod ?? "an unknown method"}, not the wallet`);
   if (order.refunded === true || order.refundedAt)
     return manual("the DataSell app already refunded it");
+  // Settled before the switch-on, under the app's own refund path: an operator decides.
+  if (order.cutover != null) return manual("open at switch-on: the app may have refunded it");
   const amount = toPesewas(order.amount);
   if (amount === undefined || amount <= 0) return manual("the order has no valid amount");
   if (!wallet.exists) return manual("the customer has no users document");

@@ -1,5 +1,6 @@
 import { Timestamp } from "firebase-admin/firestore";
-import { orderSchema } from "../domain/order";
+import { silenceReason } from "../domain/customerNotice";
+import { orderSchema, toDate } from "../domain/order";
 import {
   effectiveStatus,
   FINAL_STATUSES,
@@ -20,6 +21,11 @@ import {
 } from "./notificationRecord";
 import { deliver, type DeliveryDeps } from "./delivery";
 
+export interface NotifyDeps extends DeliveryDeps {
+  /** Changes to orders placed longer ago than this are not told (domain/customerNotice.ts). */
+  maxOrderAgeMs: number;
+}
+
 export type NotifyOutcome =
   | { kind: "no-status-change" }
   | { kind: "already-claimed" }
@@ -34,7 +40,7 @@ export type NotifyOutcome =
  * Returns the SMS's state.
  */
 export async function notifyStatusChange(
-  deps: DeliveryDeps,
+  deps: NotifyDeps,
   change: { transactionId: string; before: unknown; after: unknown },
 ): Promise<NotifyOutcome> {
   const before = orderSchema.safeParse(change.before);
@@ -52,6 +58,15 @@ export async function notifyStatusChange(
   const refOf = (channel: ChannelName) =>
     notifications.doc(notificationId(change.transactionId, status, channel));
   const now = Timestamp.fromDate(deps.now?.() ?? new Date());
+  const silenced = silenceReason({
+    before: before.success
+      ? { status: before.data.status, watchUntil: toDate(before.data.sync?.watchUntil) }
+      : undefined,
+    after: order,
+    to: status,
+    at: now.toDate(),
+    maxOrderAgeMs: deps.maxOrderAgeMs,
+  });
 
   const recorded = await db.runTransaction(async (tx) => {
     // The SMS record is made for every event, so it is the marker that this event was handled.
@@ -65,6 +80,8 @@ export async function notifyStatusChange(
           )
         : [];
     const supersededBy = finals.find((f) => f.exists)?.get("status") as string | undefined;
+    const untold =
+      silenced ?? (supersededBy && `out of date: the order is already ${supersededBy}`);
     const user = order.userId
       ? await tx.get(db.collection(COLLECTIONS.users).doc(order.userId))
       : undefined;
@@ -84,8 +101,8 @@ export async function notifyStatusChange(
     };
     const records = CHANNELS.map((channel) => {
       const recipient = recipients[channel];
-      const reason = supersededBy
-        ? `out of date: the order is already ${supersededBy}`
+      const reason = untold
+        ? untold
         : !chosen[channel]
           ? enabled[channel]
             ? "the customer opted out"
@@ -114,7 +131,7 @@ export async function notifyStatusChange(
       tx.create(refOf(channel), record);
       return record;
     });
-    if (order.userId && !supersededBy) {
+    if (order.userId && !untold) {
       tx.create(
         db
           .collection(COLLECTIONS.users)

@@ -6,7 +6,7 @@ import { notifyStatusChange } from "../notifications/notifyStatusChange";
 import { db } from "../firestore";
 import { readSettings } from "../settings";
 import { adoptIfUnreachable } from "../sync/adoptions";
-import { deliveryDeps } from "../wiring";
+import { notifyDeps } from "../wiring";
 
 /**
  * Tells the customer when an order's status changes, and hands the sync an order this write made
@@ -28,7 +28,7 @@ export const notifyOrderStatusChange = onDocumentUpdated(
       return;
     }
     await Promise.all([
-      notifyStatusChange(deliveryDeps(settings), { transactionId: orderId, before, after }),
+      notifyStatusChange(notifyDeps(settings), { transactionId: orderId, before, after }),
       adoptIfUnreachable(db(), settings.sync.freshForMs, {
         orderId,
         before,

@@ -179,6 +179,23 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     ]);
   });
 
+  it("lists the orders the switch-on cutover marked, with their status now", async () => {
+    await stack.db
+      .collection(COLLECTIONS.transactions)
+      .doc("pre-switch-1")
+      .set({
+        status: "delivered",
+        amount: 6.5,
+        timestamp: "2026-10-01T10:00:00.000Z",
+        cutover: { markedAt: new Date(), olderThanHours: 48 },
+      });
+    await signIn(ADMIN.email);
+    const row = page.locator("#cutover tbody tr", { hasText: "pre-switch-1" });
+    await row.waitFor();
+    expect(await row.textContent()).to.contain("delivered").and.contain("GHS 6.50");
+    await shoot("cutover");
+  });
+
   it("sends a Content-Security-Policy that keeps it working and refuses to be framed", async () => {
     const response = await page.goto(site.url);
     expect(response?.headers()["content-security-policy"]).to.contain("frame-ancestors 'none'");

@@ -106,6 +106,14 @@ describe("wallet refund decisions", () => {
     expect(changeMovesMoney("success", "processing")).to.be.false;
   });
 
+  it("credits nothing by itself for an order the cutover marked, leaving it to an admin", () => {
+    expect(moneyMove(accepted({ cutover: { markedAt: "x" } }), "failed", wallet)).to.deep.equal({
+      kind: "manual",
+      state: "manual",
+      reason: "open at switch-on: the app may have refunded it",
+    });
+  });
+
   describe("adminRefundBlocker", () => {
     it("lets an admin refund a failed wallet order Datamart accepted", () => {
       expect(adminRefundBlocker(accepted({ status: "failed" }))).to.equal(undefined);

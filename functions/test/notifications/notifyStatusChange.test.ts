@@ -5,8 +5,8 @@ import { orderSchema } from "../../src/domain/order";
 import { getStatusMessage } from "../../src/domain/statusMessages";
 import { COLLECTIONS } from "../../src/firestore";
 import type { NotificationRecord } from "../../src/notifications/notificationRecord";
-import { notifyStatusChange } from "../../src/notifications/notifyStatusChange";
-import { CLAIM_LEASE_MS, deliver, type DeliveryDeps } from "../../src/notifications/delivery";
+import { notifyStatusChange, type NotifyDeps } from "../../src/notifications/notifyStatusChange";
+import { CLAIM_LEASE_MS, deliver } from "../../src/notifications/delivery";
 import { smsChannel } from "../../src/notifications/smsChannel";
 import { sweepNotifications } from "../../src/notifications/sweep";
 import { MnotifyClient } from "../../src/providers/mnotify";
@@ -28,7 +28,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     await clearFirestore();
   });
 
-  const deps = (retryHours = 6): DeliveryDeps => ({
+  const deps = (retryHours = 6): NotifyDeps => ({
     db: testDb(),
     channels: {
       sms: smsChannel(
@@ -42,6 +42,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
       ),
     },
     retryWindowMs: retryHours * 3_600_000,
+    maxOrderAgeMs: 48 * 3_600_000,
     now: () => new Date(clock),
   });
   /** A stored SMS record for order-1's delivered message, as the trigger writes it. */
@@ -135,6 +136,56 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
       getStatusMessage("processing", orderSchema.parse(order)),
       getStatusMessage("delivered", orderSchema.parse(order)),
     ]);
+  });
+
+  it("tells nothing of a change to an order placed more than 48 hours ago, recording why on every channel", async () => {
+    const old = { timestamp: new Date(clock - 72 * 3_600_000).toISOString() };
+    const outcome = await notifyStatusChange(deps(), change("success", "delivered", old));
+    expect(outcome).to.deep.equal({ kind: "recorded", state: "SKIPPED" });
+    expect((await record("delivered"))?.reason).to.match(/too late to tell/);
+    expect(mnotify.messages).to.have.length(0);
+    const inbox = await testDb()
+      .collection(COLLECTIONS.users)
+      .doc("user-1")
+      .collection(COLLECTIONS.inAppNotifications)
+      .get();
+    expect(inbox.size).to.equal(0);
+  });
+
+  it("still tells a late delivery of a failed order within its watch, however old the order", async () => {
+    const old = { timestamp: new Date(clock - 72 * 3_600_000).toISOString() };
+    const watched = {
+      ...order,
+      ...old,
+      status: "failed",
+      sync: { watchUntil: Timestamp.fromMillis(clock + 3_600_000) },
+    };
+    await notifyStatusChange(deps(), {
+      transactionId: "order-1",
+      before: watched,
+      after: { ...order, ...old, status: "delivered" },
+    });
+    expect(mnotify.messages).to.have.length(1);
+    // Past its watch, the same late delivery is not told.
+    await clearFirestore();
+    await notifyStatusChange(deps(), {
+      transactionId: "order-1",
+      before: { ...watched, sync: { watchUntil: Timestamp.fromMillis(clock - 1) } },
+      after: { ...order, ...old, status: "delivered" },
+    });
+    expect(mnotify.messages).to.have.length(1);
+    expect((await record("delivered"))?.reason).to.match(/too late to tell/);
+  });
+
+  it("tells nothing of an order the cutover marked, whatever its age", async () => {
+    await notifyStatusChange(
+      deps(),
+      change("success", "failed", { cutover: { markedAt: Timestamp.fromMillis(clock) } }),
+    );
+    expect(mnotify.messages).to.have.length(0);
+    expect((await record("failed"))?.reason).to.equal(
+      "open at switch-on: its status is corrected without a message",
+    );
   });
 
   it("does not send an out-of-date processing message after a final status", async () => {
