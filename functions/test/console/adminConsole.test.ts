@@ -192,7 +192,9 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     await signIn(ADMIN.email);
     const row = page.locator("#cutover tbody tr", { hasText: "pre-switch-1" });
     await row.waitFor();
-    expect(await row.textContent()).to.contain("delivered").and.contain("GHS 6.50");
+    expect(await row.textContent())
+      .to.contain("delivered")
+      .and.contain("GHS 6.50");
     await shoot("cutover");
   });
 

@@ -144,7 +144,9 @@ describe("Datamart webhook (Firestore emulator)", () => {
     const reply = await deliver(body("order.completed", "failed"));
     expect(reply.httpStatus).to.equal(400);
     expect(reply.body.error?.code).to.equal("event-status-mismatch");
-    expect((await events()).map((e) => e.outcome)).to.deep.equal(["event-status-mismatch"]);
+    expect((await events()).map((e) => e.outcome as string)).to.deep.equal([
+      "event-status-mismatch",
+    ]);
     expect((await stored()).status).to.equal("processing");
   });
 
