@@ -138,6 +138,18 @@ export class MnotifyStandIn {
       });
       return;
     }
+    if (method === "POST" && /^\/api\/senderid\/status\/?$/.test(parsed.pathname)) {
+      if (this.options.apiKey && parsed.searchParams.get("key") !== this.options.apiKey)
+        return sendJson(res, 200, { status: "error", code: "1004", message: "Invalid API key" });
+      const { sender_name: name } = JSON.parse(body || "{}") as { sender_name?: string };
+      const registered = (this.options.registeredSenders ?? ["DataSell"]).includes(String(name));
+      sendJson(res, 200, {
+        status: "success",
+        code: "2000",
+        summary: { sender_name: name, status: registered ? "Approved" : "Pending" },
+      });
+      return;
+    }
     if (method !== "POST" || parsed.pathname !== "/api/sms/quick") {
       sendJson(res, 404, { status: "error", message: "Route not found" });
       return;

@@ -123,6 +123,32 @@ export class MnotifyClient {
   }
 
   /**
+   * mNotify's word on the configured sender id (`POST /senderid/status`): `Approved` when SMS can
+   * go out under it; anything else (`Pending`, `Rejected`, ...) means every SMS would fail with 4014.
+   */
+  async senderIdStatus(): Promise<string> {
+    let response;
+    try {
+      response = await this.http.post<string>(
+        "/senderid/status",
+        { sender_name: this.options.senderId },
+        { params: { key: this.options.apiKey } },
+      );
+    } catch (error) {
+      throw transportError("mnotify", error);
+    }
+    const reply = senderStatusSchema.safeParse(parseJsonBody(response.data));
+    if (response.status >= 400 || !reply.success)
+      throw new ProviderError(
+        "mnotify",
+        "bad-response",
+        `mNotify did not answer the sender id status (HTTP ${response.status})`,
+        { status: response.status },
+      );
+    return reply.data.summary.status;
+  }
+
+  /**
    * What the campaign's delivery report says of this number: delivered, undelivered (undelivered,
    * failed or rejected), or pending (submitted, or not listed yet). mNotify lists a campaign's
    * messages per status (`GET /campaign/{id}/{status}`), so each status is asked in turn.
@@ -155,6 +181,11 @@ export class MnotifyClient {
 }
 
 type DeliveryReport = "delivered" | "undelivered" | "pending";
+
+const senderStatusSchema = z.looseObject({
+  status: z.literal("success"),
+  summary: z.looseObject({ status: z.string() }),
+});
 
 const REPORT_LISTS: readonly [string, DeliveryReport][] = [
   ["DELIVERED", "delivered"],
