@@ -28,12 +28,12 @@ const rulesApi = () =>
     createRuleset(projectId: string, files: RulesFile[]): Promise<string>;
     updateOrCreateRelease(projectId: string, rulesetName: string, release: string): Promise<string>;
   };
-const { rulesOrigin } = require("firebase-tools/lib/api") as { rulesOrigin(): string };
+const { rulesOrigin } = require("firebase-tools/lib/api") as { rulesOrigin: () => string };
 const { getGlobalDefaultAccount } = require("firebase-tools/lib/auth") as {
-  getGlobalDefaultAccount(): object | undefined;
+  getGlobalDefaultAccount: () => object | undefined;
 };
 const { requireAuth } = require("firebase-tools/lib/requireAuth") as {
-  requireAuth(options: object): Promise<unknown>;
+  requireAuth: (options: object) => Promise<unknown>;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
