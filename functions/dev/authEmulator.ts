@@ -50,3 +50,17 @@ export async function idTokenFor(
   });
   return String(session.idToken);
 }
+
+/** Changes an account in the Auth emulator as an admin would (disable it, revoke its sessions). */
+export async function updateAccount(
+  authHost: string,
+  projectId: string,
+  uid: string,
+  fields: { disableUser?: boolean; validSince?: string },
+): Promise<void> {
+  await post(
+    `http://${authHost}/identitytoolkit.googleapis.com/v1/projects/${projectId}/accounts:update`,
+    { localId: uid, ...fields },
+    true,
+  );
+}

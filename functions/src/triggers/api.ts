@@ -13,7 +13,7 @@ import { checkOrderStatus, syncAsAdmin } from "../operations";
 import { webhookDeps } from "../wiring";
 import type { Caller } from "../orders/orderStatusQuery";
 import { handleDatamartWebhook } from "../webhooks/datamartWebhook";
-import { callerFromToken } from "./caller";
+import { currentCaller } from "./caller";
 import { HTTP_STATUS, publicError } from "./clientErrors";
 
 type Reply = { status: number; body: unknown };
@@ -80,12 +80,12 @@ async function verifiedCaller(header: string | undefined): Promise<Caller> {
       "unauthenticated",
       "Send a Firebase ID token: Authorization: Bearer <token>",
     );
-  try {
-    const decoded = await getAuth(defaultApp()).verifyIdToken(token);
-    return callerFromToken(decoded);
-  } catch {
-    throw new AppError("unauthenticated", "The ID token is invalid or expired");
-  }
+  const decoded = await getAuth(defaultApp())
+    .verifyIdToken(token)
+    .catch(() => {
+      throw new AppError("unauthenticated", "The ID token is invalid or expired");
+    });
+  return currentCaller(decoded);
 }
 
 function sendError(res: Response, error: unknown): void {

@@ -20,14 +20,14 @@ import {
   updateCaseAsAdmin,
 } from "../operations";
 import type { Caller } from "../orders/orderStatusQuery";
-import { callerFromToken } from "./caller";
+import { currentCaller } from "./caller";
 import { toHttpsError } from "./clientErrors";
 
 /** A callable's body: sign-in first, then the operation; failures leave as HttpsErrors only. */
 function asCaller<T>(where: string, operation: (caller: Caller, data: unknown) => Promise<T>) {
   return async (request: CallableRequest): Promise<T> => {
     try {
-      return await operation(callerFromToken(request.auth?.token), request.data);
+      return await operation(await currentCaller(request.auth?.token), request.data);
     } catch (error) {
       throw toHttpsError(error, where);
     }

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { COLLECTIONS } from "../../src/firestore";
 import { placeOrder } from "../support/datamart";
+import { updateAccount } from "../../dev/authEmulator";
 import { functionsStack, type FunctionsStack } from "../support/functionsStack";
 
 const USER = { uid: "api-user", email: "api-user@datasell.test" };
@@ -53,6 +54,32 @@ describe("callables and the HTTPS API on the functions emulator, with Auth-emula
       error?: { code: string; message: string };
       transaction?: { id: string; status: string };
     };
+
+  describe("an admin whose account was disabled or whose sessions were revoked", () => {
+    const ADMIN_2 = { uid: "api-admin-2", email: "api-admin-2@datasell.test", admin: true };
+    const account = (fields: { disableUser?: boolean; validSince?: string }) =>
+      updateAccount(stack.emulator.authHost, stack.emulator.projectId, ADMIN_2.uid, fields);
+    afterEach(() => account({ disableUser: false, validSince: "0" }));
+
+    it("is refused at once, though the ID token has not expired", async () => {
+      const token = await stack.idToken(ADMIN_2);
+      expect((await get("/admin/sync-datamart-orders", token, "POST")).status).to.equal(200);
+      await account({ disableUser: true });
+      const disabled = await stack.call("adminSyncDatamartOrders", {}, token);
+      expect(disabled.body.error).to.include({
+        status: "UNAUTHENTICATED",
+        message: "This account is disabled",
+      });
+      const viaApi = await get("/admin/sync-datamart-orders", token, "POST");
+      expect(viaApi.status).to.equal(401);
+      await account({ disableUser: false, validSince: String(Math.floor(Date.now() / 1000) + 1) });
+      const revoked = await stack.call("adminRefundOrder", { transactionId: "api-order" }, token);
+      expect(revoked.body.error).to.include({
+        status: "UNAUTHENTICATED",
+        message: "This session was revoked: sign in again",
+      });
+    });
+  });
 
   describe("callables", () => {
     it("answer the owner, hide another user's order, and ask for a token", async () => {

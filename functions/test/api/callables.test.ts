@@ -10,17 +10,24 @@ import {
   getOrderStatus,
 } from "../../src/triggers/callables";
 import { placeOrder } from "../support/datamart";
+import { getAuth } from "firebase-admin/auth";
+import { defaultApp } from "../../src/firestore";
 import { clearFirestore, testDb } from "../support/firestore";
+import { functionsStack } from "../support/functionsStack";
 import { useFunctionsTest } from "../support/functionsTest";
 
 describe("callables, wrapped with firebase-functions-test (Firestore emulator, stand-in Datamart)", () => {
   let datamart: DatamartStandIn;
+  let authHost: string;
 
   before(async () => {
     datamart = await DatamartStandIn.start({ apiKey: "dm-key" });
+    // Admins' accounts are looked up (disabled? revoked?) in a real Auth emulator.
+    authHost = (await functionsStack()).emulator.authHost;
   });
   after(() => datamart.close());
   const fft = useFunctionsTest(() => ({
+    FIREBASE_AUTH_EMULATOR_HOST: authHost,
     DATAMART_BASE_URL: datamart.baseUrl,
     ORDER_REFRESHES_PER_MINUTE: "2",
     ORDER_REFRESHES_ALL_USERS_PER_MINUTE: "3",
@@ -31,9 +38,16 @@ describe("callables, wrapped with firebase-functions-test (Firestore emulator, s
     await clearFirestore();
   });
 
+  before(async () => {
+    await getAuth(defaultApp())
+      .createUser({ uid: "boss", email: "boss@datasell.test" })
+      .catch((error: { code?: string }) => {
+        if (error.code !== "auth/uid-already-exists") throw error;
+      });
+  });
   const user = (uid: string, claims: Record<string, unknown> = {}) => ({
     uid,
-    token: { uid, ...claims },
+    token: { uid, auth_time: Math.floor(Date.now() / 1000), ...claims },
   });
   const statusOf = (data: unknown, auth?: ReturnType<typeof user>) =>
     fft().wrap(getOrderStatus)({ data, auth } as CallableRequest);
