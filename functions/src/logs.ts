@@ -140,3 +140,8 @@ export function logStatusEventDropped(orderId: string, eventTime: string): void 
     alert: true,
   });
 }
+
+/** A sync run that ended without its summary, found by the run that took its expired lease. */
+export function logSyncRunCrashed(runId: string): void {
+  logger.error("Sync run ended without a summary: its lease expired", { runId, alert: true });
+}

@@ -36,7 +36,16 @@ export interface DatamartStandInOptions {
   /** Called whenever an order's status changes in the stand-in. */
   onStatus?: (order: StandInOrder) => void;
   /** Where to send signed webhooks on status changes, as Datamart does (no retries). */
-  webhook?: { url: string; secret: string; onError?: (error: unknown) => void };
+  webhook?: {
+    url: string;
+    secret: string;
+    onError?: (error: unknown) => void;
+    /**
+     * How each webhook travels (the soak loses, repeats and delays some); by default it is sent
+     * once, at once.
+     */
+    deliver?: (send: () => Promise<void>, order: StandInOrder) => void;
+  };
   /** Added to every answer, plus up to `jitterMs` more. */
   latencyMs?: number;
   jitterMs?: number;
@@ -135,9 +144,14 @@ export class DatamartStandIn {
     this.options.onStatus?.(order);
     const webhook = this.options.webhook;
     if (webhook && WEBHOOK_EVENT[status]) {
-      sendWebhook(webhook.url, webhook.secret, WEBHOOK_EVENT[status], order).catch(
-        (error: unknown) => webhook.onError?.(error),
-      );
+      const event = WEBHOOK_EVENT[status];
+      const snapshot = { ...order };
+      const send = () =>
+        sendWebhook(webhook.url, webhook.secret, event, snapshot).catch((error: unknown) =>
+          webhook.onError?.(error),
+        );
+      if (webhook.deliver) webhook.deliver(send, snapshot);
+      else void send();
     }
   }
 

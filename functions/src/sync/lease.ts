@@ -3,6 +3,8 @@ import { COLLECTIONS, GrpcStatus, hasGrpcStatus } from "../firestore";
 
 export interface Lease {
   release(): Promise<void>;
+  /** The holder whose lease had expired when this one was taken (it crashed or timed out). */
+  expiredHolder?: { holder: string; expiresAt: Timestamp };
 }
 
 /**
@@ -23,6 +25,7 @@ export async function tryAcquireLease(
     expiresAt: Timestamp.fromMillis(now().getTime() + ttlMs),
   });
   let acquired: boolean;
+  let expiredHolder: Lease["expiredHolder"];
   try {
     // Create-once: of two runs starting together, exactly one creates it and the other knows at once.
     await ref.create(lease());
@@ -33,12 +36,16 @@ export async function tryAcquireLease(
       const current = await tx.get(ref);
       const expiresAt = current.get("expiresAt") as Timestamp | undefined;
       if (current.exists && expiresAt && expiresAt.toMillis() > now().getTime()) return false;
+      const previous = current.get("holder") as unknown;
+      expiredHolder =
+        typeof previous === "string" && expiresAt ? { holder: previous, expiresAt } : undefined;
       tx.set(ref, lease());
       return true;
     });
   }
   if (!acquired) return undefined;
   return {
+    ...(expiredHolder ? { expiredHolder } : {}),
     release: () =>
       db.runTransaction(async (tx) => {
         const current = await tx.get(ref);

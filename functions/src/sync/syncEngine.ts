@@ -2,7 +2,7 @@ import { Timestamp, type Firestore, type QueryDocumentSnapshot } from "firebase-
 import { toDate } from "../domain/order";
 import { lapSteps, nextPassAt, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
 import { COLLECTIONS, ignoreIfMoved } from "../firestore";
-import { logSyncCompleted, logSyncOrderFailed } from "../logs";
+import { logSyncCompleted, logSyncOrderFailed, logSyncRunCrashed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { checkOrder, type CheckContext } from "./checkOrder";
 import { DatamartGate } from "./datamartGate";
@@ -83,6 +83,7 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
     summary.message = "skipped: another run holds the lease";
   } else {
     try {
+      if (lease.expiredHolder) await closeCrashedRun(db, lease.expiredHolder);
       // Visible while it runs (an admin's request may be taken by it); replaced when it ends.
       await runRef.set({ ...summary, running: true });
       await new SyncRun(deps, summary, now).run(trigger === "schedule");
@@ -94,6 +95,28 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
   await runRef.set(summary);
   logSyncCompleted(summary);
   return summary;
+}
+
+/**
+ * A run that died holding the lease (a crash, or the function's timeout) never wrote its summary:
+ * the run that takes the expired lease closes its `running` summary, so none stays open for ever.
+ */
+async function closeCrashedRun(
+  db: Firestore,
+  crashed: { holder: string; expiresAt: Timestamp },
+): Promise<void> {
+  const ref = db.collection(COLLECTIONS.syncRuns).doc(crashed.holder);
+  await db.runTransaction(async (tx) => {
+    const run = await tx.get(ref);
+    if (run.get("running") !== true) return;
+    tx.update(ref, {
+      running: false,
+      crashed: true,
+      message: "ended without a summary: its lease expired (the run crashed or timed out)",
+      finishedAt: crashed.expiresAt.toDate().toISOString(),
+    });
+  });
+  logSyncRunCrashed(crashed.holder);
 }
 
 /** An order to check, and what to do once it was dealt with (or not). */

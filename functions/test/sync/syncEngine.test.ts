@@ -319,11 +319,20 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
       .collection(COLLECTIONS.leases)
       .doc(SYNC_LEASE)
       .set({ holder: "crashed-run", expiresAt: Timestamp.fromMillis(now + 5 * 60_000) });
+    // The crashed run's summary, open since it started.
+    const crashed = testDb().collection(COLLECTIONS.syncRuns).doc("crashed-run");
+    await crashed.set({ runId: "crashed-run", running: true, finishedAt: "" });
     expect((await sync({}, () => new Date(now))).skipped).to.be.true;
     const after = await sync({}, () => new Date(now + 5 * 60_000 + 1));
     expect(after).to.include({ skipped: false, updated: 1 });
     expect((await testDb().collection(COLLECTIONS.leases).doc(SYNC_LEASE).get()).exists).to.be
       .false;
+    // The run that took the expired lease closed the crashed run's summary.
+    expect((await crashed.get()).data()).to.include({
+      running: false,
+      crashed: true,
+      finishedAt: new Date(now + 5 * 60_000).toISOString(),
+    });
   });
 
   it("stops taking work when its time budget is spent and leaves the rest for the next run", async () => {
