@@ -166,6 +166,7 @@ async function main(): Promise<void> {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${adminToken}` },
         body: JSON.stringify({ data }),
+        signal: AbortSignal.timeout(60_000),
       });
       return (await response.json()) as {
         result?: Record<string, unknown>;
@@ -372,24 +373,28 @@ async function main(): Promise<void> {
   };
   await Promise.all([...placing, faultPlan]);
   const placedSeconds = (Date.now() - started) / 1000;
-  say(`all orders placed; waiting for the system to go quiet (at most ${SETTINGS.quietSeconds}s)`);
+  say(`all orders placed; admins settle manual refunds and unknown messages`);
   await adminCases();
+  say(`waiting for the system to go quiet (at most ${SETTINGS.quietSeconds}s)`);
 
   // Quiet: every order settled as Datamart says (or flagged), every message final.
   const quietBy = Date.now() + SETTINGS.quietSeconds * 1000;
-  for (;;) {
-    const open = await firestoreDb
-      .collection(COLLECTIONS.orderNotifications)
-      .where("state", "in", ["PENDING", "PROCESSING"])
-      .count()
-      .get();
-    const unsettled = await firestoreDb
-      .collection(COLLECTIONS.transactions)
-      .where("status", "in", ["processing", "success"])
-      .where("sync.needsAttention", "!=", true)
-      .count()
-      .get();
-    if ((open.data().count === 0 && unsettled.data().count === 0) || Date.now() > quietBy) break;
+  for (let round = 0; ; round += 1) {
+    const [open, unsettled] = await Promise.all([
+      firestoreDb
+        .collection(COLLECTIONS.orderNotifications)
+        .where("state", "in", ["PENDING", "PROCESSING"])
+        .count()
+        .get(),
+      firestoreDb
+        .collection(COLLECTIONS.transactions)
+        .where("status", "in", ["processing", "success"])
+        .get(),
+    ]);
+    const openOrders = unsettled.docs.filter((d) => d.get("sync.needsAttention") !== true).length;
+    if (round % 5 === 0)
+      say(`not quiet yet: ${open.data().count} messages in flight, ${openOrders} open orders`);
+    if ((open.data().count === 0 && openOrders === 0) || Date.now() > quietBy) break;
     await sleep(2_000);
   }
   await adminCases();
@@ -399,12 +404,14 @@ async function main(): Promise<void> {
   await invoke("retrySmsNotifications");
   await invoke("syncDatamartOrderStatus");
   const report = await call("adminReconcileDatamart", {});
-  say(`reconciliation: ${JSON.stringify(report.result?.mismatchesByKind ?? report.error)}`);
   const cases = (await firestoreDb.collection(COLLECTIONS.reconciliationCases).get()).docs.map(
     (d) => ({
       kind: String(d.get("kind")),
       orderId: d.get("orderId") as string | undefined,
     }),
+  );
+  say(
+    `reconciliation: ${JSON.stringify(report.result?.mismatchesByKind ?? report.error)}; ${cases.length} cases stored`,
   );
   const planted = new Set<string>();
   for (const order of orders) {

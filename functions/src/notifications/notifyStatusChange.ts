@@ -41,7 +41,13 @@ export type NotifyOutcome =
  */
 export async function notifyStatusChange(
   deps: NotifyDeps,
-  change: { transactionId: string; before: unknown; after: unknown },
+  change: {
+    transactionId: string;
+    before: unknown;
+    after: unknown;
+    /** The order's status now, when the change is told late (the sweep): moved on, it is out of date. */
+    current?: string;
+  },
 ): Promise<NotifyOutcome> {
   const before = orderSchema.safeParse(change.before);
   const after = orderSchema.safeParse(change.after);
@@ -79,7 +85,12 @@ export async function notifyStatusChange(
             ),
           )
         : [];
-    const supersededBy = finals.find((f) => f.exists)?.get("status") as string | undefined;
+    const movedOn =
+      change.current !== undefined && effectiveStatus(change.current) !== status
+        ? change.current
+        : undefined;
+    const supersededBy =
+      (finals.find((f) => f.exists)?.get("status") as string | undefined) ?? movedOn;
     const untold =
       silenced ?? (supersededBy && `out of date: the order is already ${supersededBy}`);
     const user = order.userId

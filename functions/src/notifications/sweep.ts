@@ -7,7 +7,9 @@ import {
 import pLimit from "p-limit";
 import { COLLECTIONS } from "../firestore";
 import { logNotificationSweep, logUnexpectedError } from "../logs";
-import { deliver, recoverClaim, type DeliveryDeps } from "./delivery";
+import { deliver, recoverClaim } from "./delivery";
+import type { NotifyDeps } from "./notifyStatusChange";
+import { recoverUntoldChanges } from "./untoldChanges";
 import type { DeliveryState, NotificationRecord } from "./notificationRecord";
 
 export interface SweepOptions {
@@ -29,6 +31,8 @@ export interface SweepSummary {
   /** Claims whose sender stopped: back to PENDING (nothing went out) or UNKNOWN (it may have). */
   recoveredToPending: number;
   recoveredAsUnknown: number;
+  /** Status changes whose records the trigger never made, made now (notifications/untoldChanges.ts). */
+  recoveredUntold: number;
   reportsChecked: number;
   reports: Record<string, number>;
   /** Due work left for the next sweep because the time budget ran out. */
@@ -40,12 +44,13 @@ const REPORT_WINDOW_MS = 24 * 3_600_000;
 const REPORT_RECHECK_MS = 30 * 60_000;
 
 /**
- * Every few minutes: takes back claims whose sender stopped, sends every PENDING message that is due
+ * Every few minutes: makes the records of status changes the trigger never told (then sent below),
+ * takes back claims whose sender stopped, sends every PENDING message that is due
  * (with bounded concurrency, never starting a send it cannot finish within its time budget), and
  * asks the provider about SENT messages' delivery. Writes a summary every run.
  */
 export async function sweepNotifications(
-  deps: DeliveryDeps,
+  deps: NotifyDeps,
   options: SweepOptions,
 ): Promise<SweepSummary> {
   const started = Date.now();
@@ -60,6 +65,7 @@ export async function sweepNotifications(
     outcomes: {},
     recoveredToPending: 0,
     recoveredAsUnknown: 0,
+    recoveredUntold: 0,
     reportsChecked: 0,
     reports: {},
     leftForNextSweep: false,
@@ -86,6 +92,9 @@ export async function sweepNotifications(
     );
   };
 
+  const untold = await recoverUntoldChanges(deps, now, batch * 2);
+  summary.recoveredUntold = untold.recovered;
+  if (untold.more) summary.leftForNextSweep = true;
   await each(
     records.where("state", "==", "PROCESSING").where("leaseExpiresAt", "<=", at),
     async ({ ref }) => {

@@ -1,7 +1,7 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { mnotifyApiKey, SMS_RETRY_SCHEDULE } from "../config";
 import { sweepNotifications } from "../notifications/sweep";
-import { deliveryDeps } from "../wiring";
+import { notifyDeps } from "../wiring";
 
 const TIMEOUT_SECONDS = 120;
 
@@ -18,7 +18,7 @@ export const retrySmsNotifications = onSchedule(
     secrets: [mnotifyApiKey],
   },
   async () => {
-    await sweepNotifications(deliveryDeps(), {
+    await sweepNotifications(notifyDeps(), {
       timeBudgetMs: (TIMEOUT_SECONDS - 30) * 1000,
       concurrency: 4,
     });

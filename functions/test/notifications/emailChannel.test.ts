@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { COLLECTIONS } from "../../src/firestore";
-import { CLAIM_LEASE_MS, type DeliveryDeps } from "../../src/notifications/delivery";
+import { CLAIM_LEASE_MS } from "../../src/notifications/delivery";
+import type { NotifyDeps } from "../../src/notifications/notifyStatusChange";
 import { emailChannel } from "../../src/notifications/emailChannel";
 import { sweepNotifications } from "../../src/notifications/sweep";
 import { clearFirestore, testDb } from "../support/firestore";
@@ -14,7 +15,7 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
     await testDb().collection(COLLECTIONS.users).doc("u-1").set({ email: "ama@datasell.test" });
   });
 
-  const deps = (): DeliveryDeps => ({
+  const deps = (): NotifyDeps => ({
     db: testDb(),
     channels: {
       email: emailChannel({
@@ -24,6 +25,7 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
       }),
     },
     retryWindowMs: 6 * 3_600_000,
+    maxOrderAgeMs: 48 * 3_600_000,
     now: () => new Date(clock),
   });
 

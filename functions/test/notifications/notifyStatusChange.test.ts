@@ -396,6 +396,46 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     expect((await sweep()).reportsChecked).to.equal(0);
   });
 
+  it("tells a status change whose trigger never ran, once, from its history entry; a moved-on one as out of date", async () => {
+    const orders = testDb().collection(COLLECTIONS.transactions);
+    const history = (id: string, from: string, to: string, ago: number) =>
+      orders
+        .doc(id)
+        .collection(COLLECTIONS.statusHistory)
+        .add({ from, to, source: "webhook", at: Timestamp.fromMillis(clock - ago) });
+    // Delivered 5 minutes ago; its trigger never ran.
+    await orders.doc("lost-1").set({ ...order, status: "delivered" });
+    await history("lost-1", "success", "delivered", 5 * 60_000);
+    // Failed, then delivered since: its failure is no longer news.
+    await orders.doc("lost-2").set({ ...order, status: "delivered" });
+    await history("lost-2", "success", "failed", 6 * 60_000);
+    // A change a second old is left to its own trigger.
+    await orders.doc("fresh-1").set({ ...order, status: "failed" });
+    await history("fresh-1", "success", "failed", 1_000);
+
+    const first = await sweep();
+    await sweep();
+    expect(first.recoveredUntold).to.equal(2);
+    expect(mnotify.messages.map((m) => m.message)).to.deep.equal([
+      getStatusMessage("delivered", orderSchema.parse(order)),
+    ]);
+    const ids = (await testDb().collection(COLLECTIONS.orderNotifications).get()).docs.map(
+      (d) => d.id,
+    );
+    expect(ids.filter((id) => !id.includes("_push") && !id.includes("_email"))).to.deep.equal([
+      "lost-1_delivered",
+      "lost-2_failed",
+    ]);
+    const moved = await testDb()
+      .collection(COLLECTIONS.orderNotifications)
+      .doc("lost-2_failed")
+      .get();
+    expect(moved.data()).to.include({
+      state: "SKIPPED",
+      reason: "out of date: the order is already delivered",
+    });
+  });
+
   it("writes a summary of every sweep", async () => {
     await sweep();
     const sweeps = await testDb().collection(COLLECTIONS.notificationSweeps).get();
