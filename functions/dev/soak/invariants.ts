@@ -172,7 +172,8 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
   // 4. Reconciliation names exactly the planted mismatches.
   const found = new Set(w.cases.map((c) => `${c.kind}:${c.orderId ?? "-"}`));
   for (const planted of w.plantedCases)
-    if (!found.has(planted)) fail("4 reconciliation", `missed ${planted}`);
+    if (!found.has(planted))
+      fail("4 reconciliation", `missed ${planted} (named: ${[...found].join(", ") || "none"})`);
   for (const named of found)
     if (!w.plantedCases.has(named)) fail("4 reconciliation", `named ${named}, not planted`);
 

@@ -182,6 +182,8 @@ async function main(): Promise<void> {
       {
         method: "POST",
         headers: { "X-CloudScheduler-ScheduleTime": new Date().toISOString() },
+        // A request caught by the emulator's restart may never be answered.
+        signal: AbortSignal.timeout(60_000),
       },
     ).catch(() => undefined);
   };

@@ -92,9 +92,14 @@ export async function sweepNotifications(
     );
   };
 
-  const untold = await recoverUntoldChanges(deps, now, batch * 2);
-  summary.recoveredUntold = untold.recovered;
-  if (untold.more) summary.leftForNextSweep = true;
+  // Its trouble never holds back the sends below.
+  await recoverUntoldChanges(deps, now, batch * 2).then(
+    (untold) => {
+      summary.recoveredUntold = untold.recovered;
+      if (untold.more) summary.leftForNextSweep = true;
+    },
+    (error: unknown) => logUnexpectedError("recoverUntoldChanges", error),
+  );
   await each(
     records.where("state", "==", "PROCESSING").where("leaseExpiresAt", "<=", at),
     async ({ ref }) => {
