@@ -1,4 +1,5 @@
 import { nextPassAt } from "../src/domain/pollSchedule";
+import { seededRandom } from "../dev/seededRandom";
 
 /**
  * Poll-path freshness with webhooks off, on a simulated clock: the time from Datamart's final status
@@ -36,24 +37,12 @@ interface SimOrder {
   finalAt: number;
 }
 
-/** A small seeded generator, so every run of the bench simulates the same orders. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * Orders placed at random over `hours`; Datamart finishes 60 % of them within 1-5 minutes, 30 % within
  * 5-20 and 10 % within 20-60 (its tracker speaks of slow portals taking longer).
  */
 export function simulatedOrders(count: number, hours: number, seed = 14): SimOrder[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => {
     const placedAt = RUN_EVERY_MS + random() * hours * 60 * MIN;
     const band = random();
@@ -107,7 +96,7 @@ export function passesDesign(orders: SimOrder[], hours: number): FreshnessResult
     }
   }
   // The sweep laps the open orders once an hour; an order's place in the lap is its id's, at random.
-  const random = seeded(7);
+  const random = seededRandom(7);
   const delays: number[] = [];
   let checks = 0;
   for (const order of orders) {

@@ -1,19 +1,9 @@
+import { seededRandom } from "../seededRandom";
+
 /*
  * The soak's workload, decided up front from a seed: the same seed plans the same customers, orders,
  * outcomes and webhook faults (only the timing of a real run varies).
  */
-
-/** mulberry32: a small seeded generator, enough to make a workload reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface SoakSizes {
   seed: number;

@@ -1,7 +1,12 @@
 import type { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { COLLECTIONS } from "../../src/firestore";
 import { DatamartClient } from "../../src/providers/datamart";
-import { runSync, type SyncSummary } from "../../src/sync/syncEngine";
+import {
+  runSync,
+  type SyncDeps,
+  type SyncOptions,
+  type SyncSummary,
+} from "../../src/sync/syncEngine";
 import { anOrder, testDb } from "./firestore";
 
 /** Places an order the way the app does, and tells the stand-in Datamart about it. */
@@ -26,25 +31,30 @@ export async function placeOrder(
   return order;
 }
 
+/** A sync run's dependencies against the stand-in Datamart, with small test options. */
+export function syncDepsFor(
+  standIn: DatamartStandIn,
+  options: Partial<SyncOptions> = {},
+): SyncDeps {
+  return {
+    db: testDb(),
+    walletRefunds: true,
+    datamart: new DatamartClient({ baseUrl: standIn.baseUrl, apiKey: "k", timeoutMs: 2_000 }),
+    options: {
+      concurrency: 2,
+      ratePerMinute: 60_000,
+      timeBudgetMs: 30_000,
+      maxConsecutiveFailures: 3,
+      freshForMs: 3_600_000,
+      freshIntervalMs: 90_000,
+      sweepPeriodMs: 3_600_000,
+      attentionAfterMs: 86_400_000,
+      ...options,
+    },
+  };
+}
+
 /** One scheduled sync run against the stand-in Datamart, with small test options, at `now`. */
 export function pollOnce(standIn: DatamartStandIn, now?: () => Date): Promise<SyncSummary> {
-  return runSync(
-    {
-      db: testDb(),
-      walletRefunds: true,
-      datamart: new DatamartClient({ baseUrl: standIn.baseUrl, apiKey: "k", timeoutMs: 2_000 }),
-      options: {
-        concurrency: 2,
-        ratePerMinute: 60_000,
-        timeBudgetMs: 30_000,
-        maxConsecutiveFailures: 3,
-        freshForMs: 3_600_000,
-        freshIntervalMs: 90_000,
-        sweepPeriodMs: 3_600_000,
-        attentionAfterMs: 86_400_000,
-      },
-      now,
-    },
-    "schedule",
-  );
+  return runSync({ ...syncDepsFor(standIn), now }, "schedule");
 }

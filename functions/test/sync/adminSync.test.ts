@@ -2,14 +2,11 @@ import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { COLLECTIONS } from "../../src/firestore";
-import { DatamartClient } from "../../src/providers/datamart";
 import { syncForAdmin } from "../../src/sync/adminSync";
-import { runSync, SYNC_LEASE, type SyncDeps, type SyncOptions } from "../../src/sync/syncEngine";
-import { placeOrder } from "../support/datamart";
+import { runSync, SYNC_LEASE, type SyncOptions } from "../../src/sync/syncEngine";
+import { placeOrder, syncDepsFor } from "../support/datamart";
 import { eventually } from "../support/eventually";
 import { clearFirestore, testDb } from "../support/firestore";
-
-const HOUR = 3_600_000;
 
 describe("an admin's sync now beside a scheduled run (Firestore emulator, stand-in Datamart)", () => {
   let standIn: DatamartStandIn;
@@ -24,23 +21,7 @@ describe("an admin's sync now beside a scheduled run (Firestore emulator, stand-
     await clearFirestore();
   });
 
-  const deps = (options: Partial<SyncOptions> = {}): SyncDeps => ({
-    db: testDb(),
-    walletRefunds: true,
-    datamart: new DatamartClient({ baseUrl: standIn.baseUrl, apiKey: "k", timeoutMs: 2_000 }),
-    options: {
-      concurrency: 4,
-      ratePerMinute: 60_000,
-      timeBudgetMs: 60_000,
-      maxConsecutiveFailures: 3,
-      freshForMs: HOUR,
-      freshIntervalMs: 90_000,
-      sweepPeriodMs: HOUR,
-      attentionAfterMs: 24 * HOUR,
-      pageSize: 5,
-      ...options,
-    },
-  });
+  const deps = (options: Partial<SyncOptions> = {}) => syncDepsFor(standIn, options);
   const asks = (reference: string) => standIn.requests.filter((r) => r.reference === reference);
   const trx = (order: Record<string, unknown>) =>
     (order.datamartResponse as { orderReference: string }).orderReference;
