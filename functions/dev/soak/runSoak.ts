@@ -251,7 +251,11 @@ async function main(): Promise<void> {
       fcm.setOutage(false);
     }),
     fault(0.6, "functions emulator killed mid-run and restarted", async () => {
+      // The app's writes wait while it is down, and the events of those just made reach their
+      // triggers first: the emulator drops an event whose function is down, where production's
+      // event delivery keeps it until the function is back. Runs in progress are still killed.
       functionsDown = true;
+      await sleep(2_000);
       await functions.process.stop();
       await sleep(3_000);
       functions = await startFunctions();
@@ -311,9 +315,12 @@ async function main(): Promise<void> {
   say(
     `placing ${orders.length} orders from ${customers.length} customers over ${SETTINGS.placeSeconds}s`,
   );
+  const functionsUp = async () => {
+    while (functionsDown) await sleep(500);
+  };
   const placing = orders.map(async (order) => {
     await sleep(order.at * 1000);
-    while (functionsDown) await sleep(500);
+    await functionsUp();
     await place(firestoreDb, order);
   });
   const place = async (fs: Firestore, order: SoakOrder) => {
@@ -336,6 +343,7 @@ async function main(): Promise<void> {
       datamartResponse: null,
     });
     await sleep(300 + Math.random() * 1_200);
+    await functionsUp();
     if (order.fate === "refused") {
       await ref.update({
         status: "failed",

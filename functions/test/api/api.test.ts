@@ -2,7 +2,11 @@ import { expect } from "chai";
 import { COLLECTIONS } from "../../src/firestore";
 import { placeOrder } from "../support/datamart";
 import { updateAccount } from "../../dev/authEmulator";
-import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+import {
+  functionsStack,
+  retriedOnceForLostEvents,
+  type FunctionsStack,
+} from "../support/functionsStack";
 
 const USER = { uid: "api-user", email: "api-user@datasell.test" };
 const OTHER = { uid: "api-other", email: "api-other@datasell.test" };
@@ -29,6 +33,7 @@ function expiredToken(projectId: string): string {
 
 describe("callables and the HTTPS API on the functions emulator, with Auth-emulator ID tokens", function () {
   this.timeout(120_000);
+  retriedOnceForLostEvents(this);
   let stack: FunctionsStack;
   const tokens: Record<string, string> = {};
 

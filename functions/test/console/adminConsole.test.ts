@@ -8,7 +8,12 @@ import { REPO_ROOT } from "../../dev/emulators";
 import { COLLECTIONS } from "../../src/firestore";
 import { listen } from "../../dev/standins/http";
 import { placeOrder } from "../support/datamart";
-import { FUNCTIONS_PROJECT, functionsStack, type FunctionsStack } from "../support/functionsStack";
+import {
+  FUNCTIONS_PROJECT,
+  functionsStack,
+  retriedOnceForLostEvents,
+  type FunctionsStack,
+} from "../support/functionsStack";
 
 /** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it when it is missing). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -18,6 +23,7 @@ const CUSTOMER = { uid: "console-customer", email: "ama@datasell.demo" };
 
 describe("admin console in Chromium (functions and auth emulators, stand-ins)", function () {
   this.timeout(180_000);
+  retriedOnceForLostEvents(this);
   let stack: FunctionsStack;
   let site: Awaited<ReturnType<typeof serveConsole>>;
   let browser: Browser;

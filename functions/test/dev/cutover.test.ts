@@ -7,7 +7,11 @@ import { appOrder } from "../../dev/orderFactory";
 import { COLLECTIONS } from "../../src/firestore";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
-import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+import {
+  functionsStack,
+  retriedOnceForLostEvents,
+  type FunctionsStack,
+} from "../support/functionsStack";
 
 const HOUR = 3_600_000;
 
@@ -71,7 +75,8 @@ describe("the switch-on cutover command", function () {
     });
   });
 
-  describe("then the sync, on the functions emulator", () => {
+  describe("then the sync, on the functions emulator", function () {
+    retriedOnceForLostEvents(this);
     let stack: FunctionsStack;
     before(async () => {
       stack = await functionsStack();

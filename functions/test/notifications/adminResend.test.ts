@@ -1,7 +1,11 @@
 import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { COLLECTIONS } from "../../src/firestore";
-import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+import {
+  functionsStack,
+  retriedOnceForLostEvents,
+  type FunctionsStack,
+} from "../support/functionsStack";
 
 const CUSTOMER = { uid: "resend-user", email: "resend-user@datasell.test" };
 const OTHER = { uid: "resend-other", email: "resend-other@datasell.test" };
@@ -9,6 +13,7 @@ const ADMIN = { uid: "resend-admin", email: "resend-admin@datasell.test", admin:
 
 describe("unknown outcomes and damaged records on the functions emulator", function () {
   this.timeout(120_000);
+  retriedOnceForLostEvents(this);
   let stack: FunctionsStack;
   const tokens: Record<string, string> = {};
 

@@ -2,13 +2,18 @@ import { expect } from "chai";
 import { COLLECTIONS } from "../../src/firestore";
 import { eventually } from "../support/eventually";
 import { anOrder } from "../support/firestore";
-import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+import {
+  functionsStack,
+  retriedOnceForLostEvents,
+  type FunctionsStack,
+} from "../support/functionsStack";
 
 const AMA = { uid: "push-ama", email: "ama-login@datasell.test" };
 const KOFI = { uid: "push-kofi", email: "kofi-login@datasell.test" };
 
 describe("SMS, push and email, each as the customer chose (functions emulator, stand-ins)", function () {
   this.timeout(120_000);
+  retriedOnceForLostEvents(this);
   let stack: FunctionsStack;
   let token: string;
 

@@ -7,7 +7,11 @@ import { notifyOrderStatusChange } from "../../src/triggers/notifyOrderStatusCha
 import { eventually } from "../support/eventually";
 import { anOrder, clearFirestore, REFUNDS_ON, testDb } from "../support/firestore";
 import { useFunctionsTest } from "../support/functionsTest";
-import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+import {
+  functionsStack,
+  retriedOnceForLostEvents,
+  type FunctionsStack,
+} from "../support/functionsStack";
 
 describe("notifyOrderStatusChange", function () {
   this.timeout(120_000);
@@ -102,7 +106,8 @@ describe("notifyOrderStatusChange", function () {
     });
   });
 
-  describe("on the emulators, fired by real Firestore writes", () => {
+  describe("on the emulators, fired by real Firestore writes", function () {
+    retriedOnceForLostEvents(this);
     let stack: FunctionsStack;
     before(async () => {
       stack = await functionsStack();

@@ -142,3 +142,23 @@ async function start(): Promise<FunctionsStack> {
 export async function stopFunctionsStack(): Promise<void> {
   for (const close of closers.reverse()) await close();
 }
+
+/**
+ * The functions emulator now and then never hands a Firestore write's event to its trigger
+ * (firebase-tools#6833, open), where production's event delivery is retried. A suite whose tests
+ * wait for a trigger runs a failed test once more, and prints the emulator's last output first, so
+ * a defect that fails every time still fails and can be read.
+ */
+export function retriedOnceForLostEvents(suite: Mocha.Suite): void {
+  suite.retries(1);
+  suite.afterEach(function () {
+    const test = this.currentTest;
+    if (!test || test.state === "passed" || !starting) return;
+    return starting.then((stack) => {
+      console.warn(
+        `[${test.title}] failed; the functions emulator's last output:\n` +
+          stack.emulator.process.output().slice(-4_000),
+      );
+    });
+  });
+}

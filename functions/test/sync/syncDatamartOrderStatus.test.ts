@@ -1,10 +1,15 @@
 import { expect } from "chai";
 import { COLLECTIONS } from "../../src/firestore";
 import { placeOrder } from "../support/datamart";
-import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+import {
+  functionsStack,
+  retriedOnceForLostEvents,
+  type FunctionsStack,
+} from "../support/functionsStack";
 
 describe("syncDatamartOrderStatus (functions emulator)", function () {
   this.timeout(120_000);
+  retriedOnceForLostEvents(this);
   let stack: FunctionsStack;
 
   before(async () => {

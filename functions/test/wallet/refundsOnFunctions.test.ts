@@ -3,13 +3,18 @@ import { applyStatus } from "../../src/orders/applyStatus";
 import { COLLECTIONS } from "../../src/firestore";
 import { eventually } from "../support/eventually";
 import { anOrder, REFUNDS_ON } from "../support/firestore";
-import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+import {
+  functionsStack,
+  retriedOnceForLostEvents,
+  type FunctionsStack,
+} from "../support/functionsStack";
 
 const CUSTOMER = { uid: "refund-user", email: "refund-user@datasell.test" };
 const ADMIN = { uid: "refund-admin", email: "refund-admin@datasell.test", admin: true };
 
 describe("refunds on the functions emulator: the customer's message and the admin callable", function () {
   this.timeout(120_000);
+  retriedOnceForLostEvents(this);
   let stack: FunctionsStack;
   const tokens: Record<string, string> = {};
 

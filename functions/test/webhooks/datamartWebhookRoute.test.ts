@@ -3,13 +3,18 @@ import { COLLECTIONS } from "../../src/firestore";
 import { sign } from "../../src/webhooks/signature";
 import { placeOrder } from "../support/datamart";
 import { eventually } from "../support/eventually";
-import { functionsStack, type FunctionsStack } from "../support/functionsStack";
+import {
+  functionsStack,
+  retriedOnceForLostEvents,
+  type FunctionsStack,
+} from "../support/functionsStack";
 
 /** The secret the emulated functions read from functions/.secret.local. */
 const SECRET = "local-webhook-secret";
 
 describe("POST /api/datamart-webhook on the functions emulator", function () {
   this.timeout(120_000);
+  retriedOnceForLostEvents(this);
   let stack: FunctionsStack;
   let order: Record<string, unknown>;
 
