@@ -1,4 +1,5 @@
 import { initializeApp, type FirebaseOptions } from "firebase/app";
+import type { Callables } from "../../functions/src/contract";
 import { connectAuthEmulator, getAuth, type Auth } from "firebase/auth";
 import {
   connectFirestoreEmulator,
@@ -25,8 +26,11 @@ export interface Backend {
   auth: Auth;
   db: Firestore;
   functions: Functions;
-  /** Calls a callable function, answering its result. */
-  call<T>(name: string, data?: unknown): Promise<T>;
+  /** Calls a callable function with its request, answering its answer (the shared contract). */
+  call<Name extends keyof Callables>(
+    name: Name,
+    data: Callables[Name]["request"],
+  ): Promise<Callables[Name]["answer"]>;
 }
 
 export async function connect(): Promise<Backend> {
@@ -53,7 +57,7 @@ export async function connect(): Promise<Backend> {
     auth,
     db,
     functions,
-    call: async <T>(name: string, data: unknown = {}) =>
-      (await httpsCallable<unknown, T>(functions, name)(data)).data,
+    call: async (name, data) =>
+      (await httpsCallable(functions, name)(data)).data as never,
   };
 }

@@ -41,7 +41,11 @@ export function panel(
   return { section, body };
 }
 
-/** A table with a caption, header cells with scope, and one row per item. */
+/**
+ * A table with a caption, header cells with scope, and one row per item. Each cell carries its
+ * column's name (`data-label`), and a cell holding a control is marked `act`: on a phone the rows
+ * stack as cards, each fact under its label and the action first.
+ */
 export function table(
   caption: string,
   headers: string[],
@@ -69,7 +73,25 @@ export function table(
         "tbody",
         {},
         ...rows.map((cells) =>
-          h("tr", {}, ...cells.map((c) => h("td", {}, c))),
+          h(
+            "tr",
+            {},
+            ...cells.map((c, i) =>
+              h(
+                "td",
+                {
+                  "data-label": headers[i] ?? "",
+                  class:
+                    c instanceof HTMLElement &&
+                    (c.matches("button, select, input") ||
+                      !!c.querySelector("button, select, input"))
+                      ? "act"
+                      : false,
+                },
+                c,
+              ),
+            ),
+          ),
         ),
       ),
     ),

@@ -1,7 +1,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { appOrder } from "../dev/orderFactory";
 import type { DatamartStandIn } from "../dev/standins/datamartStandIn";
-import { COLLECTIONS } from "../src/firestore";
+import { COLLECTIONS } from "../src/contract";
 
 const FINALS = ["delivered", "failed", "cancelled", "refunded"];
 

@@ -1,5 +1,5 @@
 import { Query, WriteBatch } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../src/firestore";
+import { COLLECTIONS } from "../src/contract";
 
 /**
  * Counts Firestore document reads and writes the way Firestore bills them, by wrapping the SDK's

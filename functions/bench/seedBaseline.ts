@@ -1,7 +1,7 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { isFinalStatus, mapDatamartStatus } from "../src/domain/orderStatus";
-import { COLLECTIONS } from "../src/firestore";
 import type { DatamartClient } from "../src/providers/datamart";
+import { COLLECTIONS } from "../src/contract";
 
 /** The seed's algorithm, as it was: read every order, filter in memory, ask Datamart one at a time. */
 export async function seedBaseline(

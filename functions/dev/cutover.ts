@@ -13,7 +13,7 @@ import { FieldPath, getFirestore, Timestamp, type Firestore } from "firebase-adm
 import { parseArgs } from "node:util";
 import { OPEN_STATUSES } from "../src/domain/orderStatus";
 import { placedAt } from "../src/domain/pollSchedule";
-import { COLLECTIONS } from "../src/firestore";
+import { COLLECTIONS } from "../src/contract";
 
 const HOUR = 3_600_000;
 const PAGE = 500;

@@ -270,6 +270,9 @@ export async function startFunctionsEmulator(options: {
         ...globalThis.process.env,
         FIRESTORE_EMULATOR_HOST: options.firestore.host,
         FIREBASE_CLI_DISABLE_UPDATE_CHECK: "true",
+        // The emulator starts a Node process per concurrent invocation, up to 50: a burst of
+        // webhooks and triggers then starves 2 cores. Past this many, invocations queue.
+        FUNCTIONS_EMULATOR_PARALLEL: globalThis.process.env.FUNCTIONS_EMULATOR_PARALLEL ?? "8",
       },
       onOutput: options.onOutput,
     },

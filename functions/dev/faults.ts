@@ -7,10 +7,9 @@
  */
 import "./capturedLogs";
 import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
-import { COLLECTIONS, db } from "../src/firestore";
+import { db } from "../src/firestore";
 import { CLAIM_LEASE_MS } from "../src/notifications/delivery";
 import type { NotifyDeps } from "../src/notifications/notifyStatusChange";
-import type { DeliveryState } from "../src/notifications/notificationRecord";
 import { notifyStatusChange } from "../src/notifications/notifyStatusChange";
 import { smsChannel } from "../src/notifications/smsChannel";
 import { sweepNotifications } from "../src/notifications/sweep";
@@ -19,6 +18,7 @@ import { freePort, startFirestoreEmulator } from "./emulators";
 import { appOrder } from "./orderFactory";
 import { stopAll } from "./processes";
 import { MnotifyStandIn, type AcceptedFault } from "./standins/mnotifyStandIn";
+import { COLLECTIONS, type DeliveryState } from "../src/contract";
 
 export interface FaultRow {
   fault: string;

@@ -1,6 +1,6 @@
 import { readFileSync, watch } from "node:fs";
 import { join } from "node:path";
-import { COLLECTIONS, db, GrpcStatus, hasGrpcStatus } from "../src/firestore";
+import { db, GrpcStatus, hasGrpcStatus } from "../src/firestore";
 import { maskPhone } from "../src/logs";
 import { DEMO_PASSWORD } from "./authEmulator";
 import { DEMO_PROJECT, DEMO_USERS, emulatorDataOrders } from "./demoData";
@@ -30,6 +30,7 @@ import { DatamartStandIn } from "./standins/datamartStandIn";
 import { buildConsole, serveConsole } from "./consoleServer";
 import { FcmStandIn } from "./standins/fcmStandIn";
 import { MnotifyStandIn } from "./standins/mnotifyStandIn";
+import { COLLECTIONS } from "../src/contract";
 
 interface LocalStack {
   datamart: DatamartStandIn;

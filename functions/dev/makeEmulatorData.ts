@@ -1,12 +1,13 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { version } from "firebase-tools/package.json";
-import { COLLECTIONS, db } from "../src/firestore";
+import { db } from "../src/firestore";
 import { idTokenFor } from "./authEmulator";
 import { DEMO_PROJECT, DEMO_USERS, emulatorDataOrders, emulatorDataUsers } from "./demoData";
 import { registerPushToken } from "../src/notifications/pushTokens";
 import { freePort, REPO_ROOT, startFirestoreEmulator, startFunctionsEmulator } from "./emulators";
 import { stopAll } from "./processes";
+import { COLLECTIONS } from "../src/contract";
 
 /**
  * Rebuilds `emulator-data/` (the format `firebase emulators:export` writes) from dev/demoData.ts:

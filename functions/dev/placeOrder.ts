@@ -1,8 +1,9 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { demoOrder, type DemoOrder } from "./demoData";
-import { COLLECTIONS, db } from "../src/firestore";
+import { db } from "../src/firestore";
 import { assertEmulatorOnly } from "./emulators";
 import { localHost, localUrl, runningStack } from "./localConfig";
+import { COLLECTIONS } from "../src/contract";
 
 /**
  * Places a demo order as the DataSell app would: tells the stand-in Datamart about the purchase

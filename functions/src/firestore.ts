@@ -1,29 +1,6 @@
 import { getApps, initializeApp, type App } from "firebase-admin/app";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 
-/** Collection names, in one place. Everything but `transactions` is written by this system only. */
-export const COLLECTIONS = {
-  transactions: "transactions",
-  statusHistory: "statusHistory", // subcollection of transactions/{id}
-  syncRuns: "syncRuns",
-  leases: "leases",
-  syncState: "syncState",
-  syncRequests: "syncRequests", // admins' "sync now" handed to the running run: sync/syncRequests.ts
-  syncAdoptions: "syncAdoptions", // orders the next sync run must look at: see sync/adoptions.ts
-  orderNotifications: "orderNotifications",
-  notificationAudit: "audit", // subcollection of orderNotifications/{id}: admins' resends
-  notificationSweeps: "notificationSweeps",
-  users: "users",
-  inAppNotifications: "notifications", // subcollection of users/{uid}: what the app shows
-  walletLedger: "walletLedger", // subcollection of users/{uid}
-  pushTokens: "pushTokens", // subcollection of users/{uid}: one per device
-  rateLimits: "rateLimits",
-  webhookEvents: "datamartWebhookEvents",
-  reconciliationReports: "reconciliationReports",
-  reconciliationCases: "reconciliationCases", // one per mismatch, stable across runs
-  supplierHealth: "supplierHealth", // `current`: Datamart balance and delivery times
-} as const;
-
 let firestore: Firestore | undefined;
 
 /**

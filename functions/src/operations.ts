@@ -1,18 +1,12 @@
 import { z } from "zod";
 import { AppError, documentId, parseInput } from "./errors";
-import { COLLECTIONS, db } from "./firestore";
+import { db } from "./firestore";
 import { deliver, requeueByAdmin } from "./notifications/delivery";
-import type { DeliveryState } from "./notifications/notificationRecord";
-import {
-  answerOrderStatus,
-  parseOrderStatusRequest,
-  type Caller,
-  type OrderStatusAnswer,
-} from "./orders/orderStatusQuery";
-import { syncForAdmin, type AdminSyncAnswer } from "./sync/adminSync";
-import { refundByAdmin, type AdminRefundAnswer } from "./wallet/adminRefund";
-import { updateCaseByAdmin, type CaseUpdateAnswer } from "./reconciliation/cases";
-import { runReconciliation, type ReconciliationReport } from "./reconciliation/reconcile";
+import { answerOrderStatus, parseOrderStatusRequest, type Caller } from "./orders/orderStatusQuery";
+import { syncForAdmin } from "./sync/adminSync";
+import { refundByAdmin } from "./wallet/adminRefund";
+import { updateCaseByAdmin } from "./reconciliation/cases";
+import { runReconciliation } from "./reconciliation/reconcile";
 import { checkSupplierHealth, type SupplierHealth } from "./supplier/supplierHealth";
 import {
   deliveryDeps,
@@ -21,6 +15,15 @@ import {
   supplierHealthDeps,
   syncDeps,
 } from "./wiring";
+import {
+  type AdminRefundAnswer,
+  type AdminSyncAnswer,
+  COLLECTIONS,
+  type CaseUpdateAnswer,
+  type OrderStatusAnswer,
+  type ReconciliationReport,
+  type ResendAnswer,
+} from "./contract";
 
 // What the callables and the HTTPS API both do, once: they differ only in how they receive the
 // caller and the input, and how they answer.
@@ -60,14 +63,6 @@ export function refundAsAdmin(caller: Caller, input: unknown): Promise<AdminRefu
 }
 
 const resendRequestSchema = z.object({ notificationId: documentId("notificationId") });
-
-export interface ResendAnswer {
-  success: true;
-  notificationId: string;
-  previousState: DeliveryState;
-  /** What this send attempt ended in. */
-  state: DeliveryState;
-}
 
 /**
  * Admins only: sends an UNKNOWN or FAILED customer message again, once, with an audit entry naming

@@ -1,5 +1,14 @@
 import { collection, limit, query, where } from "firebase/firestore";
-import { actionButton, h, panel, rowActions, statusLine, when } from "../ui";
+import { COLLECTIONS } from "../../../functions/src/contract";
+import {
+  actionButton,
+  h,
+  panel,
+  receipts,
+  rowActions,
+  statusLine,
+  when,
+} from "../ui";
 import { orderDetails } from "./orderDetails";
 import { liveTable, type PanelFactory } from "./panel";
 
@@ -12,10 +21,12 @@ export const attentionPanel: PanelFactory = (backend) => {
   );
   const details = h("div", { "aria-live": "polite" });
   body.after(details);
+  const done = receipts("Checks made");
+  body.before(done.element);
   const stop = liveTable(
     body,
     query(
-      collection(backend.db, "transactions"),
+      collection(backend.db, COLLECTIONS.transactions),
       where("sync.needsAttention", "==", true),
       limit(50),
     ),
@@ -29,14 +40,13 @@ export const attentionPanel: PanelFactory = (backend) => {
           "Check now",
           out,
           async () => {
-            const answer = await backend.call<{ status: string }>(
-              "getOrderStatus",
-              {
-                transactionId: doc.id,
-                refresh: true,
-              },
-            );
-            return `Now ${answer.status}.`;
+            const answer = await backend.call("getOrderStatus", {
+              transactionId: doc.id,
+              refresh: true,
+            });
+            const receipt = `Order ${doc.id}: Datamart asked, now ${answer.transaction.status}.`;
+            done.add(receipt);
+            return receipt;
           },
           `Check order ${doc.id} now`,
         );

@@ -1,4 +1,5 @@
 import { collection, limit, orderBy, query } from "firebase/firestore";
+import { COLLECTIONS } from "../../../functions/src/contract";
 import { ghs, panel, when } from "../ui";
 import { liveTable, type PanelFactory } from "./panel";
 
@@ -15,7 +16,7 @@ export const cutoverPanel: PanelFactory = (backend) => {
   const stop = liveTable(
     body,
     query(
-      collection(backend.db, "transactions"),
+      collection(backend.db, COLLECTIONS.transactions),
       orderBy("cutover.markedAt", "desc"),
       limit(50),
     ),

@@ -8,6 +8,7 @@ import {
   where,
   type DocumentSnapshot,
 } from "firebase/firestore";
+import { COLLECTIONS } from "../../../functions/src/contract";
 import type { Backend } from "../firebase";
 import { h } from "../ui";
 import { orderDetails } from "./orderDetails";
@@ -25,12 +26,12 @@ async function find(
   backend: Backend,
   text: string,
 ): Promise<DocumentSnapshot | undefined> {
-  const byId = await getDoc(doc(backend.db, "transactions", text));
+  const byId = await getDoc(doc(backend.db, COLLECTIONS.transactions, text));
   if (byId.exists()) return byId;
   for (const field of LOOKUP_FIELDS) {
     const found = await getDocs(
       query(
-        collection(backend.db, "transactions"),
+        collection(backend.db, COLLECTIONS.transactions),
         where(field, "==", text),
         limit(1),
       ),

@@ -1,5 +1,14 @@
 import { collection, limit, query, where } from "firebase/firestore";
-import { actionButton, panel, rowActions, statusLine, when } from "../ui";
+import { COLLECTIONS } from "../../../functions/src/contract";
+import {
+  actionButton,
+  confirmAction,
+  panel,
+  receipts,
+  rowActions,
+  statusLine,
+  when,
+} from "../ui";
 import { liveTable, type PanelFactory } from "./panel";
 
 /** A message still PENDING this long after it was made is shown as stuck. */
@@ -12,10 +21,12 @@ export const notificationsPanel: PanelFactory = (backend) => {
     "Messages not sent",
     "Failed, outcome unknown (it may have reached the customer), or pending for over 30 minutes.",
   );
+  const done = receipts("Messages resent");
+  body.before(done.element);
   const stop = liveTable(
     body,
     query(
-      collection(backend.db, "orderNotifications"),
+      collection(backend.db, COLLECTIONS.orderNotifications),
       where("state", "in", ["FAILED", "UNKNOWN", "PENDING"]),
       limit(100),
     ),
@@ -41,11 +52,28 @@ export const notificationsPanel: PanelFactory = (backend) => {
                   "Resend",
                   out,
                   async () => {
-                    const answer = await backend.call<{ state: string }>(
+                    const confirmed = await confirmAction({
+                      title: `Send this ${String(r.channel)} message again?`,
+                      facts: [
+                        ["Order", String(r.transactionId)],
+                        ["To", String(r.recipientMasked ?? "—")],
+                        [
+                          "Now",
+                          r.state === "UNKNOWN"
+                            ? "UNKNOWN: it may already have reached the customer"
+                            : String(r.state),
+                        ],
+                      ],
+                      confirmLabel: "Resend",
+                    });
+                    if (confirmed === undefined) return "Cancelled: nothing sent.";
+                    const answer = await backend.call(
                       "adminResendNotification",
                       { notificationId: d.id },
                     );
-                    return `Resent: ${answer.state}.`;
+                    const receipt = `${String(r.channel)} message for order ${String(r.transactionId)} to ${String(r.recipientMasked ?? "—")}: ${answer.state}.`;
+                    done.add(receipt);
+                    return receipt;
                   },
                   `Resend ${r.channel} message ${d.id}`,
                 );

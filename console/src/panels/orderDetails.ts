@@ -1,4 +1,5 @@
 import { collection, getDocs, orderBy, query, where } from "firebase/firestore";
+import { COLLECTIONS } from "../../../functions/src/contract";
 import type { Backend } from "../firebase";
 import { ghs, h, table, when } from "../ui";
 
@@ -11,13 +12,13 @@ export async function orderDetails(
   const [history, messages] = await Promise.all([
     getDocs(
       query(
-        collection(backend.db, "transactions", orderId, "statusHistory"),
+        collection(backend.db, COLLECTIONS.transactions, orderId, COLLECTIONS.statusHistory),
         orderBy("at"),
       ),
     ),
     getDocs(
       query(
-        collection(backend.db, "orderNotifications"),
+        collection(backend.db, COLLECTIONS.orderNotifications),
         where("transactionId", "==", orderId),
       ),
     ),

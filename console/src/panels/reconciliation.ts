@@ -6,6 +6,7 @@ import {
   query,
   where,
 } from "firebase/firestore";
+import { COLLECTIONS, type CaseState } from "../../../functions/src/contract";
 import {
   actionButton,
   ghs,
@@ -28,7 +29,7 @@ export const reconciliationPanel: PanelFactory = (backend) => {
   body.before(report);
   const stopReport = onSnapshot(
     query(
-      collection(backend.db, "reconciliationReports"),
+      collection(backend.db, COLLECTIONS.reconciliationReports),
       orderBy("windowEnd", "desc"),
       limit(1),
     ),
@@ -73,7 +74,7 @@ export const reconciliationPanel: PanelFactory = (backend) => {
   const stopCases = liveTable(
     body,
     query(
-      collection(backend.db, "reconciliationCases"),
+      collection(backend.db, COLLECTIONS.reconciliationCases),
       where("state", "==", "open"),
       limit(50),
     ),
@@ -97,7 +98,7 @@ export const reconciliationPanel: PanelFactory = (backend) => {
         const save = actionButton("Save", out, async () => {
           await backend.call("adminUpdateReconciliationCase", {
             caseId: doc.id,
-            state: state.value,
+            state: state.value as CaseState,
             note: note.value,
           });
           return "Saved.";

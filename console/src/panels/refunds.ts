@@ -1,4 +1,5 @@
 import { collection, limit, query, where } from "firebase/firestore";
+import { COLLECTIONS } from "../../../functions/src/contract";
 import {
   actionButton,
   confirmAction,
@@ -22,7 +23,7 @@ export const refundsPanel: PanelFactory = (backend) => {
   const stop = liveTable(
     body,
     query(
-      collection(backend.db, "transactions"),
+      collection(backend.db, COLLECTIONS.transactions),
       where("refund.state", "in", ["manual", "reversal-manual"]),
       limit(50),
     ),
@@ -60,10 +61,7 @@ export const refundsPanel: PanelFactory = (backend) => {
                     },
                   });
                   if (reason === undefined) return "Cancelled: nothing moved.";
-                  const answer = await backend.call<{
-                    outcome: string;
-                    amount: number;
-                  }>("adminRefundOrder", {
+                  const answer = await backend.call("adminRefundOrder", {
                     transactionId: doc.id,
                     ...(reason ? { override: { reason } } : {}),
                   });

@@ -1,4 +1,5 @@
 import { doc, onSnapshot } from "firebase/firestore";
+import { COLLECTIONS } from "../../../functions/src/contract";
 import { actionButton, h, panel, statusLine, table, when } from "../ui";
 import type { PanelFactory } from "./panel";
 
@@ -55,14 +56,14 @@ export const supplierPanel: PanelFactory = (backend) => {
       "div",
       { class: "actions" },
       actionButton("Check now", result, async () => {
-        await backend.call("adminCheckSupplierHealth");
+        await backend.call("adminCheckSupplierHealth", {});
         return "Checked.";
       }),
       result,
     ),
   );
   const stop = onSnapshot(
-    doc(backend.db, "supplierHealth", "current"),
+    doc(backend.db, COLLECTIONS.supplierHealth, "current"),
     (snapshot) => {
       const health = snapshot.data();
       if (!health) {

@@ -1,29 +1,13 @@
 import { collection, limit, orderBy, query } from "firebase/firestore";
 import { actionButton, h, panel, statusLine, when } from "../ui";
 import { liveTable, type PanelFactory } from "./panel";
+import {
+  COLLECTIONS,
+  type SyncRunRecord,
+  type SyncSummary,
+} from "../../../functions/src/contract";
 
-interface RunSummary {
-  runId: string;
-  trigger: string;
-  startedAt: string;
-  skipped: boolean;
-  passes?: number;
-  checked: number;
-  updated: number;
-  errors: number;
-  errorsByKind: Record<string, number>;
-  stoppedEarly?: string;
-  needsAttention: number;
-  running?: boolean;
-  adminRequests?: number;
-}
-
-/** adminSyncDatamartOrders' answer (functions/src/sync/adminSync.ts). */
-type AdminSyncAnswer =
-  | { outcome: "ran" | "skipped"; runId: string; summary: RunSummary }
-  | { outcome: "taken"; runId: string; requestId: string };
-
-const errorsText = (run: RunSummary) =>
+const errorsText = (run: SyncSummary) =>
   run.errors === 0
     ? "none"
     : Object.entries(run.errorsByKind)
@@ -39,9 +23,7 @@ export const syncPanel: PanelFactory = (backend) => {
   );
   const result = statusLine("p");
   const button = actionButton("Sync now", result, async () => {
-    const answer = await backend.call<AdminSyncAnswer>(
-      "adminSyncDatamartOrders",
-    );
+    const answer = await backend.call("adminSyncDatamartOrders", {});
     if (answer.outcome === "taken")
       return `Taken by the running run ${answer.runId}: it is checking the due orders now (marked "running" below).`;
     const { summary } = answer;
@@ -53,7 +35,7 @@ export const syncPanel: PanelFactory = (backend) => {
   const stop = liveTable(
     body,
     query(
-      collection(backend.db, "syncRuns"),
+      collection(backend.db, COLLECTIONS.syncRuns),
       orderBy("startedAt", "desc"),
       limit(10),
     ),
@@ -69,7 +51,7 @@ export const syncPanel: PanelFactory = (backend) => {
     ],
     (docs) =>
       docs.map((d) => {
-        const run = d.data() as RunSummary;
+        const run = d.data() as SyncRunRecord;
         return [
           when(run.startedAt),
           [

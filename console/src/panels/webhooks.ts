@@ -1,4 +1,5 @@
 import { collection, limit, query, where } from "firebase/firestore";
+import { COLLECTIONS } from "../../../functions/src/contract";
 import { panel, when } from "../ui";
 import { liveTable, type PanelFactory } from "./panel";
 
@@ -12,7 +13,7 @@ export const webhooksPanel: PanelFactory = (backend) => {
   const stop = liveTable(
     body,
     query(
-      collection(backend.db, "datamartWebhookEvents"),
+      collection(backend.db, COLLECTIONS.webhookEvents),
       where("outcome", "==", "unmatched"),
       limit(50),
     ),

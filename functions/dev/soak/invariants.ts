@@ -1,10 +1,10 @@
 import type { Firestore, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { isFinalStatus, mapDatamartStatus } from "../../src/domain/orderStatus";
 import { toPesewas } from "../../src/domain/walletRefund";
-import { COLLECTIONS } from "../../src/firestore";
 import type { ReceivedPush } from "../standins/fcmStandIn";
 import type { ReceivedSms } from "../standins/mnotifyStandIn";
 import type { SoakCustomer, SoakOrder } from "./workload";
+import { COLLECTIONS } from "../../src/contract";
 
 /*
  * What must hold once the soak's system is quiet, checked on the final state and on what the

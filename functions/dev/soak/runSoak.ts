@@ -11,7 +11,7 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { COLLECTIONS, db } from "../../src/firestore";
+import { db } from "../../src/firestore";
 import { idTokenFor } from "../authEmulator";
 import {
   assertEmulatorOnly,
@@ -30,6 +30,7 @@ import { FcmStandIn } from "../standins/fcmStandIn";
 import { MnotifyStandIn } from "../standins/mnotifyStandIn";
 import { checkInvariants } from "./invariants";
 import { planWorkload, webhookFates, type SoakOrder } from "./workload";
+import { COLLECTIONS } from "../../src/contract";
 
 const PROJECT = "demo-datasell-soak";
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

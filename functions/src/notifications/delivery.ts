@@ -6,10 +6,10 @@ import {
 } from "firebase-admin/firestore";
 import { deliveryVerdict, retryDelayMs } from "../domain/deliveryVerdict";
 import { isFinalStatus } from "../domain/orderStatus";
-import { COLLECTIONS } from "../firestore";
 import { logNotificationOutcome } from "../logs";
 import type { Channel } from "./channel";
-import type { ChannelName, DeliveryState, NotificationRecord } from "./notificationRecord";
+import type { ChannelName, NotificationRecord } from "./notificationRecord";
+import { COLLECTIONS, type DeliveryState } from "../contract";
 
 export interface DeliveryDeps {
   db: Firestore;

@@ -1,7 +1,8 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { COLLECTIONS, GrpcStatus, hasGrpcStatus } from "../firestore";
+import { GrpcStatus, hasGrpcStatus } from "../firestore";
 import type { Channel } from "./channel";
 import type { NotificationRecord } from "./notificationRecord";
+import { COLLECTIONS } from "../contract";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -1,5 +1,6 @@
 import type { Timestamp } from "firebase-admin/firestore";
 import type { DataSellStatus } from "../domain/orderStatus";
+import { type DeliveryState } from "../contract";
 
 /**
  * Every message ends in exactly one of SENT (the provider took it), SKIPPED (not sent, with the
@@ -7,7 +8,6 @@ import type { DataSellStatus } from "../domain/orderStatus";
  * the evidence; resent only by an admin). On the way: PENDING (waiting for its next try) and
  * PROCESSING (claimed by one sender, with a lease; `sendStartedAt` once the request may be out).
  */
-export type DeliveryState = "PENDING" | "PROCESSING" | "SENT" | "FAILED" | "SKIPPED" | "UNKNOWN";
 
 /** What the provider later said about a SENT message (delivery report), where it can say it. */
 export type DeliveryReport = "delivered" | "undelivered" | "pending";

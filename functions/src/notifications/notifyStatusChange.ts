@@ -1,25 +1,19 @@
 import { Timestamp } from "firebase-admin/firestore";
-import { silenceReason } from "../domain/customerNotice";
+import { noticeOf, silenceReason } from "../domain/customerNotice";
 import { orderSchema, toDate } from "../domain/order";
-import {
-  effectiveStatus,
-  FINAL_STATUSES,
-  isFinalStatus,
-  type DataSellStatus,
-} from "../domain/orderStatus";
+import { effectiveStatus, FINAL_STATUSES } from "../domain/orderStatus";
 import { normalizeGhanaPhone } from "../domain/phone";
 import { getStatusMessage, getStatusTitle } from "../domain/statusMessages";
-import { COLLECTIONS } from "../firestore";
 import { logNotificationOutcome, maskPhone } from "../logs";
 import { chosenChannels } from "../domain/notificationPreferences";
 import {
   CHANNELS,
   notificationId,
   type ChannelName,
-  type DeliveryState,
   type NotificationRecord,
 } from "./notificationRecord";
 import { deliver, type DeliveryDeps } from "./delivery";
+import { COLLECTIONS, type DeliveryState } from "../contract";
 
 export interface NotifyDeps extends DeliveryDeps {
   /** Changes to orders placed longer ago than this are not told (domain/customerNotice.ts). */
@@ -52,12 +46,8 @@ export async function notifyStatusChange(
   const before = orderSchema.safeParse(change.before);
   const after = orderSchema.safeParse(change.after);
   if (!after.success) return { kind: "no-status-change" };
-  const to = effectiveStatus(after.data.status);
-  if (before.success && effectiveStatus(before.data.status) === to)
-    return { kind: "no-status-change" };
-  if (to !== "processing" && !isFinalStatus(to)) return { kind: "no-status-change" };
-
-  const status: DataSellStatus = to;
+  const status = noticeOf(before.success ? before.data : undefined, after.data);
+  if (!status) return { kind: "no-status-change" };
   const order = after.data;
   const { db } = deps;
   const notifications = db.collection(COLLECTIONS.orderNotifications);
@@ -66,7 +56,7 @@ export async function notifyStatusChange(
   const now = Timestamp.fromDate(deps.now?.() ?? new Date());
   const silenced = silenceReason({
     before: before.success
-      ? { status: before.data.status, watchUntil: toDate(before.data.sync?.watchUntil) }
+      ? { ...before.data, watchUntil: toDate(before.data.sync?.watchUntil) }
       : undefined,
     after: order,
     to: status,

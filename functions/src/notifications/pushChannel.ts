@@ -1,8 +1,8 @@
 import type { Firestore } from "firebase-admin/firestore";
 import type { Messaging } from "firebase-admin/messaging";
 import type { SendFailure } from "../domain/deliveryVerdict";
-import { COLLECTIONS } from "../firestore";
 import type { Channel } from "./channel";
+import { COLLECTIONS } from "../contract";
 
 /** FCM's per-token answers that mean the device is gone: its token is deleted. */
 const DEAD_TOKEN_CODES = new Set([

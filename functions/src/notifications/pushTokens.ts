@@ -3,7 +3,7 @@ import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { devicesToDrop } from "../domain/pushDevices";
 import { parseInput } from "../errors";
-import { COLLECTIONS } from "../firestore";
+import { COLLECTIONS } from "../contract";
 
 const tokenSchema = z
   .string({ error: "token must be a string" })

@@ -5,12 +5,12 @@ import {
   type Query,
 } from "firebase-admin/firestore";
 import pLimit from "p-limit";
-import { COLLECTIONS } from "../firestore";
 import { logNotificationSweep, logUnexpectedError } from "../logs";
 import { deliver, recoverClaim } from "./delivery";
 import type { NotifyDeps } from "./notifyStatusChange";
 import { recoverUntoldChanges } from "./untoldChanges";
-import type { DeliveryState, NotificationRecord } from "./notificationRecord";
+import type { NotificationRecord } from "./notificationRecord";
+import { COLLECTIONS, type DeliveryState } from "../contract";
 
 export interface SweepOptions {
   /** The sweep starts no work after this long (below the function's timeout). */

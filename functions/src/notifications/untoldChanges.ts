@@ -1,7 +1,7 @@
 import { Timestamp } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../firestore";
 import { notificationId } from "./notificationRecord";
 import { notifyStatusChange, type NotifyDeps } from "./notifyStatusChange";
+import { COLLECTIONS } from "../contract";
 
 /** How far back the sweep looks for status changes that were never told. */
 const LOOK_BACK_MS = 30 * 60_000;

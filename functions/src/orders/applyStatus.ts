@@ -6,7 +6,7 @@ import {
   type Firestore,
   type UpdateData,
 } from "firebase-admin/firestore";
-import { COLLECTIONS, isPreconditionFailure } from "../firestore";
+import { isPreconditionFailure } from "../firestore";
 import { logStatusChanged } from "../logs";
 import { orderSchema } from "../domain/order";
 import { isFinalStatus, mapDatamartStatus, type DataSellStatus } from "../domain/orderStatus";
@@ -20,6 +20,7 @@ import { watchUntil } from "../domain/pollSchedule";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { changeMovesMoney, moneyMove } from "../domain/walletRefund";
 import { readWallet, writeMoneyMove } from "../wallet/walletLedger";
+import { COLLECTIONS } from "../contract";
 
 export type StatusSource = "poll" | "admin" | "user" | "webhook";
 

@@ -1,5 +1,5 @@
 import type { Firestore, QueryDocumentSnapshot } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../firestore";
+import { COLLECTIONS } from "../contract";
 
 export interface DatamartIdentity {
   /** Datamart's purchase id: DataSell stores it in `datamartTransactionId`. */

@@ -4,10 +4,10 @@ import { applyStatus } from "./applyStatus";
 import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
 import { effectiveStatus, isFinalStatus } from "../domain/orderStatus";
 import { AppError, documentId, parseInput } from "../errors";
-import { COLLECTIONS } from "../firestore";
 import { logDamagedOrder, logRefreshFailed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { takeRefreshToken, type RefreshLimits } from "./refreshQuota";
+import { COLLECTIONS, type OrderStatusAnswer } from "../contract";
 
 export const transactionIdSchema = documentId("transactionId").refine(
   (id) => id.length <= 128,
@@ -23,21 +23,6 @@ export type OrderStatusRequest = z.infer<typeof orderStatusRequestSchema>;
 export interface Caller {
   uid: string;
   admin: boolean;
-}
-
-export interface OrderStatusAnswer {
-  success: true;
-  transaction: {
-    id: string;
-    status: string;
-    reference: string | null;
-    network: string | null;
-    packageName: string | null;
-    amount: number | string | null;
-    timestamp: string | null;
-    phoneNumber: string | null;
-    datamartTransactionId: string | null;
-  };
 }
 
 export interface OrderStatusDeps {

@@ -1,6 +1,6 @@
 import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { AppError } from "../errors";
-import { COLLECTIONS } from "../firestore";
+import { COLLECTIONS } from "../contract";
 
 const WINDOW_MS = 60_000;
 

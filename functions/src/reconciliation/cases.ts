@@ -1,22 +1,13 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { AppError, documentId, parseInput } from "../errors";
-import { COLLECTIONS } from "../firestore";
-
-export const CASE_STATES = ["open", "explained", "resolved"] as const;
+import { CASE_STATES, COLLECTIONS, type CaseUpdateAnswer } from "../contract";
 
 const caseUpdateSchema = z.object({
   caseId: documentId("caseId"),
   state: z.enum(CASE_STATES),
   note: z.string().trim().min(1, "note is required").max(2_000),
 });
-
-export interface CaseUpdateAnswer {
-  success: true;
-  caseId: string;
-  previousState: string;
-  state: (typeof CASE_STATES)[number];
-}
 
 /**
  * An admin's verdict on a reconciliation case: its state (open, explained, resolved) with a note,

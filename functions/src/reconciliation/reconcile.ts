@@ -10,15 +10,15 @@ import {
   type Mismatch,
   type Movement,
   type OrderView,
-  type ReconciliationTotals,
 } from "../domain/reconciliation";
 import { toPesewas } from "../domain/walletRefund";
-import { COLLECTIONS, GrpcStatus, hasGrpcStatus } from "../firestore";
+import { GrpcStatus, hasGrpcStatus } from "../firestore";
 import { logReconciliationCompleted } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
 import { tryAcquireLease } from "../sync/lease";
 import { RateLimiter } from "../sync/rateLimiter";
+import { COLLECTIONS, type ReconciliationReport } from "../contract";
 
 export interface ReconcileOptions {
   /** How far back the window reaches. */
@@ -37,30 +37,6 @@ export interface ReconcileDeps {
   now?: () => Date;
 }
 
-/** One reconciliation: `reconciliationReports/{id}`, carried across runs until it is complete. */
-export interface ReconciliationReport {
-  reportId: string;
-  trigger: "schedule" | "admin";
-  skipped: boolean;
-  complete: boolean;
-  /** Stopped before the window was done; the next run resumes the same report. */
-  stoppedEarly?: "time-budget" | "provider-down" | "provider-error";
-  windowStart: string;
-  windowEnd: string;
-  runs: number;
-  pages: number;
-  movements: number;
-  matchedOrders: number;
-  mismatches: number;
-  mismatchesByKind: Record<string, number>;
-  newCases: number;
-  totals: ReconciliationTotals;
-  /** DataSell's Datamart wallet, GHS, when the report began and when it completed. */
-  balanceStart?: number;
-  balanceEnd?: number;
-  error?: string;
-}
-
 /** Where an unfinished report stands, so the next run goes on from there. */
 interface Progress {
   report: ReconciliationReport;
@@ -69,6 +45,11 @@ interface Progress {
   matchedOrderIds: string[];
   /** Orders Datamart charged shortly before the window: delivered in it, they were paid for. */
   chargedBeforeWindowOrderIds?: string[];
+  /**
+   * Refunds seen before their purchase (the list is newest first, so a purchase comes on the same
+   * page as its refund or a later one), by match key: an order is judged on all its movements.
+   */
+  refundsAwaitingPurchase?: Record<string, Movement[]>;
 }
 
 export const RECONCILE_LEASE = "datamartReconciliation";
@@ -188,6 +169,9 @@ class ReconciliationRun {
         this.progress.chargedBeforeWindowOrderIds = [...this.chargedBeforeWindow];
         if (pastWindow || this.progress.nextPage > page.pagination.totalPages) break;
       }
+      // Refunds whose purchase is older than the window (or missing) are judged on their own.
+      await this.judge(new Map(Object.entries(this.progress.refundsAwaitingPurchase ?? {})));
+      this.progress.refundsAwaitingPurchase = {};
       await this.findDeliveredWithoutCharge();
       if (!(await this.turn())) return this.stop("time-budget");
       report.balanceEnd = await this.balance();
@@ -244,6 +228,23 @@ class ReconciliationRun {
         groups.set(key, [...(groups.get(key) ?? []), m]);
       else unkeyed.push(m);
     }
+    const awaiting = (this.progress.refundsAwaitingPurchase ??= {});
+    for (const [key, group] of groups) {
+      group.push(...(awaiting[key] ?? []));
+      delete awaiting[key];
+      if (group.some((m) => m.type === "purchase")) continue;
+      awaiting[key] = group;
+      groups.delete(key);
+    }
+    report.movements += inWindow.length;
+    report.totals = addToTotals(report.totals, inWindow, []);
+    await this.judge(groups);
+    return movements.some((m) => m.createdAt < lookbackStart);
+  }
+
+  /** Matches each order's movements to the order, once, and records what does not agree. */
+  private async judge(groups: Map<string, Movement[]>): Promise<void> {
+    const { report } = this.progress;
     const orders = await this.ordersFor([...groups.keys()]);
     const newlyMatched: OrderView[] = [];
     const mismatches: Mismatch[] = [];
@@ -255,11 +256,9 @@ class ReconciliationRun {
       }
       mismatches.push(...reconcileOrder(key, group, order));
     }
-    report.movements += inWindow.length;
     report.matchedOrders = this.matched.size;
-    report.totals = addToTotals(report.totals, inWindow, newlyMatched);
+    report.totals = addToTotals(report.totals, [], newlyMatched);
     await this.record(mismatches);
-    return movements.some((m) => m.createdAt < lookbackStart);
   }
 
   /** Orders by transaction reference, then by purchase id: a few `in` queries, each order read once. */

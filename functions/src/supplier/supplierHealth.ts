@@ -7,11 +7,11 @@ import {
   type DeliveryRecord,
   type NetworkDelivery,
 } from "../domain/supplierHealth";
-import { COLLECTIONS } from "../firestore";
 import { logSupplierHealth } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
 import { placedSince } from "../sync/dueOrders";
+import { COLLECTIONS } from "../contract";
 
 export interface SupplierHealthDeps {
   db: Firestore;

@@ -1,24 +1,7 @@
 import { liveLeaseHolder } from "./lease";
-import { runSync, SYNC_LEASE, type SyncDeps, type SyncSummary } from "./syncEngine";
+import { runSync, SYNC_LEASE, type SyncDeps } from "./syncEngine";
 import { awaitTaken, fileSyncRequest } from "./syncRequests";
-
-export type AdminSyncAnswer =
-  | {
-      success: true;
-      /** `ran`: the admin's own run; `skipped`: another run took the lease at the same moment. */
-      outcome: "ran" | "skipped";
-      message: string;
-      runId: string;
-      summary: SyncSummary;
-    }
-  | {
-      success: true;
-      /** The scheduled run alive now took the request and checks the due orders at once. */
-      outcome: "taken";
-      message: string;
-      runId: string;
-      requestId: string;
-    };
+import type { AdminSyncAnswer } from "../contract";
 
 /** How long an admin waits for the running run to take the request before running one itself. */
 const TAKE_TIMEOUT_MS = 15_000;

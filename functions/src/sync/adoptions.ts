@@ -1,8 +1,8 @@
 import { Timestamp, type DocumentData, type Firestore } from "firebase-admin/firestore";
 import { orderSchema } from "../domain/order";
 import { adoptionReason, type AdoptionReason } from "../domain/pollSchedule";
-import { COLLECTIONS } from "../firestore";
 import { logOrderAdopted } from "../logs";
+import { COLLECTIONS } from "../contract";
 
 export interface OrderWrite {
   orderId: string;

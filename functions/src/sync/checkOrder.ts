@@ -8,7 +8,8 @@ import { logNeedsAttention, logSyncOrderFailed, logUnknownDatamartStatus } from 
 import { applyStatus, type ApplyOptions } from "../orders/applyStatus";
 import { ProviderError } from "../providers/providerError";
 import type { DatamartGate } from "./datamartGate";
-import { countError, type SyncSummary } from "./runSummary";
+import { countError } from "./runSummary";
+import { type SyncSummary } from "../contract";
 
 /** What checking one order needs from its run. */
 export interface CheckContext extends ApplyOptions {

@@ -8,7 +8,7 @@ import {
 } from "firebase-admin/firestore";
 import { OPEN_STATUSES } from "../domain/orderStatus";
 import { SYNC_FIELDS } from "../domain/syncFields";
-import { COLLECTIONS } from "../firestore";
+import { COLLECTIONS } from "../contract";
 
 /*
  * Where a run finds the orders it checks. Every query is indexed and reads only what it returns:

@@ -1,5 +1,6 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { COLLECTIONS, GrpcStatus, hasGrpcStatus } from "../firestore";
+import { GrpcStatus, hasGrpcStatus } from "../firestore";
+import { COLLECTIONS } from "../contract";
 
 export interface Lease {
   release(): Promise<void>;

@@ -1,7 +1,7 @@
 import { Timestamp, type Firestore, type QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { toDate } from "../domain/order";
 import { lapSteps, nextPassAt, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
-import { COLLECTIONS, ignoreIfMoved } from "../firestore";
+import { ignoreIfMoved } from "../firestore";
 import { logSyncCompleted, logSyncOrderFailed, logSyncRunCrashed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { checkOrder, type CheckContext } from "./checkOrder";
@@ -20,9 +20,8 @@ import {
 } from "./dueOrders";
 import { tryAcquireLease } from "./lease";
 import { SyncRequestListener } from "./syncRequests";
-import { countError, newRunSummary, type SyncSummary, type SyncTrigger } from "./runSummary";
-
-export type { SyncSummary, SyncTrigger } from "./runSummary";
+import { countError, newRunSummary } from "./runSummary";
+import { COLLECTIONS, type SyncSummary, type SyncTrigger } from "../contract";
 
 export interface SyncOptions extends PollPolicy {
   concurrency: number;

@@ -1,5 +1,6 @@
 import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
-import { COLLECTIONS, GrpcStatus, hasGrpcStatus } from "../firestore";
+import { GrpcStatus, hasGrpcStatus } from "../firestore";
+import { COLLECTIONS } from "../contract";
 
 /*
  * An admin's "sync now" while a scheduled run holds the lease. The run stays alive for minutes

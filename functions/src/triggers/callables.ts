@@ -5,6 +5,7 @@ import {
   mnotifyApiKey,
   SYNC_TIMEOUT_SECONDS,
 } from "../config";
+import type { Callables } from "../contract";
 import { db } from "../firestore";
 import {
   registerPushToken as registerToken,
@@ -23,13 +24,19 @@ import type { Caller } from "../orders/orderStatusQuery";
 import { currentCaller } from "./caller";
 import { toHttpsError } from "./clientErrors";
 
-/** A callable's body: sign-in first, then the operation; failures leave as HttpsErrors only. */
-function asCaller<T>(where: string, operation: (caller: Caller, data: unknown) => Promise<T>) {
-  return async (request: CallableRequest): Promise<T> => {
+/**
+ * A callable's body: sign-in first, then the operation, answering what the contract says it
+ * answers; failures leave as HttpsErrors only.
+ */
+function asCaller<Name extends keyof Callables>(
+  name: Name,
+  operation: (caller: Caller, data: unknown) => Promise<Callables[Name]["answer"]>,
+) {
+  return async (request: CallableRequest): Promise<Callables[Name]["answer"]> => {
     try {
       return await operation(await currentCaller(request.auth?.token), request.data);
     } catch (error) {
-      throw toHttpsError(error, where);
+      throw toHttpsError(error, name);
     }
   };
 }

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { orderSchema } from "../domain/order";
 import { adminRefundBlocker, ledgerEntryId, toPesewas } from "../domain/walletRefund";
 import { AppError, parseInput } from "../errors";
-import { COLLECTIONS } from "../firestore";
 import { transactionIdSchema } from "../orders/orderStatusQuery";
 import { readWallet, writeMoneyMove } from "./walletLedger";
+import { type AdminRefundAnswer, COLLECTIONS } from "../contract";
 
 const REFUNDABLE_BY_ADMIN = ["failed", "cancelled", "refunded"];
 
@@ -22,15 +22,6 @@ export const adminRefundRequestSchema = z.object({
     })
     .optional(),
 });
-
-export interface AdminRefundAnswer {
-  success: true;
-  /** `already-refunded`: this project credited the order before; nothing moved now. */
-  outcome: "credited" | "already-refunded";
-  transactionId: string;
-  amount: number;
-  ledgerEntryId: string;
-}
 
 /**
  * An admin's refund of a settled order the automatic path left to them (`refund.state: manual`):

@@ -11,8 +11,8 @@ import {
   type MoneyMove,
   type OrderRefund,
 } from "../domain/walletRefund";
-import { COLLECTIONS } from "../firestore";
 import { logWalletMove } from "../logs";
+import { COLLECTIONS } from "../contract";
 
 /*
  * The one path that moves a customer's money: inside the caller's transaction, the new balance, a

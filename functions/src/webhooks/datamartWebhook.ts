@@ -2,13 +2,14 @@ import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { applyStatus, type ApplyOutcome } from "../orders/applyStatus";
-import { COLLECTIONS, GrpcStatus, hasGrpcStatus } from "../firestore";
+import { GrpcStatus, hasGrpcStatus } from "../firestore";
 import { toDate } from "../domain/order";
 import { eventAgreesWithStatus } from "../domain/orderStatus";
 import { parseJsonBody } from "../providers/http";
 import { logWebhookEvent, logWebhookRejected } from "../logs";
 import { findOrderByDatamartIdentity } from "../orders/findByDatamartIdentity";
 import { isValidSignature } from "./signature";
+import { COLLECTIONS } from "../contract";
 
 export const WEBHOOK_EVENTS = [
   "order.created",

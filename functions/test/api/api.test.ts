@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { COLLECTIONS } from "../../src/firestore";
 import { placeOrder } from "../support/datamart";
 import { updateAccount } from "../../dev/authEmulator";
 import {
@@ -7,6 +6,7 @@ import {
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
+import { COLLECTIONS } from "../../src/contract";
 
 const USER = { uid: "api-user", email: "api-user@datasell.test" };
 const OTHER = { uid: "api-other", email: "api-other@datasell.test" };

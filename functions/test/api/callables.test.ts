@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { COLLECTIONS } from "../../src/firestore";
 import {
   adminReconcileDatamart,
   adminSyncDatamartOrders,
@@ -15,6 +14,7 @@ import { defaultApp } from "../../src/firestore";
 import { clearFirestore, testDb } from "../support/firestore";
 import { functionsStack } from "../support/functionsStack";
 import { useFunctionsTest } from "../support/functionsTest";
+import { COLLECTIONS } from "../../src/contract";
 
 describe("callables, wrapped with firebase-functions-test (Firestore emulator, stand-in Datamart)", () => {
   let datamart: DatamartStandIn;

@@ -5,7 +5,6 @@ import type { Browser, Page } from "playwright-core";
 import { DEMO_PASSWORD } from "../../dev/authEmulator";
 import { buildConsole, serveConsole } from "../../dev/consoleServer";
 import { REPO_ROOT } from "../../dev/emulators";
-import { COLLECTIONS } from "../../src/firestore";
 import { listen } from "../../dev/standins/http";
 import { placeOrder } from "../support/datamart";
 import {
@@ -14,6 +13,7 @@ import {
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
+import { COLLECTIONS } from "../../src/contract";
 
 /** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it when it is missing). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -110,6 +110,10 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     await shoot("attention");
     await page.getByRole("button", { name: "Check order stuck-1 now" }).click();
     await row.waitFor({ state: "detached" });
+    // What the operator reads stays after the row has gone.
+    await page
+      .locator("#attention .receipts", { hasText: "Order stuck-1: Datamart asked, now delivered." })
+      .waitFor();
     const checked = await stack.db.collection(COLLECTIONS.transactions).doc("stuck-1").get();
     expect(checked.get("status")).to.equal("delivered");
 
@@ -138,8 +142,130 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
       "lookup",
     ])
       await shoot(panel);
+  });
+
+  it("fits a phone: at 390 px every panel's rows show their facts and action without sideways scrolling; a resend asks first and leaves a receipt", async () => {
+    const now = new Date();
+    const transactions = stack.db.collection(COLLECTIONS.transactions);
+    await transactions.doc("stuck-phone-1").set({
+      status: "processing",
+      amount: 6.5,
+      timestamp: now.toISOString(),
+      sync: {
+        needsAttention: true,
+        needsAttentionReason: "Datamart answered a status this system does not know: ON_HOLD",
+      },
+    });
+    await transactions.doc("card-phone-1").set({
+      userId: CUSTOMER.uid,
+      status: "failed",
+      amount: 13,
+      paymentMethod: "card",
+      refund: { state: "manual", reason: "paid by card, not the wallet" },
+    });
+    await transactions.doc("pre-switch-phone-1").set({
+      status: "delivered",
+      amount: 6.5,
+      timestamp: "2026-10-01T10:00:00.000Z",
+      cutover: { markedAt: now, olderThanHours: 48 },
+    });
+    await stack.db
+      .collection(COLLECTIONS.orderNotifications)
+      .doc("late-phone-1_delivered")
+      .set({
+        transactionId: "late-phone-1",
+        userId: CUSTOMER.uid,
+        status: "delivered",
+        channel: "sms",
+        recipient: "233241234567",
+        recipientMasked: "23324*****67",
+        title: "Data delivered",
+        message:
+          "Your 1GB MTN data to 0241234567 has been delivered. Thank you for choosing DataSell.",
+        state: "UNKNOWN",
+        attempts: 1,
+        lastError: { kind: "timeout", message: "mNotify took the message but never answered" },
+        createdAt: now,
+        updatedAt: now,
+      });
+    await stack.db.collection(COLLECTIONS.reconciliationCases).doc("amount-differs_phone").set({
+      state: "open",
+      kind: "amount-differs",
+      orderId: "delivered-phone-1",
+      reference: "TRX-2f0c6b1e-9a7d-4c1b-8a55-0d3f1e2b7c44",
+      message: "Datamart charged GHS 5.50 for it; its price at purchase was GHS 11.96",
+      firstFoundAt: now,
+    });
+    await stack.db.collection(COLLECTIONS.webhookEvents).doc("unmatched-phone").set({
+      outcome: "unmatched",
+      receivedAt: now,
+      event: "order.completed",
+      status: "completed",
+      orderReference: "GN-7f3e2d1c0b9a8f7e",
+      transactionReference: "TRX-0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d",
+      orderId: "6650f1e2d3c4b5a697887766",
+    });
+    await stack.db
+      .collection(COLLECTIONS.syncRuns)
+      .doc("phone-run")
+      .set({
+        runId: "phone-run",
+        trigger: "schedule",
+        startedAt: now.toISOString(),
+        skipped: false,
+        checked: 12,
+        updated: 3,
+        errors: 2,
+        errorsByKind: { timeout: 1, server: 1 },
+        stoppedEarly: "time-budget",
+        needsAttention: 1,
+      });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(SCREENSHOTS, "phone.png"), fullPage: false });
+    await signIn(ADMIN.email);
+    const panels = [
+      "sync",
+      "attention",
+      "refunds",
+      "notifications",
+      "reconciliation",
+      "webhooks",
+      "cutover",
+    ];
+    for (const id of panels) await page.locator(`#${id} tbody tr`).first().waitFor();
+    await page.locator("#reconciliation tbody tr").first().waitFor();
+
+    expect(await page.evaluate("document.documentElement.scrollWidth")).to.be.at.most(390);
+    const outside: string[] = [];
+    for (const id of panels)
+      for (const cell of await page.locator(`#${id} td, #${id} td button`).all()) {
+        const box = await cell.boundingBox();
+        if (box && (box.x < 0 || box.x + box.width > 390))
+          outside.push(
+            `${id}: "${(await cell.textContent())?.slice(0, 40)}" spans ${box.x}+${box.width}`,
+          );
+      }
+    expect(outside).to.deep.equal([]);
+    // A row is a card: its action first, then each fact under its column's name.
+    const card = page.locator("#refunds tbody tr").first();
+    const actionCell = await card.locator("td.act").boundingBox();
+    const orderCell = await card.locator("td[data-label=Order]").boundingBox();
+    expect(actionCell!.y).to.be.below(orderCell!.y);
+    expect(actionCell!.x + actionCell!.width).to.be.at.most(390);
+    await page.screenshot({ path: join(SCREENSHOTS, "phone.png"), fullPage: true });
+
+    await page.getByRole("button", { name: "Resend sms message late-phone-1_delivered" }).click();
+    const dialog = page.getByRole("dialog");
+    expect(await dialog.textContent())
+      .to.contain("late-phone-1")
+      .and.contain("23324*****67")
+      .and.contain("may already have reached the customer");
+    await dialog.getByRole("button", { name: "Resend" }).click();
+    await page
+      .locator("#notifications .receipts", {
+        hasText: "sms message for order late-phone-1 to 23324*****67: SENT.",
+      })
+      .waitFor();
+    expect(stack.mnotify.messages.map((m) => m.recipient)).to.deep.equal(["233241234567"]);
   });
 
   it("asks before a refund, showing the amount, and pays a non-wallet order only with a written reason", async () => {

@@ -4,7 +4,6 @@ import { applyCutover, describePlan, planCutover } from "../../dev/cutover";
 import { emulatorDataOrders } from "../../dev/demoData";
 import { FUNCTIONS_DIR } from "../../dev/emulators";
 import { appOrder } from "../../dev/orderFactory";
-import { COLLECTIONS } from "../../src/firestore";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
 import {
@@ -12,6 +11,7 @@ import {
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
+import { COLLECTIONS } from "../../src/contract";
 
 const HOUR = 3_600_000;
 

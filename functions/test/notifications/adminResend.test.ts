@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../../src/firestore";
 import {
   functionsStack,
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
+import { COLLECTIONS } from "../../src/contract";
 
 const CUSTOMER = { uid: "resend-user", email: "resend-user@datasell.test" };
 const OTHER = { uid: "resend-other", email: "resend-other@datasell.test" };

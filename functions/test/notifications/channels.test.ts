@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { COLLECTIONS } from "../../src/firestore";
 import { eventually } from "../support/eventually";
 import { anOrder } from "../support/firestore";
 import {
@@ -7,6 +6,7 @@ import {
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
+import { COLLECTIONS } from "../../src/contract";
 
 const AMA = { uid: "push-ama", email: "ama-login@datasell.test" };
 const KOFI = { uid: "push-kofi", email: "kofi-login@datasell.test" };

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../../src/firestore";
 import { CLAIM_LEASE_MS } from "../../src/notifications/delivery";
 import type { NotifyDeps } from "../../src/notifications/notifyStatusChange";
 import { emailChannel } from "../../src/notifications/emailChannel";
 import { sweepNotifications } from "../../src/notifications/sweep";
 import { clearFirestore, testDb } from "../support/firestore";
+import { COLLECTIONS } from "../../src/contract";
 
 describe("email through the Trigger Email queue (Firestore emulator)", () => {
   let clock: number;

@@ -2,7 +2,6 @@ import { expect } from "chai";
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
 import { applyStatus } from "../../src/orders/applyStatus";
-import { COLLECTIONS } from "../../src/firestore";
 import { notifyOrderStatusChange } from "../../src/triggers/notifyOrderStatusChange";
 import { eventually } from "../support/eventually";
 import { anOrder, clearFirestore, REFUNDS_ON, testDb } from "../support/firestore";
@@ -12,6 +11,7 @@ import {
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
+import { COLLECTIONS } from "../../src/contract";
 
 describe("notifyOrderStatusChange", function () {
   this.timeout(120_000);

@@ -3,7 +3,6 @@ import { Timestamp } from "firebase-admin/firestore";
 import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
 import { orderSchema } from "../../src/domain/order";
 import { getStatusMessage } from "../../src/domain/statusMessages";
-import { COLLECTIONS } from "../../src/firestore";
 import type { NotificationRecord } from "../../src/notifications/notificationRecord";
 import { notifyStatusChange, type NotifyDeps } from "../../src/notifications/notifyStatusChange";
 import { CLAIM_LEASE_MS, deliver } from "../../src/notifications/delivery";
@@ -12,6 +11,7 @@ import { sweepNotifications } from "../../src/notifications/sweep";
 import { MnotifyClient } from "../../src/providers/mnotify";
 import { capturedLogs } from "../../dev/capturedLogs";
 import { anOrder, clearFirestore, testDb } from "../support/firestore";
+import { COLLECTIONS } from "../../src/contract";
 
 describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
   let mnotify: MnotifyStandIn;

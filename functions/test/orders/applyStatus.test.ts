@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { DocumentReference, Timestamp } from "firebase-admin/firestore";
 import { applyStatus } from "../../src/orders/applyStatus";
-import { COLLECTIONS } from "../../src/firestore";
 import { clearFirestore, REFUNDS_ON, storeOrder, testDb } from "../support/firestore";
+import { COLLECTIONS } from "../../src/contract";
 
 async function history(ref: DocumentReference) {
   const snapshot = await ref.collection(COLLECTIONS.statusHistory).get();

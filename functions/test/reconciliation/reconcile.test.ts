@@ -2,12 +2,12 @@ import { expect } from "chai";
 import type { Timestamp } from "firebase-admin/firestore";
 import type { Mismatch } from "../../src/domain/reconciliation";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { COLLECTIONS } from "../../src/firestore";
 import { DatamartClient } from "../../src/providers/datamart";
 import { updateCaseByAdmin } from "../../src/reconciliation/cases";
 import { runReconciliation, type ReconcileOptions } from "../../src/reconciliation/reconcile";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
+import { COLLECTIONS } from "../../src/contract";
 
 type StoredCase = Mismatch & {
   state: string;
@@ -184,6 +184,23 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     const report = await reconcile({ pageSize: 10 });
     expect(report).to.include({ complete: true, pages: 3, movements: 23, matchedOrders: 23 });
     expect(report.mismatchesByKind).to.deep.equal({});
+  });
+
+  it("judges an order on all its movements when its refund and its purchase are pages and runs apart", async () => {
+    const failed = await placeOrder(standIn, "failed-far", "processing");
+    for (let i = 0; i < 3; i++) await placeOrder(standIn, `o${i}`, "processing");
+    standIn.setStatus(trx(failed), "failed"); // newest first: the refund on page 1, its purchase on page 5
+    await settle("failed-far", {
+      status: "failed",
+      refund: { state: "credited", amountPesewas: 598 },
+    });
+    standIn.options.latencyMs = 150;
+    const first = await reconcile({ pageSize: 1, timeBudgetMs: 400 });
+    expect(first).to.include({ complete: false, stoppedEarly: "time-budget" });
+    standIn.options.latencyMs = 0;
+    const second = await reconcile({ pageSize: 1 });
+    expect(second).to.include({ complete: true, mismatches: 0, movements: 5, matchedOrders: 4 });
+    expect(await cases()).to.deep.equal([]);
   });
 
   it("resumes a report its time budget stopped, counting every movement once", async () => {

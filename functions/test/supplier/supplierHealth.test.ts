@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { COLLECTIONS } from "../../src/firestore";
 import { DatamartClient } from "../../src/providers/datamart";
 import { checkSupplierHealth } from "../../src/supplier/supplierHealth";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
 import { capturedLogs } from "../../dev/capturedLogs";
+import { COLLECTIONS } from "../../src/contract";
 
 describe("supplier health (Firestore emulator, stand-in Datamart)", () => {
   let standIn: DatamartStandIn;

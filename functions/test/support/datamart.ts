@@ -1,13 +1,8 @@
 import type { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { COLLECTIONS } from "../../src/firestore";
 import { DatamartClient } from "../../src/providers/datamart";
-import {
-  runSync,
-  type SyncDeps,
-  type SyncOptions,
-  type SyncSummary,
-} from "../../src/sync/syncEngine";
+import { runSync, type SyncDeps, type SyncOptions } from "../../src/sync/syncEngine";
 import { anOrder, testDb } from "./firestore";
+import { COLLECTIONS, type SyncSummary } from "../../src/contract";
 
 /** Places an order the way the app does, and tells the stand-in Datamart about it. */
 export async function placeOrder(

@@ -2,7 +2,8 @@ import { initializeApp } from "firebase-admin/app";
 import { getFirestore, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { assertEmulatorOnly } from "../../dev/emulators";
 import { appOrder } from "../../dev/orderFactory";
-import { COLLECTIONS, db } from "../../src/firestore";
+import { db } from "../../src/firestore";
+import { COLLECTIONS } from "../../src/contract";
 
 const otherProjects = new Map<string, Firestore>();
 

@@ -1,5 +1,4 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../../src/firestore";
 import { eventually } from "./eventually";
 import { anOrder, clearFirestore, testDb } from "./firestore";
 import { freePort, startFunctionsEmulator, type FunctionsEmulator } from "../../dev/emulators";
@@ -7,6 +6,7 @@ import { idTokenFor, type DemoUser } from "../../dev/authEmulator";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { FcmStandIn } from "../../dev/standins/fcmStandIn";
 import { MnotifyStandIn, type ReceivedSms } from "../../dev/standins/mnotifyStandIn";
+import { COLLECTIONS } from "../../src/contract";
 
 /**
  * The functions emulator's own project on the shared Firestore emulator. Its Firestore triggers are

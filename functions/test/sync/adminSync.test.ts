@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { COLLECTIONS } from "../../src/firestore";
 import { syncForAdmin } from "../../src/sync/adminSync";
 import { runSync, SYNC_LEASE, type SyncOptions } from "../../src/sync/syncEngine";
 import { placeOrder, syncDepsFor } from "../support/datamart";
 import { eventually } from "../support/eventually";
 import { clearFirestore, testDb } from "../support/firestore";
+import { COLLECTIONS } from "../../src/contract";
 
 describe("an admin's sync now beside a scheduled run (Firestore emulator, stand-in Datamart)", () => {
   let standIn: DatamartStandIn;

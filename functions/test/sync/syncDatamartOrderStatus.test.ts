@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { COLLECTIONS } from "../../src/firestore";
 import { placeOrder } from "../support/datamart";
 import {
   functionsStack,
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
+import { COLLECTIONS } from "../../src/contract";
 
 describe("syncDatamartOrderStatus (functions emulator)", function () {
   this.timeout(120_000);

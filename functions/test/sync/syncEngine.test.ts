@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { COLLECTIONS } from "../../src/firestore";
 import { DatamartClient } from "../../src/providers/datamart";
 import { adoptIfUnreachable } from "../../src/sync/adoptions";
 import { runSync, SYNC_LEASE, type SyncOptions } from "../../src/sync/syncEngine";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
+import { COLLECTIONS } from "../../src/contract";
 
 const HOUR = 3_600_000;
 

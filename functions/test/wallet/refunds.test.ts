@@ -2,12 +2,12 @@ import { expect } from "chai";
 import type { DocumentReference } from "firebase-admin/firestore";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { applyStatus, type StatusSource } from "../../src/orders/applyStatus";
-import { COLLECTIONS } from "../../src/firestore";
 import { refundByAdmin } from "../../src/wallet/adminRefund";
 import { handleDatamartWebhook } from "../../src/webhooks/datamartWebhook";
 import { sign } from "../../src/webhooks/signature";
 import { placeOrder, pollOnce } from "../support/datamart";
 import { clearFirestore, REFUNDS_ON, storeOrder, testDb } from "../support/firestore";
+import { COLLECTIONS } from "../../src/contract";
 
 const SECRET = "whsec-refunds";
 const NOISY_BALANCE = 2.5999999999999943; // as in DataSell's records: GHS 2.60

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { applyStatus } from "../../src/orders/applyStatus";
-import { COLLECTIONS } from "../../src/firestore";
 import { eventually } from "../support/eventually";
 import { anOrder, REFUNDS_ON } from "../support/firestore";
 import {
@@ -8,6 +7,7 @@ import {
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
+import { COLLECTIONS } from "../../src/contract";
 
 const CUSTOMER = { uid: "refund-user", email: "refund-user@datasell.test" };
 const ADMIN = { uid: "refund-admin", email: "refund-admin@datasell.test", admin: true };
@@ -76,7 +76,7 @@ describe("refunds on the functions emulator: the customer's message and the admi
     expect((await ref.get()).get("refund")).to.equal(undefined);
   });
 
-  it("adminRefundOrder refunds a flagged order once for an admin and refuses everyone else", async () => {
+  it("adminRefundOrder refunds a flagged order once for an admin, tells the customer once, and refuses everyone else", async () => {
     const ref = await order("m-1", { paymentMethod: "direct" });
     await applyStatus(stack.db, ref, { datamartStatus: "failed", source: "poll" }, REFUNDS_ON);
     expect((await ref.get()).get("refund.state")).to.equal("manual");
@@ -112,5 +112,25 @@ describe("refunds on the functions emulator: the customer's message and the admi
     const entries = await ledger();
     expect(entries.docs.map((d) => d.get("adminUid") as string)).to.deep.equal([ADMIN.uid]);
     expect(await balance()).to.equal(15);
+    // The failure's SMS said to contact support; the credit is told once, on the same channels.
+    const credit = await eventually("the credit's SMS", () => {
+      const sent = smsFor("has been refunded to your DataSell wallet");
+      return sent.length ? sent : undefined;
+    });
+    expect(credit.map((m) => m.message)).to.deep.equal([
+      "Your 1GB MTN data order to 0241234567 could not be completed. GHS 5.00 has been refunded to your DataSell wallet.",
+    ]);
+    expect(smsFor("failed")[0].message).to.contain("Please contact DataSell support");
+    const records = await stack.db
+      .collection(COLLECTIONS.orderNotifications)
+      .where("transactionId", "==", "m-1")
+      .where("status", "==", "refunded")
+      .get();
+    expect(records.docs.map((d) => d.id).sort()).to.deep.equal([
+      "m-1_refunded",
+      "m-1_refunded_email",
+      "m-1_refunded_push",
+    ]);
+    expect(await stack.smsOnceTriggersSettle()).to.have.length(2);
   });
 });

@@ -2,11 +2,11 @@ import { expect } from "chai";
 import type { Timestamp } from "firebase-admin/firestore";
 import { capturedLogs } from "../../dev/capturedLogs";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { COLLECTIONS } from "../../src/firestore";
 import { handleDatamartWebhook, type WebhookDeps } from "../../src/webhooks/datamartWebhook";
 import { isValidSignature, sign } from "../../src/webhooks/signature";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
+import { COLLECTIONS } from "../../src/contract";
 
 const SECRET = "whsec-test";
 

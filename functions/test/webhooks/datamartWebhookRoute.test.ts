@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { COLLECTIONS } from "../../src/firestore";
 import { sign } from "../../src/webhooks/signature";
 import { placeOrder } from "../support/datamart";
 import { eventually } from "../support/eventually";
@@ -8,6 +7,7 @@ import {
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
+import { COLLECTIONS } from "../../src/contract";
 
 /** The secret the emulated functions read from functions/.secret.local. */
 const SECRET = "local-webhook-secret";

@@ -1,0 +1,194 @@
+import type { ReconciliationTotals } from "./domain/reconciliation";
+
+/*
+ * The contract between these functions and their clients (the admin console, and the DataSell app's
+ * calls): collection names and what each callable answers. Types and names only, no code that runs
+ * on one side alone, so the console's bundle imports it as it is.
+ */
+
+/** Collection names, in one place. Everything but `transactions` is written by this system only. */
+export const COLLECTIONS = {
+  transactions: "transactions",
+  statusHistory: "statusHistory", // subcollection of transactions/{id}
+  syncRuns: "syncRuns",
+  leases: "leases",
+  syncState: "syncState",
+  syncRequests: "syncRequests", // admins' "sync now" handed to the running run: sync/syncRequests.ts
+  syncAdoptions: "syncAdoptions", // orders the next sync run must look at: see sync/adoptions.ts
+  orderNotifications: "orderNotifications",
+  notificationAudit: "audit", // subcollection of orderNotifications/{id}: admins' resends
+  notificationSweeps: "notificationSweeps",
+  users: "users",
+  inAppNotifications: "notifications", // subcollection of users/{uid}: what the app shows
+  walletLedger: "walletLedger", // subcollection of users/{uid}
+  pushTokens: "pushTokens", // subcollection of users/{uid}: one per device
+  rateLimits: "rateLimits",
+  webhookEvents: "datamartWebhookEvents",
+  reconciliationReports: "reconciliationReports",
+  reconciliationCases: "reconciliationCases", // one per mismatch, stable across runs
+  supplierHealth: "supplierHealth", // `current`: Datamart balance and delivery times
+} as const;
+
+export type DeliveryState = "PENDING" | "PROCESSING" | "SENT" | "FAILED" | "SKIPPED" | "UNKNOWN";
+
+/** What `syncRuns/{runId}` holds: the summary, marked running from the run's start until it closes it. */
+export type SyncRunRecord = SyncSummary & { running?: boolean };
+
+export type SyncTrigger = "schedule" | "admin";
+
+/** What one sync run did: written to `syncRuns/{runId}`, logged, and answered to an admin. */
+export interface SyncSummary {
+  runId: string;
+  trigger: SyncTrigger;
+  /** True when another run held the lease; nothing else was done. */
+  skipped: boolean;
+  message: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Orders read to be checked (an order is checked once a pass). */
+  due: number;
+  /** Passes over young orders: a scheduled run repeats them while its time budget lasts. */
+  passes: number;
+  /** Orders checked because the status trigger adopted them (see sync/adoptions.ts). */
+  adopted: number;
+  /** Orders the sweep of all open orders visited. */
+  swept: number;
+  /** Orders Datamart was asked about. */
+  checked: number;
+  datamartRequests: number;
+  updated: number;
+  unchanged: number;
+  unknownStatuses: number;
+  /** Orders found final already (changed by someone else since they were read). */
+  alreadyFinal: number;
+  noReference: number;
+  /** Failed orders under watch that Datamart was asked about again. */
+  watched: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  stoppedEarly?: "time-budget" | "provider-down";
+  /** True when the run stopped early with orders it did not reach; the next run resumes there. */
+  leftForNextRun: boolean;
+  newlyNeedsAttention: number;
+  /** Open orders flagged needsAttention, in all. */
+  needsAttention: number;
+  /** Admins' sync requests this run took while it was alive (sync/syncRequests.ts). */
+  adminRequests: number;
+}
+
+export type AdminSyncAnswer =
+  | {
+      success: true;
+      /** `ran`: the admin's own run; `skipped`: another run took the lease at the same moment. */
+      outcome: "ran" | "skipped";
+      message: string;
+      runId: string;
+      summary: SyncSummary;
+    }
+  | {
+      success: true;
+      /** The scheduled run alive now took the request and checks the due orders at once. */
+      outcome: "taken";
+      message: string;
+      runId: string;
+      requestId: string;
+    };
+
+export interface OrderStatusAnswer {
+  success: true;
+  transaction: {
+    id: string;
+    status: string;
+    reference: string | null;
+    network: string | null;
+    packageName: string | null;
+    amount: number | string | null;
+    timestamp: string | null;
+    phoneNumber: string | null;
+    datamartTransactionId: string | null;
+  };
+}
+
+export interface AdminRefundAnswer {
+  success: true;
+  /** `already-refunded`: this project credited the order before; nothing moved now. */
+  outcome: "credited" | "already-refunded";
+  transactionId: string;
+  amount: number;
+  ledgerEntryId: string;
+}
+
+export interface ResendAnswer {
+  success: true;
+  notificationId: string;
+  previousState: DeliveryState;
+  /** What this send attempt ended in. */
+  state: DeliveryState;
+}
+
+export const CASE_STATES = ["open", "explained", "resolved"] as const;
+
+export interface CaseUpdateAnswer {
+  success: true;
+  caseId: string;
+  previousState: string;
+  state: CaseState;
+}
+
+/** One reconciliation: `reconciliationReports/{id}`, carried across runs until it is complete. */
+export interface ReconciliationReport {
+  reportId: string;
+  trigger: "schedule" | "admin";
+  skipped: boolean;
+  complete: boolean;
+  /** Stopped before the window was done; the next run resumes the same report. */
+  stoppedEarly?: "time-budget" | "provider-down" | "provider-error";
+  windowStart: string;
+  windowEnd: string;
+  runs: number;
+  pages: number;
+  movements: number;
+  matchedOrders: number;
+  mismatches: number;
+  mismatchesByKind: Record<string, number>;
+  newCases: number;
+  totals: ReconciliationTotals;
+  /** DataSell's Datamart wallet, GHS, when the report began and when it completed. */
+  balanceStart?: number;
+  balanceEnd?: number;
+  error?: string;
+}
+
+export type CaseState = (typeof CASE_STATES)[number];
+
+/**
+ * Each callable's request and answer, by name: the functions are typed against it
+ * (triggers/callables.ts) and the console calls through it, so neither can read a field the other
+ * does not send.
+ */
+export interface Callables {
+  getOrderStatus: {
+    request: { transactionId: string; refresh?: boolean };
+    answer: OrderStatusAnswer;
+  };
+  adminSyncDatamartOrders: { request: Record<string, never>; answer: AdminSyncAnswer };
+  adminRefundOrder: {
+    request: { transactionId: string; override?: { reason: string } };
+    answer: AdminRefundAnswer;
+  };
+  adminResendNotification: { request: { notificationId: string }; answer: ResendAnswer };
+  adminReconcileDatamart: { request: Record<string, never>; answer: ReconciliationReport };
+  adminUpdateReconciliationCase: {
+    request: { caseId: string; state: CaseState; note: string };
+    answer: CaseUpdateAnswer;
+  };
+  adminCheckSupplierHealth: {
+    request: Record<string, never>;
+    answer: { level: string; balance?: number };
+  };
+  registerPushToken: {
+    request: { token: string; platform?: string };
+    answer: { success: true; tokenId: string };
+  };
+  unregisterPushToken: { request: { token: string }; answer: { success: true } };
+}
