@@ -55,7 +55,7 @@ export function table(
     return h(
       "p",
       { class: "empty" },
-      `Nothing here: ${caption.toLowerCase()}.`,
+      `Nothing here: ${caption.charAt(0).toLowerCase()}${caption.slice(1)}.`,
     );
   return h(
     "div",

@@ -220,6 +220,8 @@ export async function startFunctionsEmulator(options: {
   params?: Record<string, string>;
   /** An `emulators:export` folder to load auth users from. */
   importFrom?: string;
+  /** More environment for the emulator and the functions it runs. */
+  env?: Record<string, string>;
   onOutput?: (text: string) => void;
 }): Promise<FunctionsEmulator> {
   const { projectId, ports } = options;
@@ -273,6 +275,7 @@ export async function startFunctionsEmulator(options: {
         // The emulator starts a Node process per concurrent invocation, up to 50: a burst of
         // webhooks and triggers then starves 2 cores. Past this many, invocations queue.
         FUNCTIONS_EMULATOR_PARALLEL: globalThis.process.env.FUNCTIONS_EMULATOR_PARALLEL ?? "8",
+        ...options.env,
       },
       onOutput: options.onOutput,
     },

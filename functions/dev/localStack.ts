@@ -2,6 +2,7 @@ import { readFileSync, watch } from "node:fs";
 import { join } from "node:path";
 import { db, GrpcStatus, hasGrpcStatus } from "../src/firestore";
 import { maskPhone } from "../src/logs";
+import { logForOperator } from "./liveLog";
 import { DEMO_PASSWORD } from "./authEmulator";
 import { DEMO_PROJECT, DEMO_USERS, emulatorDataOrders } from "./demoData";
 import {
@@ -30,7 +31,6 @@ import { DatamartStandIn } from "./standins/datamartStandIn";
 import { buildConsole, serveConsole } from "./consoleServer";
 import { FcmStandIn } from "./standins/fcmStandIn";
 import { MnotifyStandIn } from "./standins/mnotifyStandIn";
-import { COLLECTIONS } from "../src/contract";
 
 interface LocalStack {
   datamart: DatamartStandIn;
@@ -135,42 +135,7 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
 
   process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
   process.env.GCLOUD_PROJECT = DEMO_PROJECT;
-  const lastStatus = new Map<string, string>();
-  const watchOrders = (): void => {
-    const stop = db()
-      .collection(COLLECTIONS.transactions)
-      .onSnapshot(
-        (snapshot) => {
-          for (const change of snapshot.docChanges()) {
-            const status = String(change.doc.get("status"));
-            const before = lastStatus.get(change.doc.id);
-            if (before !== undefined && before !== status)
-              say("order", `${change.doc.id}: ${before} -> ${status}`);
-            lastStatus.set(change.doc.id, status);
-          }
-        },
-        // A listen stream the emulator drops (it may while it starts) is opened again.
-        () => {
-          stop();
-          setTimeout(watchOrders, 1_000);
-        },
-      );
-  };
-  watchOrders();
-  // The Trigger Email extension is not here: its queue is shown instead, each message as queued.
-  db()
-    .collection("mail")
-    .onSnapshot(
-      (snapshot) => {
-        for (const change of snapshot.docChanges())
-          if (change.type === "added")
-            say(
-              "email",
-              `to ${String(change.doc.get("to"))}: ${String(change.doc.get("message.subject"))}`,
-            );
-      },
-      () => undefined,
-    );
+  logForOperator(db(), say);
 
   const invoke = async (name: string) => {
     const url = `http://${functions.functionsHost}/functions/projects/${DEMO_PROJECT}/triggers/${REGION}-${name}-0`;
@@ -180,25 +145,18 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     });
     if (!response.ok) say("schedule", `${name} failed: HTTP ${response.status}`);
   };
-  const runSync = async () => {
-    await invoke("syncDatamartOrderStatus");
-    const latest = await db()
-      .collection(COLLECTIONS.syncRuns)
-      .orderBy("startedAt", "desc")
-      .limit(1)
-      .get();
-    const run = latest.docs[0]?.data();
-    if (run) {
-      say(
-        "sync",
-        `${String(run.message)}: passes ${run.passes}, due ${run.due}, checked ${run.checked}, updated ${run.updated}, unchanged ${run.unchanged}, errors ${run.errors}, needs attention ${run.needsAttention}`,
-      );
-    }
-  };
-  // Two jobs, as Cloud Scheduler has them: a sync run lasts most of its period (passes over young
-  // orders), and the SMS retry sweep does not wait for it.
+  // The jobs, as Cloud Scheduler has them: a sync run lasts most of its period (passes over young
+  // orders) and the SMS retry sweep does not wait for it; supplier health and reconciliation run
+  // every few periods (production: every 30 minutes and daily). Each logs its own result above.
+  let tick = 0;
   const runSchedules = async () => {
-    await Promise.all([runSync(), invoke("retrySmsNotifications")]);
+    tick += 1;
+    await Promise.all([
+      invoke("syncDatamartOrderStatus"),
+      invoke("retrySmsNotifications"),
+      tick % 6 === 1 ? invoke("checkSupplierHealth") : undefined,
+      tick % 12 === 1 ? invoke("reconcileDatamartWallet") : undefined,
+    ]);
   };
   startScheduler(config.syncEverySeconds, runSchedules, (error) =>
     say("schedule", `run failed: ${error instanceof Error ? error.message : String(error)}`),
@@ -261,7 +219,7 @@ async function main(): Promise<void> {
   process.on("exit", forget);
   console.log(`
 DataSell order-status sync is running on 127.0.0.1 (project ${DEMO_PROJECT}).
-  Sync and SMS retry run every ${LOCAL.syncEverySeconds} s (SYNC_EVERY_SECONDS=30 npm start for a demo).
+  Sync and SMS retry run every ${LOCAL.syncEverySeconds} s (SYNC_EVERY_SECONDS=30 npm start for a demo); supplier health every 6th and reconciliation every 12th period.
   Demo users (password ${DEMO_PASSWORD}): ${DEMO_USERS.user.email}, ${DEMO_USERS.otherUser.email}, admin ${DEMO_USERS.admin.email}.
   ID tokens and BASE: eval "$(npm run -s tokens)"      Another order: npm run place-order
   Admin console: ${stack.consoleUrl} (sign in as ${DEMO_USERS.admin.email})

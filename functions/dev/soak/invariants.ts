@@ -126,6 +126,11 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
       .get();
     const told = history.docs.map((h) => String(h.get("to")));
     if (order.fate === "refused") told.push("failed");
+    // An admin's credit is told as `refunded`, once, on the customer's channels.
+    const refund = orderDocs.get(order.id)?.get("refund") as
+      { state?: string; adminUid?: string } | undefined;
+    if (refund?.state === "credited" && refund.adminUid && !told.includes("refunded"))
+      told.push("refunded");
     for (const status of told)
       for (const suffix of ["", "_push", "_email"])
         if (!recordIds.has(`${order.id}_${status}${suffix}`))

@@ -9,7 +9,7 @@
  * compressed), SOAK_QUIET_SECONDS (how long it may take to go quiet), SOAK_RESULTS (the JSON's path).
  */
 import type { Firestore } from "firebase-admin/firestore";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { db } from "../../src/firestore";
 import { idTokenFor } from "../authEmulator";
@@ -41,6 +41,17 @@ const SETTINGS = {
   placeSeconds: setting("SOAK_PLACE_SECONDS", 1800),
   syncEverySeconds: setting("SOAK_SYNC_EVERY_SECONDS", 10),
   quietSeconds: setting("SOAK_QUIET_SECONDS", 420),
+};
+/**
+ * Published list prices in USD, as of 2026-12 (cloud.google.com/firestore/pricing, multi-region nam5;
+ * cloud.google.com/run/pricing, Tier 1, instance billed per request), beyond the free tiers.
+ */
+const PRICES = {
+  firestoreReadPer100k: 0.06,
+  firestoreWritePer100k: 0.18,
+  invocationPerMillion: 0.4,
+  /** 256 MiB and 0.167 vCPU, the default instance: 0.167 x $0.000024 + 0.25 x $0.0000025. */
+  instanceSecond: 0.167 * 0.000024 + 0.25 * 0.0000025,
 };
 const started = Date.now();
 const elapsed = () => ((Date.now() - started) / 1000).toFixed(0).padStart(4);
@@ -107,6 +118,12 @@ async function main(): Promise<void> {
   process.env.GCLOUD_PROJECT = PROJECT;
   assertEmulatorOnly();
   let invocations = 0;
+  let functionSeconds = 0;
+  // Each functions process counts its Firestore reads and writes into a file of its own.
+  const tallyDir = join(REPO_ROOT, ".tmp", "soak-firestore-tally");
+  rmSync(tallyDir, { recursive: true, force: true });
+  mkdirSync(tallyDir, { recursive: true });
+  const preload = (path: string) => `--require ${JSON.stringify(path)}`;
   const startFunctions = () =>
     startFunctionsEmulator({
       projectId: PROJECT,
@@ -125,8 +142,17 @@ async function main(): Promise<void> {
         ORDER_REFRESHES_ALL_USERS_PER_MINUTE: "60",
         RECONCILE_RATE_PER_MINUTE: "600",
       },
+      env: {
+        SOAK_TALLY_DIR: tallyDir,
+        NODE_OPTIONS: [
+          preload(require.resolve("tsx/cjs")),
+          preload(join(__dirname, "firestoreTally.ts")),
+        ].join(" "),
+      },
       onOutput: (text) => {
         invocations += text.split("Beginning execution of").length - 1;
+        for (const [, ms] of text.matchAll(/Finished "[^"]+" in ([\d.]+)ms/g))
+          functionSeconds += Number(ms) / 1000;
       },
     });
   let functions: FunctionsEmulator = await startFunctions();
@@ -481,6 +507,13 @@ async function main(): Promise<void> {
     return Number.isFinite(from) && Number.isFinite(to) ? sum + (to - from) / 1000 : sum;
   }, 0);
   const wall = (Date.now() - started) / 1000;
+  const tally = readdirSync(tallyDir).reduce(
+    (sum, file) => {
+      const counts = JSON.parse(readFileSync(join(tallyDir, file), "utf8")) as typeof sum;
+      return { reads: sum.reads + counts.reads, writes: sum.writes + counts.writes };
+    },
+    { reads: 0, writes: 0 },
+  );
   const accepted = orders.filter((o) => o.fate !== "refused").length;
   const figures = {
     seed: SETTINGS.seed,
@@ -497,6 +530,15 @@ async function main(): Promise<void> {
     freshnessPollMax: Math.max(...freshness.poll),
     datamartRequestsPerOrder: datamart.requests.length / accepted,
     functionInvocationsPerOrder: invocations / orders.length,
+    firestoreReadsPerOrder: tally.reads / orders.length,
+    firestoreWritesPerOrder: tally.writes / orders.length,
+    functionSecondsPerOrder: functionSeconds / orders.length,
+    usdPer1000Orders:
+      (1000 / orders.length) *
+      ((tally.reads / 100_000) * PRICES.firestoreReadPer100k +
+        (tally.writes / 100_000) * PRICES.firestoreWritePer100k +
+        (invocations / 1_000_000) * PRICES.invocationPerMillion +
+        functionSeconds * PRICES.instanceSecond),
     smsPerOrder: mnotify.messages.length / orders.length,
     pushesPerOrder: fcm.messages.length / orders.length,
     syncRuns: runs.length,

@@ -1,5 +1,5 @@
 import { isFinalStatus } from "./orderStatus";
-import { toPesewas } from "./walletRefund";
+import { formatGhs, toPesewas } from "./walletRefund";
 
 /*
  * Reconciliation: every movement of DataSell's Datamart wallet matched to an order, and every
@@ -112,14 +112,14 @@ export function reconcileOrder(key: string, movements: Movement[], order?: Order
     found.push(
       mismatch(
         "charged-but-failed",
-        `Datamart kept ${netCharge} pesewas for an order that is ${order.status} here`,
+        `Datamart kept ${formatGhs(netCharge)} for an order that is ${order.status} here`,
       ),
     );
   if (failedHere && credited > 0 && order.refundState !== "credited")
     found.push(
       mismatch(
         "refund-not-passed-on",
-        `Datamart refunded ${credited} pesewas; the customer's ${order.paymentMethod ?? "payment"} was not credited`,
+        `Datamart refunded ${formatGhs(credited)}; the customer's ${order.paymentMethod ?? "payment"} was not credited`,
       ),
     );
   if (
@@ -130,7 +130,7 @@ export function reconcileOrder(key: string, movements: Movement[], order?: Order
     found.push(
       mismatch(
         "amount-differs",
-        `Datamart charged ${charged} pesewas; its price at purchase was ${order.datamartPricePesewas}`,
+        `Datamart charged ${formatGhs(charged)}; its price at purchase was ${formatGhs(order.datamartPricePesewas)}`,
       ),
     );
   const settledThere =

@@ -1,21 +1,7 @@
 import type { DataSellStatus } from "./orderStatus";
 import type { Order } from "./order";
+import { networkName } from "./networks";
 import { formatGhs } from "./walletRefund";
-
-const NETWORK_NAMES: Readonly<Record<string, string>> = {
-  YELLO: "MTN",
-  MTN: "MTN",
-  TELECEL: "Telecel",
-  VODAFONE: "Telecel",
-  AT_PREMIUM: "AirtelTigo",
-  AIRTELTIGO: "AirtelTigo",
-  AT: "AirtelTigo",
-};
-
-function networkName(network: string | null | undefined): string {
-  if (!network) return "";
-  return NETWORK_NAMES[network.toUpperCase()] ?? network;
-}
 
 function bundleName(order: Order): string {
   const volume = order.volume ? `${order.volume.replace(/\s*gb$/i, "")}GB` : "";

@@ -1,3 +1,4 @@
+import { networkName } from "./networks";
 import { placedAt } from "./pollSchedule";
 import { isFinalStatus } from "./orderStatus";
 import { toDate } from "./order";
@@ -33,7 +34,8 @@ export function deliveryRecord(order: Record<string, unknown>): DeliveryRecord |
   if (!placed || typeof order.status !== "string") return undefined;
   const finalAt = isFinalStatus(order.status) ? toDate(order.lastSyncedAt) : undefined;
   return {
-    network: typeof order.network === "string" && order.network ? order.network : "unknown",
+    network:
+      networkName(typeof order.network === "string" ? order.network : undefined) || "unknown",
     placedAt: placed,
     status: order.status,
     ...(finalAt ? { finalAt } : {}),

@@ -132,6 +132,9 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     await page.getByRole("button", { name: "Check now", exact: true }).click();
     await page.locator("#supplier dd[class^=level-]").waitFor();
     expect(await page.locator("#supplier").textContent()).to.match(/GHS [\d.]+ (OK|LOW|CRITICAL)/);
+    // Networks by the names customers know, not Datamart's codes.
+    await page.locator("#supplier td", { hasText: "MTN" }).first().waitFor();
+    expect(await page.locator("#supplier").textContent()).not.to.contain("YELLO");
     expect(await page.content()).not.to.contain("dm-key");
     for (const panel of [
       "notifications",

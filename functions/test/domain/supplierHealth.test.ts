@@ -51,7 +51,7 @@ describe("supplier health", () => {
     expect(stalledNetworks(day)).to.deep.equal(["TELECEL"]);
   });
 
-  it("reads an order's placement, network and final time, or skips an order without a placement", () => {
+  it("reads an order's placement, network (by the name customers know) and final time, or skips an order without a placement", () => {
     expect(
       deliveryRecord({
         network: "AT_PREMIUM",
@@ -60,7 +60,7 @@ describe("supplier health", () => {
         lastSyncedAt: ago(25).toISOString(),
       }),
     ).to.deep.equal({
-      network: "AT_PREMIUM",
+      network: "AirtelTigo",
       placedAt: ago(30),
       status: "delivered",
       finalAt: ago(25),

@@ -87,7 +87,7 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     expect(stored.get("complete")).to.equal(true);
   });
 
-  it("names each kind of mismatch once, with both sides in pesewas", async () => {
+  it("names each kind of mismatch once, with both sides", async () => {
     // Charged by Datamart, failed here, never credited back.
     await placeOrder(standIn, "kept", "processing");
     await settle("kept", { status: "failed" });

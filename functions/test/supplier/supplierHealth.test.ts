@@ -36,7 +36,7 @@ describe("supplier health (Firestore emulator, stand-in Datamart)", () => {
     const health = await check();
     // 60 GHS less two purchases of 5.98: under the 200 GHS low mark, over the 50 GHS critical one.
     expect(health).to.include({ balance: 48.04, level: "critical" });
-    expect(health.delivery.last24h.YELLO).to.include({ orders: 2, final: 1, p50Minutes: 4 });
+    expect(health.delivery.last24h.MTN).to.include({ orders: 2, final: 1, p50Minutes: 4 });
     const stored = await testDb().collection(COLLECTIONS.supplierHealth).doc("current").get();
     expect(stored.get("level")).to.equal("critical");
     const logged = [...capturedLogs].reverse().find((e) => e.message === "Supplier health");
