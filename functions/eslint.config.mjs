@@ -34,6 +34,23 @@ export default tseslint.config(
     },
   },
   {
+    // The contract is imported by the admin console's bundle: names and types only.
+    files: ["src/contract.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["./*", "!./domain", "firebase-*", "firebase-*/**", "@google-cloud/*"],
+              message: "contract.ts imports only domain/ types",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts"],
     rules: {
       // chai's property assertions (`expect(x).to.be.true`) are expressions by design.

@@ -9,6 +9,7 @@ import { attentionPanel } from "./panels/attention";
 import { cutoverPanel } from "./panels/cutover";
 import { lookupPanel } from "./panels/lookup";
 import { notificationsPanel } from "./panels/notifications";
+import { ordersPanel } from "./panels/orders";
 import { reconciliationPanel } from "./panels/reconciliation";
 import { refundsPanel } from "./panels/refunds";
 import { supplierPanel } from "./panels/supplier";
@@ -30,6 +31,7 @@ const PANELS = [
   cutoverPanel,
   supplierPanel,
   reconciliationPanel,
+  ordersPanel,
   lookupPanel,
 ];
 

@@ -133,10 +133,10 @@ export const statusLine = (tag: "span" | "p" = "span"): HTMLElement =>
 export const rowActions = (...children: Child[]): HTMLElement =>
   h("div", { class: "row-actions" }, ...children);
 
-/** A time, in Ghana's time, from an ISO string, a Firestore Timestamp or a Date. */
+/** A time, in Ghana's time, from an ISO string, epoch milliseconds, a Firestore Timestamp or a Date. */
 export function when(value: unknown): string {
   const date =
-    typeof value === "string"
+    typeof value === "string" || typeof value === "number"
       ? new Date(value)
       : value && typeof value === "object" && "toDate" in value
         ? (value as { toDate(): Date }).toDate()
@@ -185,15 +185,27 @@ export function confirmAction(ask: Confirmation): Promise<string | undefined> {
       h(
         "dl",
         {},
-        ...ask.facts.flatMap(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]),
+        ...ask.facts.flatMap(([label, value]) => [
+          h("dt", {}, label),
+          h("dd", {}, value),
+        ]),
       ),
       reason && ask.reason
-        ? h("p", {}, h("label", { for: "confirm-reason" }, ask.reason.label), reason)
+        ? h(
+            "p",
+            {},
+            h("label", { for: "confirm-reason" }, ask.reason.label),
+            reason,
+          )
         : null,
       h(
         "p",
         { class: "row-actions" },
-        h("button", { type: "submit", value: "cancel", formnovalidate: true }, "Cancel"),
+        h(
+          "button",
+          { type: "submit", value: "cancel", formnovalidate: true },
+          "Cancel",
+        ),
         h("button", { type: "submit", value: "confirm" }, ask.confirmLabel),
       ),
     ),
@@ -202,7 +214,11 @@ export function confirmAction(ask: Confirmation): Promise<string | undefined> {
   return new Promise((resolve) => {
     dialog.addEventListener("close", () => {
       dialog.remove();
-      resolve(dialog.returnValue === "confirm" ? (reason?.value.trim() ?? "") : undefined);
+      resolve(
+        dialog.returnValue === "confirm"
+          ? (reason?.value.trim() ?? "")
+          : undefined,
+      );
     });
     dialog.showModal();
   });
@@ -212,7 +228,10 @@ export function confirmAction(ask: Confirmation): Promise<string | undefined> {
  * Receipts of what an admin's actions moved, newest first, kept on screen after the row they came
  * from has left its live table.
  */
-export function receipts(label: string): { element: HTMLElement; add(text: string): void } {
+export function receipts(label: string): {
+  element: HTMLElement;
+  add(text: string): void;
+} {
   const list = h("ul", { class: "receipts", "aria-label": label, role: "log" });
   return {
     element: list,

@@ -28,11 +28,7 @@ export const cutoverPanel: PanelFactory = (backend) => {
         return [
           doc.id,
           order.status,
-          when(
-            typeof order.timestamp === "number"
-              ? new Date(order.timestamp)
-              : order.timestamp,
-          ),
+          when(order.timestamp),
           ghs(Math.round(Number(order.amount) * 100)),
           order.refund
             ? `${order.refund.state}${order.refund.reason ? `: ${order.refund.reason}` : ""}`

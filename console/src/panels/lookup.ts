@@ -9,8 +9,9 @@ import {
   type DocumentSnapshot,
 } from "firebase/firestore";
 import { COLLECTIONS } from "../../../functions/src/contract";
+import { phoneSpellings } from "../../../functions/src/domain/phone";
 import type { Backend } from "../firebase";
-import { h } from "../ui";
+import { ghs, h, table, when } from "../ui";
 import { orderDetails } from "./orderDetails";
 import type { Panel } from "./panel";
 
@@ -21,6 +22,23 @@ const LOOKUP_FIELDS = [
   "datamartResponse.transactionReference",
   "datamartTransactionId",
 ];
+
+/** A customer's latest orders, by any spelling of their phone number. */
+async function byPhone(
+  backend: Backend,
+  spellings: string[],
+): Promise<DocumentSnapshot[]> {
+  const found = await getDocs(
+    query(
+      collection(backend.db, COLLECTIONS.transactions),
+      where("phoneNumber", "in", spellings),
+      limit(50),
+    ),
+  );
+  return [...found.docs].sort((a, b) =>
+    String(b.get("timestamp")).localeCompare(String(a.get("timestamp"))),
+  );
+}
 
 async function find(
   backend: Backend,
@@ -41,7 +59,10 @@ async function find(
   return undefined;
 }
 
-/** Order lookup by DataSell id or reference, or Datamart's reference or id. */
+/**
+ * Order lookup by DataSell id or reference, Datamart's reference or id, or the customer's phone
+ * number (a list of their orders, each with its details on demand).
+ */
 export function lookupPanel(backend: Backend): Panel {
   const input = h("input", {
     id: "lookup-text",
@@ -56,7 +77,7 @@ export function lookupPanel(backend: Backend): Panel {
     h(
       "label",
       { for: "lookup-text" },
-      "DataSell id or reference, or Datamart reference (GN-…, TRX-…)",
+      "Phone number, DataSell id or reference, or Datamart reference (GN-…, TRX-…)",
     ),
     input,
     h("button", { type: "submit" }, "Look up"),
@@ -66,17 +87,61 @@ export function lookupPanel(backend: Backend): Panel {
     const text = input.value.trim();
     if (!text || text.includes("/")) return;
     result.textContent = "Looking…";
-    void find(backend, text)
-      .then(async (found) =>
-        result.replaceChildren(
-          found
-            ? await orderDetails(backend, found.id, found.data() ?? {})
-            : h("p", { class: "empty" }, `No order is known as ${text}.`),
-        ),
-      )
-      .catch(
-        (error: unknown) => (result.textContent = `Failed: ${String(error)}`),
+    const spellings = phoneSpellings(text);
+    const show = async (found: DocumentSnapshot) =>
+      result.replaceChildren(
+        await orderDetails(backend, found.id, found.data() ?? {}),
       );
+    void (
+      spellings.length
+        ? byPhone(backend, spellings).then((orders) => {
+            const details = h("div", { "aria-live": "polite" });
+            result.replaceChildren(
+              h(
+                "p",
+                {},
+                `${orders.length} order(s) for ${spellings[0]}, newest first.`,
+              ),
+              table(
+                `Orders for ${spellings[0]}`,
+                ["Order", "Status", "Placed", "Amount", "Act"],
+                orders.map((o) => {
+                  const open = h(
+                    "button",
+                    {
+                      type: "button",
+                      class: "secondary",
+                      "aria-label": `Show order ${o.id}`,
+                    },
+                    "Details",
+                  );
+                  open.addEventListener("click", () => {
+                    void orderDetails(backend, o.id, o.data() ?? {}).then(
+                      (node) => details.replaceChildren(node),
+                    );
+                  });
+                  return [
+                    o.id,
+                    String(o.get("status")),
+                    when(o.get("timestamp")),
+                    ghs(Math.round(Number(o.get("amount")) * 100)),
+                    open,
+                  ];
+                }),
+              ),
+              details,
+            );
+          })
+        : find(backend, text).then((found) =>
+            found
+              ? show(found)
+              : result.replaceChildren(
+                  h("p", { class: "empty" }, `No order is known as ${text}.`),
+                ),
+          )
+    ).catch(
+      (error: unknown) => (result.textContent = `Failed: ${String(error)}`),
+    );
   });
   const section = h(
     "section",

@@ -66,7 +66,8 @@ export const notificationsPanel: PanelFactory = (backend) => {
                       ],
                       confirmLabel: "Resend",
                     });
-                    if (confirmed === undefined) return "Cancelled: nothing sent.";
+                    if (confirmed === undefined)
+                      return "Cancelled: nothing sent.";
                     const answer = await backend.call(
                       "adminResendNotification",
                       { notificationId: d.id },

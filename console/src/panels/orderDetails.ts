@@ -1,7 +1,28 @@
 import { collection, getDocs, orderBy, query, where } from "firebase/firestore";
 import { COLLECTIONS } from "../../../functions/src/contract";
 import type { Backend } from "../firebase";
+import { networkName } from "../../../functions/src/domain/networks";
 import { ghs, h, table, when } from "../ui";
+
+type Refund = { state?: string; amountPesewas?: number; reason?: string };
+
+/** Why an order has no refund, or what its refund is, in the operator's words. */
+function refundText(order: Record<string, unknown>): string {
+  const refund = order.refund as Refund | undefined;
+  if (refund)
+    return [refund.state ?? "?", ghs(refund.amountPesewas), refund.reason]
+      .filter((part) => part && part !== "—")
+      .join(", ");
+  if (!["failed", "cancelled", "refunded"].includes(String(order.status)))
+    return "None: the order has not failed.";
+  if (order.cutover)
+    return "None: it was open at switch-on, so a refund is an admin's decision.";
+  if (order.refunded === true || order.refundedAt)
+    return "None here: the DataSell app refunded it itself.";
+  if (!order.datamartTransactionId)
+    return "None: Datamart never accepted it, so nobody was charged.";
+  return "None: automatic wallet refunds were off when it failed (WALLET_REFUNDS).";
+}
 
 /** An order's status history, messages and refund, read when asked for. */
 export async function orderDetails(
@@ -12,7 +33,12 @@ export async function orderDetails(
   const [history, messages] = await Promise.all([
     getDocs(
       query(
-        collection(backend.db, COLLECTIONS.transactions, orderId, COLLECTIONS.statusHistory),
+        collection(
+          backend.db,
+          COLLECTIONS.transactions,
+          orderId,
+          COLLECTIONS.statusHistory,
+        ),
         orderBy("at"),
       ),
     ),
@@ -23,16 +49,26 @@ export async function orderDetails(
       ),
     ),
   ]);
-  const refund = order.refund as
-    { state?: string; amountPesewas?: number; reason?: string } | undefined;
   return h(
     "div",
     { class: "details" },
     h("h3", {}, `Order ${orderId}`),
     h(
-      "p",
+      "dl",
       {},
-      `Status ${String(order.status)}, placed ${when(order.timestamp)}, ${String(order.phoneNumber ?? "")}`,
+      ...(
+        [
+          ["Status", String(order.status)],
+          ["Placed", when(order.timestamp)],
+          ["Phone", String(order.phoneNumber ?? "—")],
+          [
+            "Package",
+            `${String(order.packageName ?? order.volume ?? "—")} ${networkName(order.network as string | undefined)}`,
+          ],
+          ["Amount", ghs(Math.round(Number(order.amount) * 100))],
+          ["Payment", String(order.paymentMethod ?? "—")],
+        ] as const
+      ).flatMap(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]),
     ),
     h("h4", {}, "Status history"),
     table(
@@ -65,12 +101,6 @@ export async function orderDetails(
       }),
     ),
     h("h4", {}, "Refund"),
-    h(
-      "p",
-      {},
-      refund
-        ? `${refund.state ?? "?"} ${ghs(refund.amountPesewas)} ${refund.reason ?? ""}`
-        : "None.",
-    ),
+    h("p", {}, refundText(order)),
   );
 }

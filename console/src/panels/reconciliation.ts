@@ -27,6 +27,15 @@ export const reconciliationPanel: PanelFactory = (backend) => {
   );
   const report = h("div", { class: "report" });
   body.before(report);
+  const result = statusLine("p");
+  const reconcile = actionButton("Reconcile now", result, async () => {
+    const r = await backend.call("adminReconcileDatamart", {});
+    if (r.skipped) return "Skipped: a reconciliation is running now.";
+    return r.complete
+      ? `Done: ${r.movements} movements, ${r.matchedOrders} orders matched, ${r.mismatches} mismatches.`
+      : `Stopped early (${r.stoppedEarly ?? "unknown"}): the next run resumes the same report.`;
+  });
+  report.before(h("div", { class: "actions" }, reconcile, result));
   const stopReport = onSnapshot(
     query(
       collection(backend.db, COLLECTIONS.reconciliationReports),

@@ -42,7 +42,9 @@ export const refundsPanel: PanelFactory = (backend) => {
                   const amount = ghs(Math.round(Number(order.amount) * 100));
                   // The server refuses these without an override; ask for its reason up front.
                   const needsOverride =
-                    order.paymentMethod !== "wallet" || order.refunded === true || !!order.refundedAt;
+                    order.paymentMethod !== "wallet" ||
+                    order.refunded === true ||
+                    !!order.refundedAt;
                   const reason = await confirmAction({
                     title: `Refund ${amount} to the customer's wallet?`,
                     facts: [
@@ -66,7 +68,9 @@ export const refundsPanel: PanelFactory = (backend) => {
                     ...(reason ? { override: { reason } } : {}),
                   });
                   const receipt = `${answer.outcome}: GHS ${answer.amount.toFixed(2)}.`;
-                  done.add(`order ${doc.id}, customer ${String(order.userId)}: ${receipt}`);
+                  done.add(
+                    `order ${doc.id}, customer ${String(order.userId)}: ${receipt}`,
+                  );
                   return receipt;
                 },
                 `Refund order ${doc.id}`,

@@ -507,13 +507,15 @@ async function main(): Promise<void> {
     return Number.isFinite(from) && Number.isFinite(to) ? sum + (to - from) / 1000 : sum;
   }, 0);
   const wall = (Date.now() - started) / 1000;
-  const tally = readdirSync(tallyDir).reduce(
-    (sum, file) => {
-      const counts = JSON.parse(readFileSync(join(tallyDir, file), "utf8")) as typeof sum;
-      return { reads: sum.reads + counts.reads, writes: sum.writes + counts.writes };
-    },
-    { reads: 0, writes: 0 },
-  );
+  const tally = readdirSync(tallyDir)
+    .filter((file) => file.endsWith(".json"))
+    .reduce(
+      (sum, file) => {
+        const counts = JSON.parse(readFileSync(join(tallyDir, file), "utf8")) as typeof sum;
+        return { reads: sum.reads + counts.reads, writes: sum.writes + counts.writes };
+      },
+      { reads: 0, writes: 0 },
+    );
   const accepted = orders.filter((o) => o.fate !== "refused").length;
   const figures = {
     seed: SETTINGS.seed,

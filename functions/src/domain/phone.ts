@@ -27,3 +27,14 @@ export function normalizeGhanaPhone(raw: string | null | undefined): string | un
   if (!national || !MOBILE_PREFIXES.has(national.slice(0, 2))) return undefined;
   return `233${national}`;
 }
+
+/**
+ * The spellings an order's `phoneNumber` may carry for the number `raw` names (the app stores what
+ * the customer typed): `0XXXXXXXXX`, `233XXXXXXXXX` and `+233XXXXXXXXX`. Empty if it is not one.
+ */
+export function phoneSpellings(raw: string): string[] {
+  const normalized = normalizeGhanaPhone(raw);
+  if (!normalized) return [];
+  const national = normalized.slice(3);
+  return [`0${national}`, normalized, `+${normalized}`];
+}

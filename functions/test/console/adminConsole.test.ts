@@ -314,6 +314,58 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     ]);
   });
 
+  it("finds a customer's orders by phone number, lists recent orders by status, network and day, and reconciles now", async () => {
+    const today = new Date().toISOString();
+    const orders = stack.db.collection(COLLECTIONS.transactions);
+    const order = (fields: Record<string, unknown>) => ({
+      userId: CUSTOMER.uid,
+      amount: 6.5,
+      packageName: "2GB",
+      paymentMethod: "wallet",
+      timestamp: today,
+      ...fields,
+    });
+    await orders
+      .doc("phone-failed")
+      .set(order({ status: "failed", network: "YELLO", phoneNumber: "0241234567" }));
+    await orders
+      .doc("phone-delivered")
+      .set(order({ status: "delivered", network: "TELECEL", phoneNumber: "+233241234567" }));
+    await orders
+      .doc("other-customer")
+      .set(order({ status: "failed", network: "AT_PREMIUM", phoneNumber: "0551234567" }));
+    await signIn(ADMIN.email);
+
+    await page.getByLabel(/Phone number, DataSell id/).fill("024 123 4567");
+    await page.getByRole("button", { name: "Look up" }).click();
+    await page.locator("#lookup", { hasText: "2 order(s) for 0241234567" }).waitFor();
+    expect(await page.locator("#lookup tbody").textContent()).not.to.contain("other-customer");
+    await page.locator("#lookup").getByRole("button", { name: "Show order phone-failed" }).click();
+    const details = page.locator("#lookup .details");
+    await details.waitFor();
+    expect(await details.textContent())
+      .to.contain("2GB MTN")
+      .and.contain("GHS 6.50")
+      .and.contain("wallet")
+      .and.contain("None: Datamart never accepted it, so nobody was charged.");
+
+    await page.locator("#orders-status").selectOption("failed");
+    await page.locator("#orders-day").fill(today.slice(0, 10));
+    await page.locator("#orders").getByRole("button", { name: "Show", exact: true }).click();
+    await page.locator("#orders tbody tr", { hasText: "other-customer" }).waitFor();
+    const failedRows = await page.locator("#orders tbody tr").allTextContents();
+    expect(failedRows).to.have.length(2);
+    expect(failedRows.join(" ")).to.contain("phone-failed").and.not.contain("phone-delivered");
+    await page.locator("#orders-status").selectOption("");
+    await page.locator("#orders-network").selectOption("Telecel");
+    await page.locator("#orders").getByRole("button", { name: "Show", exact: true }).click();
+    await page.locator("#orders tbody tr", { hasText: "phone-delivered" }).waitFor();
+    expect(await page.locator("#orders tbody tr").count()).to.equal(1);
+
+    await page.getByRole("button", { name: "Reconcile now" }).click();
+    await page.locator("#reconciliation .result", { hasText: "Done:" }).waitFor();
+  });
+
   it("lists the orders the switch-on cutover marked, with their status now", async () => {
     await stack.db
       .collection(COLLECTIONS.transactions)

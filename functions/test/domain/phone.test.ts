@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { normalizeGhanaPhone } from "../../src/domain/phone";
+import { normalizeGhanaPhone, phoneSpellings } from "../../src/domain/phone";
 
 describe("Ghana phone numbers", () => {
   const valid: [string, string][] = [
@@ -39,5 +39,18 @@ describe("Ghana phone numbers", () => {
   it("rejects a missing number", () => {
     expect(normalizeGhanaPhone(undefined)).to.equal(undefined);
     expect(normalizeGhanaPhone(null)).to.equal(undefined);
+  });
+});
+
+describe("phoneSpellings", () => {
+  it("gives the three ways an order may store a number, from any of them", () => {
+    const all = ["0241234567", "233241234567", "+233241234567"];
+    for (const typed of [...all, "024 123 4567", "+233 (24) 123-4567"])
+      expect(phoneSpellings(typed)).to.deep.equal(all);
+  });
+
+  it("gives nothing for what is not a Ghana mobile number", () => {
+    expect(phoneSpellings("DS-SEED-FAILED")).to.deep.equal([]);
+    expect(phoneSpellings("0301234567")).to.deep.equal([]);
   });
 });
