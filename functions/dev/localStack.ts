@@ -1,8 +1,9 @@
 import { readFileSync, watch } from "node:fs";
 import { join } from "node:path";
-import { db, GrpcStatus, hasGrpcStatus } from "../src/firestore";
+import { db } from "../src/firestore";
 import { maskPhone } from "../src/logs";
 import { logForOperator } from "./liveLog";
+import { retryTransient } from "./retryTransient";
 import { DEMO_PASSWORD } from "./authEmulator";
 import { DEMO_PROJECT, DEMO_USERS, emulatorDataOrders } from "./demoData";
 import {
@@ -186,29 +187,6 @@ function reloadRulesOnEdit(firestore: FirestoreEndpoint): void {
       );
     }, 200);
   }).unref();
-}
-
-/** gRPC codes after which a repeated idempotent write is safe. */
-const TRANSIENT_GRPC_CODES: readonly number[] = [
-  GrpcStatus.CANCELLED,
-  GrpcStatus.DEADLINE_EXCEEDED,
-  GrpcStatus.UNAVAILABLE,
-];
-
-/**
- * Runs an idempotent step again when the emulator drops the call, as a freshly started one
- * occasionally does ("1 CANCELLED: call already cancelled").
- */
-async function retryTransient<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (attempt >= attempts || !TRANSIENT_GRPC_CODES.some((c) => hasGrpcStatus(error, c)))
-        throw error;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
 }
 
 async function main(): Promise<void> {

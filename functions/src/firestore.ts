@@ -27,6 +27,7 @@ export const GrpcStatus = {
   NOT_FOUND: 5,
   ALREADY_EXISTS: 6,
   FAILED_PRECONDITION: 9,
+  ABORTED: 10,
   UNAVAILABLE: 14,
 } as const;
 

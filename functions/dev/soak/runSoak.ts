@@ -25,6 +25,7 @@ import {
 } from "../emulators";
 import { appOrder } from "../orderFactory";
 import { stopAll } from "../processes";
+import { retryTransient } from "../retryTransient";
 import { DatamartStandIn } from "../standins/datamartStandIn";
 import { FcmStandIn } from "../standins/fcmStandIn";
 import { MnotifyStandIn } from "../standins/mnotifyStandIn";
@@ -384,20 +385,24 @@ async function main(): Promise<void> {
     datamart.addOrder({ ...stand, phoneNumber: customer.phoneNumber });
     if (order.chargeDiffers) datamart.ledger[datamart.ledger.length - 1].amount += 1.5;
     const amount = Number(made.data.amount);
-    await fs.runTransaction(async (tx) => {
-      const user = fs.collection(COLLECTIONS.users).doc(customer.uid);
-      if (order.paymentMethod === "wallet") {
-        const balance = Number((await tx.get(user)).get("walletBalance"));
-        tx.update(user, { walletBalance: Math.round((balance - amount) * 100) / 100 });
-      }
-      tx.update(ref, {
-        ...made.data,
-        phoneNumber: customer.phoneNumber,
-        paymentMethod: order.paymentMethod,
-        status: "success",
-        datamartStatus: "pending",
-      });
-    });
+    // Idempotent (a second try finds the order already paid), so a busy emulator's abort is retried.
+    await retryTransient(() =>
+      fs.runTransaction(async (tx) => {
+        if ((await tx.get(ref)).get("status") === "success") return;
+        const user = fs.collection(COLLECTIONS.users).doc(customer.uid);
+        if (order.paymentMethod === "wallet") {
+          const balance = Number((await tx.get(user)).get("walletBalance"));
+          tx.update(user, { walletBalance: Math.round((balance - amount) * 100) / 100 });
+        }
+        tx.update(ref, {
+          ...made.data,
+          phoneNumber: customer.phoneNumber,
+          paymentMethod: order.paymentMethod,
+          status: "success",
+          datamartStatus: "pending",
+        });
+      }),
+    );
     if (order.paymentMethod === "wallet")
       appDebits.set(customer.uid, (appDebits.get(customer.uid) ?? 0) + Math.round(amount * 100));
     const step = (seconds: number, status: string) =>
