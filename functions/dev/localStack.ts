@@ -190,6 +190,9 @@ function reloadRulesOnEdit(firestore: FirestoreEndpoint): void {
 }
 
 async function main(): Promise<void> {
+  // No Google metadata server on 127.0.0.1: firebase-admin's libraries need not look for one (the
+  // look-up printed a MetadataLookupWarning at shutdown).
+  process.env.METADATA_SERVER_DETECTION ??= "none";
   // Ctrl-C: dev/processes.ts stops the emulators; the stand-ins end with this process.
   const stack = await startLocalStack(LOCAL);
   const base = `http://${stack.functionsHost}/${DEMO_PROJECT}/${REGION}`;

@@ -24,7 +24,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 process.on("exit", () => running.forEach((p) => killGroup(p.child, "SIGKILL")));
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.once(signal, () => {
-    void stopAll().finally(() => process.exit(130));
+    const names = [...running].map((p) => p.name);
+    void stopAll().finally(() => {
+      if (names.length) console.log(`stopped: ${names.join(", ")}`);
+      process.exit(130);
+    });
   });
 }
 
