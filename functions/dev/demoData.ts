@@ -57,11 +57,12 @@ export function demoOrder(options: Omit<AppOrderOptions, "networkIndex" | "gb">)
 /**
  * The orders in `emulator-data/`: one in every final status, an old legacy `success` order Datamart
  * completed long ago, one stuck for days (it will be flagged needsAttention), and one the app never
- * placed with Datamart. `npm start` places fresh orders on top of these.
+ * placed with Datamart, placed 1 to 3 days before `anchor` (the day `emulator-data/` was last
+ * rebuilt, so the console's "last 7 days" shows them for a few days after). `npm start` places
+ * fresh orders on top of these.
  */
-export function emulatorDataOrders(): DemoOrder[] {
-  const daysAgo = (days: number) =>
-    new Date(Date.parse("2026-11-20T09:00:00.000Z") - days * 86_400_000);
+export function emulatorDataOrders(anchor = new Date("2026-12-05T09:00:00.000Z")): DemoOrder[] {
+  const daysAgo = (days: number) => new Date(anchor.getTime() - days * 86_400_000);
   return [
     demoOrder({
       id: "DS-SEED-DELIVERED",

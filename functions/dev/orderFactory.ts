@@ -1,3 +1,4 @@
+import { isFinalStatus } from "../src/domain/orderStatus";
 import type { StandInOrder } from "./standins/datamartStandIn";
 
 /*
@@ -67,6 +68,10 @@ export function appOrder(options: AppOrderOptions = {}): AppOrder {
   };
   const retail = options.amount ?? gb * 6.5;
   const accepted = options.accepted ?? true;
+  // A settled order carries Datamart's last word, as the sync left it; an open one what the app
+  // stored at purchase.
+  const settled = options.status !== undefined && isFinalStatus(options.status);
+  const datamartWord = settled ? datamart.status : "pending";
   return {
     id,
     data: {
@@ -89,7 +94,7 @@ export function appOrder(options: AppOrderOptions = {}): AppOrder {
             orderStatus: "pending",
           }
         : null,
-      datamartStatus: accepted ? "pending" : null,
+      datamartStatus: accepted ? datamartWord : null,
       lastSyncedAt: null,
       timestamp: placedAt.toISOString(),
       paymentMethod: "wallet",

@@ -102,7 +102,16 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
           (r.get("state") === "UNKNOWN" || audits.has(r.id)),
       );
     if (!record) {
-      fail("2 messages", `an SMS to ${sms.recipient} matches no record: "${sms.message}"`);
+      // The same text to the same number as a record that knows another send: a second send.
+      const twin = smsRecords.find(
+        (r) => r.get("recipient") === sms.recipient && r.get("message") === sms.message,
+      );
+      fail(
+        "2 messages",
+        twin
+          ? `${twin.id} reached the provider again, as a send its record does not know`
+          : `an SMS to ${sms.recipient} matches no record: "${sms.message}"`,
+      );
       continue;
     }
     received.set(record.id, (received.get(record.id) ?? 0) + 1);

@@ -22,8 +22,11 @@ describe("the switch-on cutover command", function () {
     beforeEach(async () => {
       await clearFirestore();
       const orders = testDb().collection(COLLECTIONS.transactions);
-      // The seed's orders (a legacy `success` and a stuck order, days old), as in emulator-data/.
-      for (const order of emulatorDataOrders()) await orders.doc(order.id).set(order.data);
+      // The seed's orders (a legacy `success` and a stuck order) as DataSell's would be on
+      // switch-on day, over two weeks old.
+      const twoWeeksAgo = new Date(Date.now() - 15 * 24 * HOUR);
+      for (const order of emulatorDataOrders(twoWeeksAgo))
+        await orders.doc(order.id).set(order.data);
       const young = appOrder({ id: "young", placedAt: new Date(Date.now() - HOUR / 2) });
       await orders.doc(young.id).set(young.data);
       // DataSell's export also holds epoch-millisecond times, and orders with no time at all.
