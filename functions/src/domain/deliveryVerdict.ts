@@ -55,6 +55,48 @@ export function retryDelayMs(attempts: number): number {
   return minutes[Math.min(Math.max(attempts, 1), minutes.length) - 1] * 60_000;
 }
 
+/** Where a failed send leaves its message: due again at a time, or final with the reason. */
+export type FailureOutcome =
+  | { state: "PENDING"; nextAttemptAtMs: number }
+  | { state: "UNKNOWN" | "SKIPPED" | "FAILED"; reason: string };
+
+/**
+ * The transition of a message whose send just failed: retried (PENDING, after `retryDelayMs`) while
+ * the verdict allows it and the next try falls within the retry window, counted from the message's
+ * creation; else UNKNOWN (it may have gone out), SKIPPED (nobody to send to) or FAILED (refused,
+ * or retries given up), each with its reason.
+ */
+export function failureOutcome(facts: {
+  verdict: Verdict;
+  /** Tries made so far, this one included. */
+  attempts: number;
+  createdAtMs: number;
+  nowMs: number;
+  retryWindowMs: number;
+  errorMessage: string;
+}): FailureOutcome {
+  const { verdict, attempts, createdAtMs, nowMs, errorMessage } = facts;
+  const nextAttemptAtMs = nowMs + retryDelayMs(attempts);
+  switch (verdict) {
+    case "retry":
+      return nextAttemptAtMs - createdAtMs <= facts.retryWindowMs
+        ? { state: "PENDING", nextAttemptAtMs }
+        : {
+            state: "FAILED",
+            reason: `gave up after ${attempts} attempts over ${Math.round((nowMs - createdAtMs) / 60_000)} minutes`,
+          };
+    case "unknown":
+      return {
+        state: "UNKNOWN",
+        reason: `outcome unknown: ${errorMessage}; it may have been sent, so it is not resent`,
+      };
+    case "skipped":
+      return { state: "SKIPPED", reason: errorMessage };
+    case "failed":
+      return { state: "FAILED", reason: errorMessage };
+  }
+}
+
 /**
  * Whether a status-change event, delivered again by the platform's retry, is still worth telling
  * the customer about: within the same window a message itself is retried. Older, it is dropped (and

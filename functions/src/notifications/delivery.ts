@@ -4,7 +4,7 @@ import {
   type DocumentReference,
   type Firestore,
 } from "firebase-admin/firestore";
-import { deliveryVerdict, retryDelayMs } from "../domain/deliveryVerdict";
+import { deliveryVerdict, failureOutcome } from "../domain/deliveryVerdict";
 import { isFinalStatus } from "../domain/orderStatus";
 import { logNotificationOutcome } from "../logs";
 import type { Channel } from "./channel";
@@ -150,37 +150,26 @@ async function recordFailure(
     ...(failure?.code ? { code: failure.code } : {}),
     ...(failure?.status ? { status: failure.status } : {}),
   };
-  const age = now.getTime() - record.createdAt.toMillis();
-  const nextTry = now.getTime() + retryDelayMs(record.attempts);
-  const retry = verdict === "retry" && nextTry - record.createdAt.toMillis() <= deps.retryWindowMs;
-  const state: DeliveryState = retry
-    ? "PENDING"
-    : verdict === "unknown"
-      ? "UNKNOWN"
-      : verdict === "skipped"
-        ? "SKIPPED"
-        : "FAILED";
-  const reason =
-    state === "SKIPPED"
-      ? lastError.message
-      : state === "UNKNOWN"
-        ? `outcome unknown: ${lastError.message}; it may have been sent, so it is not resent`
-        : state === "FAILED"
-          ? verdict === "retry"
-            ? `gave up after ${record.attempts} attempts over ${Math.round(age / 60_000)} minutes`
-            : lastError.message
-          : undefined;
+  const outcome = failureOutcome({
+    verdict,
+    attempts: record.attempts,
+    createdAtMs: record.createdAt.toMillis(),
+    nowMs: now.getTime(),
+    retryWindowMs: deps.retryWindowMs,
+    errorMessage: lastError.message,
+  });
+  const reason = outcome.state === "PENDING" ? undefined : outcome.reason;
   await ref.update({
-    state,
+    state: outcome.state,
     lastError,
     updatedAt: Timestamp.fromDate(now),
     leaseExpiresAt: FieldValue.delete(),
-    ...(retry
-      ? { nextAttemptAt: Timestamp.fromMillis(nextTry) }
+    ...(outcome.state === "PENDING"
+      ? { nextAttemptAt: Timestamp.fromMillis(outcome.nextAttemptAtMs) }
       : { nextAttemptAt: FieldValue.delete(), reason }),
   });
-  logNotificationOutcome(ref.id, record.recipient, state, { lastError, reason });
-  return state;
+  logNotificationOutcome(ref.id, record.recipient, outcome.state, { lastError, reason });
+  return outcome.state;
 }
 
 /**

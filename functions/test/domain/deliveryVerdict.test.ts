@@ -1,5 +1,11 @@
 import { expect } from "chai";
-import { deliveryVerdict, eventStillTimely, retryDelayMs } from "../../src/domain/deliveryVerdict";
+import {
+  deliveryVerdict,
+  eventStillTimely,
+  failureOutcome,
+  retryDelayMs,
+  type Verdict,
+} from "../../src/domain/deliveryVerdict";
 
 describe("delivery verdict", () => {
   it("retries only what never reached the provider or what it said it did not take", () => {
@@ -42,5 +48,55 @@ describe("eventStillTimely", () => {
   });
   it("handles an event whose time cannot be read", () => {
     expect(eventStillTimely(new Date("garbage"), now, 6 * 3_600_000)).to.equal(true);
+  });
+});
+
+describe("failureOutcome: where a failed send leaves its message", () => {
+  const MIN = 60_000;
+  const created = Date.parse("2026-12-05T10:00:00Z");
+  const facts = (verdict: Verdict, minutesOld: number, attempts = 1) => ({
+    verdict,
+    attempts,
+    createdAtMs: created,
+    nowMs: created + minutesOld * MIN,
+    retryWindowMs: 6 * 60 * MIN,
+    errorMessage: "mNotify said 503",
+  });
+
+  it("retries a send that provably never went out, after the backoff", () => {
+    expect(failureOutcome(facts("retry", 0, 1))).to.deep.equal({
+      state: "PENDING",
+      nextAttemptAtMs: created + 1 * MIN,
+    });
+    expect(failureOutcome(facts("retry", 30, 4))).to.deep.equal({
+      state: "PENDING",
+      nextAttemptAtMs: created + 38 * MIN,
+    });
+  });
+
+  it("retries up to the edge of the window, and gives up past it, saying after how long", () => {
+    expect(failureOutcome(facts("retry", 330, 6))).to.deep.equal({
+      state: "PENDING",
+      nextAttemptAtMs: created + 360 * MIN,
+    });
+    expect(failureOutcome(facts("retry", 331, 6))).to.deep.equal({
+      state: "FAILED",
+      reason: "gave up after 6 attempts over 331 minutes",
+    });
+  });
+
+  it("never retries what may have gone out, nor what was refused or had nobody to go to", () => {
+    expect(failureOutcome(facts("unknown", 0))).to.deep.equal({
+      state: "UNKNOWN",
+      reason: "outcome unknown: mNotify said 503; it may have been sent, so it is not resent",
+    });
+    expect(failureOutcome(facts("failed", 0))).to.deep.equal({
+      state: "FAILED",
+      reason: "mNotify said 503",
+    });
+    expect(failureOutcome(facts("skipped", 0))).to.deep.equal({
+      state: "SKIPPED",
+      reason: "mNotify said 503",
+    });
   });
 });
