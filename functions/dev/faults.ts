@@ -210,6 +210,7 @@ async function runScenario(
     },
     retryWindowMs: 6 * 3_600_000,
     maxOrderAgeMs: 48 * 3_600_000,
+    retention: { messagesMs: 90 * 86_400_000, runsMs: 30 * 86_400_000 },
     now: () => new Date(clock),
   };
   const injected = scenario.inject(context);

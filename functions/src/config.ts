@@ -153,6 +153,18 @@ export const walletRefunds = defineBoolean("WALLET_REFUNDS", {
     "Credit a failed or cancelled wallet order back to the wallet (only once DataSell's app no longer refunds)",
 });
 
+export const messageRetentionDays = defineInt("MESSAGE_RETENTION_DAYS", {
+  default: 90,
+  description:
+    "Days a customer message's records (orderNotifications, in-app notifications, mail) are kept (Firestore TTL on expireAt)",
+});
+
+export const runRetentionDays = defineInt("RUN_RETENTION_DAYS", {
+  default: 30,
+  description:
+    "Days a run summary (syncRuns, notificationSweeps, syncRequests) is kept (Firestore TTL on expireAt)",
+});
+
 export const datamartWebhookSecret = defineSecret("DATAMART_WEBHOOK_SECRET");
 export const webhookRetentionDays = defineInt("WEBHOOK_RETENTION_DAYS", {
   default: 30,

@@ -51,6 +51,8 @@ const rawSettingsSchema = z.object({
   ORDER_REFRESHES_ALL_USERS_PER_MINUTE: positiveInt("ORDER_REFRESHES_ALL_USERS_PER_MINUTE"),
   WALLET_REFUNDS: z.boolean(),
   WEBHOOK_RETENTION_DAYS: positiveInt("WEBHOOK_RETENTION_DAYS"),
+  MESSAGE_RETENTION_DAYS: positiveInt("MESSAGE_RETENTION_DAYS"),
+  RUN_RETENTION_DAYS: positiveInt("RUN_RETENTION_DAYS"),
   WEBHOOK_MAX_AGE_MINUTES: positiveInt("WEBHOOK_MAX_AGE_MINUTES"),
   NOTIFY_SMS: z.boolean(),
   NOTIFY_PUSH: z.boolean(),
@@ -97,6 +99,8 @@ export interface Settings {
   refreshLimits: RefreshLimits;
   walletRefunds: boolean;
   webhook: { retentionDays: number; maxAgeMinutes: number };
+  /** How long log-like records are kept (Firestore TTL on their `expireAt`). */
+  retention: { messagesMs: number; runsMs: number };
   /** Channels switched on for everyone (each customer's preferences apply on top). */
   channels: { sms: boolean; push: boolean; email: boolean };
   mailCollection: string;
@@ -157,6 +161,10 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       retentionDays: p.WEBHOOK_RETENTION_DAYS,
       maxAgeMinutes: p.WEBHOOK_MAX_AGE_MINUTES,
     },
+    retention: {
+      messagesMs: p.MESSAGE_RETENTION_DAYS * 86_400_000,
+      runsMs: p.RUN_RETENTION_DAYS * 86_400_000,
+    },
     channels: { sms: p.NOTIFY_SMS, push: p.NOTIFY_PUSH, email: p.NOTIFY_EMAIL },
     mailCollection: p.MAIL_COLLECTION,
     orderLinkBase: p.ORDER_LINK_BASE,
@@ -191,6 +199,8 @@ export function readSettings(): Settings {
     ORDER_REFRESHES_ALL_USERS_PER_MINUTE: params.orderRefreshesAllUsersPerMinute.value(),
     WALLET_REFUNDS: params.walletRefunds.value(),
     WEBHOOK_RETENTION_DAYS: params.webhookRetentionDays.value(),
+    MESSAGE_RETENTION_DAYS: params.messageRetentionDays.value(),
+    RUN_RETENTION_DAYS: params.runRetentionDays.value(),
     WEBHOOK_MAX_AGE_MINUTES: params.webhookMaxAgeMinutes.value(),
     NOTIFY_SMS: params.notifySms.value(),
     NOTIFY_PUSH: params.notifyPush.value(),

@@ -34,7 +34,7 @@ export function syncDeps(settings = readSettings()): SyncDeps {
   return {
     db: db(),
     datamart: datamartClient(settings),
-    options: settings.sync,
+    options: { ...settings.sync, runRetentionMs: settings.retention.runsMs },
     ...statusOptions(settings),
   };
 }
@@ -90,6 +90,7 @@ export function deliveryDeps(settings = readSettings()): DeliveryDeps {
           db: firestore,
           collection: settings.mailCollection,
           authEmail: async (uid) => (await getAuth(defaultApp()).getUser(uid)).email,
+          retentionMs: settings.retention.messagesMs,
         }),
       }),
     },
@@ -98,5 +99,9 @@ export function deliveryDeps(settings = readSettings()): DeliveryDeps {
 }
 
 export function notifyDeps(settings = readSettings()): NotifyDeps {
-  return { ...deliveryDeps(settings), maxOrderAgeMs: settings.maxOrderAgeMs };
+  return {
+    ...deliveryDeps(settings),
+    maxOrderAgeMs: settings.maxOrderAgeMs,
+    retention: settings.retention,
+  };
 }

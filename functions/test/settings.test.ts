@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseSettings } from "../src/settings";
 
 const production = {
@@ -26,6 +28,8 @@ const production = {
   ORDER_REFRESHES_ALL_USERS_PER_MINUTE: 10,
   WALLET_REFUNDS: false,
   WEBHOOK_RETENTION_DAYS: 30,
+  MESSAGE_RETENTION_DAYS: 90,
+  RUN_RETENTION_DAYS: 30,
   WEBHOOK_MAX_AGE_MINUTES: 60,
   NOTIFY_SMS: true,
   NOTIFY_PUSH: true,
@@ -94,5 +98,33 @@ describe("settings", () => {
   it("names every missing param at once", () => {
     const message = problem({ WALLET_REFUNDS: undefined, SYNC_RATE_PER_MINUTE: undefined });
     expect(message).to.contain("WALLET_REFUNDS").and.to.contain("SYNC_RATE_PER_MINUTE");
+  });
+});
+
+describe("retention", () => {
+  const overrides = (
+    JSON.parse(readFileSync(join(__dirname, "..", "..", "firestore.indexes.json"), "utf8")) as {
+      fieldOverrides: { collectionGroup: string; fieldPath: string; ttl?: boolean }[];
+    }
+  ).fieldOverrides;
+  const ttl = overrides.filter((o) => o.ttl).map((o) => `${o.collectionGroup}.${o.fieldPath}`);
+
+  it("lets Firestore's TTL delete every log-like record on its expireAt, and no money or status record", () => {
+    expect(ttl.sort()).to.deep.equal([
+      "datamartWebhookEvents.expireAt",
+      "mail.expireAt",
+      "notificationSweeps.expireAt",
+      "notifications.expireAt",
+      "orderNotifications.expireAt",
+      "syncRuns.expireAt",
+    ]);
+  });
+
+  it("keeps messages 90 days and run summaries 30 by default, from the settings", () => {
+    const settings = parseSettings(production);
+    expect(settings.retention).to.deep.equal({
+      messagesMs: 90 * 86_400_000,
+      runsMs: 30 * 86_400_000,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Firestore } from "firebase-admin/firestore";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { GrpcStatus, hasGrpcStatus } from "../firestore";
 import type { Channel } from "./channel";
 import type { NotificationRecord } from "./notificationRecord";
@@ -17,6 +17,8 @@ export function emailChannel(options: {
   collection: string;
   /** The Firebase Auth user's email, for a customer whose users document has none. */
   authEmail: (uid: string) => Promise<string | undefined>;
+  /** How long a queued email document is kept (Firestore TTL on `expireAt`). */
+  retentionMs: number;
 }): Channel {
   const mail = (record: NotificationRecord) =>
     options.db.collection(options.collection).doc(mailId(record));
@@ -44,6 +46,7 @@ export function emailChannel(options: {
             text: record.message,
             html: `<p>${escapeHtml(record.message)}</p>`,
           },
+          expireAt: Timestamp.fromMillis(Date.now() + options.retentionMs),
         });
       } catch (error) {
         // Queued already by an attempt whose answer was lost: that is the one message.

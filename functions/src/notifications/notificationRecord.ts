@@ -40,6 +40,8 @@ export interface NotificationRecord {
   lastError?: { kind: string; code?: string; status?: number; message: string };
   createdAt: Timestamp;
   updatedAt: Timestamp;
+  /** When Firestore's TTL deletes the record (MESSAGE_RETENTION_DAYS after it was made). */
+  expireAt?: Timestamp;
   /** Set whenever the record is PENDING, so the sweep's query finds it. */
   nextAttemptAt?: Timestamp;
   leaseExpiresAt?: Timestamp;

@@ -18,6 +18,8 @@ import { COLLECTIONS, type DeliveryState } from "../contract";
 export interface NotifyDeps extends DeliveryDeps {
   /** Changes to orders placed longer ago than this are not told (domain/customerNotice.ts). */
   maxOrderAgeMs: number;
+  /** How long message records and sweep summaries are kept (Firestore TTL on `expireAt`). */
+  retention: { messagesMs: number; runsMs: number };
 }
 
 export type NotifyOutcome =
@@ -54,6 +56,7 @@ export async function notifyStatusChange(
   const refOf = (channel: ChannelName) =>
     notifications.doc(notificationId(change.transactionId, status, channel));
   const now = Timestamp.fromDate(deps.now?.() ?? new Date());
+  const expireAt = Timestamp.fromMillis(now.toMillis() + deps.retention.messagesMs);
   const silenced = silenceReason({
     before: before.success
       ? { ...before.data, watchUntil: toDate(before.data.sync?.watchUntil) }
@@ -128,6 +131,7 @@ export async function notifyStatusChange(
         attempts: 0,
         createdAt: now,
         updatedAt: now,
+        expireAt,
       };
       tx.create(refOf(channel), record);
       return record;
@@ -146,6 +150,7 @@ export async function notifyStatusChange(
           transactionId: change.transactionId,
           createdAt: now,
           read: false,
+          expireAt,
         },
       );
     }

@@ -145,7 +145,10 @@ export async function sweepNotifications(
   );
 
   summary.finishedAt = new Date().toISOString();
-  await deps.db.collection(COLLECTIONS.notificationSweeps).add(summary);
+  await deps.db.collection(COLLECTIONS.notificationSweeps).add({
+    ...summary,
+    expireAt: Timestamp.fromMillis(Date.now() + deps.retention.runsMs),
+  });
   logNotificationSweep(summary);
   return summary;
 }

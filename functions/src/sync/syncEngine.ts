@@ -31,6 +31,8 @@ export interface SyncOptions extends PollPolicy {
   /** Transient Datamart failures in a row that end the run early. */
   maxConsecutiveFailures: number;
   pageSize?: number;
+  /** How long a run's summary is kept (Firestore TTL on `expireAt`); absent: kept. */
+  runRetentionMs?: number;
 }
 
 export interface SyncDeps {
@@ -69,6 +71,9 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
   const now = deps.now ?? (() => new Date());
   const runRef = db.collection(COLLECTIONS.syncRuns).doc();
   const summary = newRunSummary(runRef.id, trigger, now());
+  const expiry = options.runRetentionMs
+    ? { expireAt: Timestamp.fromMillis(now().getTime() + options.runRetentionMs) }
+    : {};
 
   const lease = await tryAcquireLease(
     db,
@@ -84,14 +89,14 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
     try {
       if (lease.expiredHolder) await closeCrashedRun(db, lease.expiredHolder);
       // Visible while it runs (an admin's request may be taken by it); replaced when it ends.
-      await runRef.set({ ...summary, running: true });
+      await runRef.set({ ...summary, ...expiry, running: true });
       await new SyncRun(deps, summary, now).run(trigger === "schedule");
     } finally {
       await lease.release();
     }
   }
   summary.finishedAt = now().toISOString();
-  await runRef.set(summary);
+  await runRef.set({ ...summary, ...expiry });
   logSyncCompleted(summary);
   return summary;
 }

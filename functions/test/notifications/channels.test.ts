@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Timestamp } from "firebase-admin/firestore";
 import { eventually } from "../support/eventually";
 import { anOrder } from "../support/firestore";
 import {
@@ -93,8 +94,14 @@ describe("SMS, push and email, each as the customer chose (functions emulator, s
           text: queued.docs[0].get("message.text") as string,
           html: queued.docs[0].get("message.html") as string,
         },
+        // Deleted by Firestore's TTL after MESSAGE_RETENTION_DAYS.
+        expireAt: queued.docs[0].get("expireAt") as Timestamp,
       },
     ]);
+    expect((queued.docs[0].get("expireAt") as Timestamp).toMillis()).to.be.closeTo(
+      Date.now() + 90 * 86_400_000,
+      5 * 60_000,
+    );
     expect(queued.docs[0].get("message.text")).to.contain("has been delivered");
     expect(stack.fcm.messages).to.have.length(0);
     expect(await stack.smsOnceTriggersSettle()).to.have.length(0);

@@ -22,10 +22,12 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
         db: testDb(),
         collection: "mail",
         authEmail: () => Promise.resolve(undefined),
+        retentionMs: 90 * 86_400_000,
       }),
     },
     retryWindowMs: 6 * 3_600_000,
     maxOrderAgeMs: 48 * 3_600_000,
+    retention: { messagesMs: 90 * 86_400_000, runsMs: 30 * 86_400_000 },
     now: () => new Date(clock),
   });
 
@@ -66,6 +68,22 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
     await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
     expect((await record.get()).get("state")).to.equal("SENT");
     expect((await testDb().collection("mail").get()).size).to.equal(1);
+  });
+
+  it("queues a pending message as the Trigger Email extension's document, dated for Firestore's TTL", async () => {
+    const record = await storeRecord("o-3", "delivered", {
+      state: "PENDING",
+      attempts: 0,
+      nextAttemptAt: Timestamp.fromMillis(clock),
+    });
+    await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
+    expect((await record.get()).get("state")).to.equal("SENT");
+    const mail = await testDb().collection("mail").doc("o-3_delivered").get();
+    expect(mail.get("to")).to.equal("ama@datasell.test");
+    expect((mail.get("expireAt") as Timestamp).toMillis()).to.be.closeTo(
+      Date.now() + 90 * 86_400_000,
+      60_000,
+    );
   });
 
   it("reads the extension's delivery state back as the delivery report", async () => {

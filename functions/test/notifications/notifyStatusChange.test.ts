@@ -43,6 +43,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     },
     retryWindowMs: retryHours * 3_600_000,
     maxOrderAgeMs: 48 * 3_600_000,
+    retention: { messagesMs: 90 * 86_400_000, runsMs: 30 * 86_400_000 },
     now: () => new Date(clock),
   });
   /** A stored SMS record for order-1's delivered message, as the trigger writes it. */
@@ -68,6 +69,26 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     (
       await testDb().collection(COLLECTIONS.orderNotifications).doc(`order-1_${status}`).get()
     ).data() as NotificationRecord | undefined;
+
+  it("dates every record, the in-app notification and the sweep's summary for Firestore's TTL", async () => {
+    await testDb().collection(COLLECTIONS.users).doc(String(order.userId)).set({});
+    await notifyStatusChange(deps(), change("processing", "delivered"));
+    await sweep();
+    const DAY = 86_400_000;
+    const expiry = (doc: { get(field: string): unknown }) =>
+      (doc.get("expireAt") as Timestamp).toMillis();
+    const records = await testDb().collection(COLLECTIONS.orderNotifications).get();
+    expect(records.size).to.equal(3);
+    for (const r of records.docs) expect(expiry(r)).to.equal(clock + 90 * DAY);
+    const inApp = await testDb()
+      .collection(COLLECTIONS.users)
+      .doc(String(order.userId))
+      .collection(COLLECTIONS.inAppNotifications)
+      .get();
+    expect(inApp.docs.map(expiry)).to.deep.equal([clock + 90 * DAY]);
+    const [summary] = (await testDb().collection(COLLECTIONS.notificationSweeps).get()).docs;
+    expect(expiry(summary)).to.be.closeTo(Date.now() + 30 * DAY, 60_000);
+  });
 
   it("sends one SMS with the number and text for the new status, and records it SENT", async () => {
     const outcome = await notifyStatusChange(deps(), change("processing", "delivered"));

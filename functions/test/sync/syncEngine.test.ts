@@ -415,6 +415,17 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(open.size).to.equal(0);
   });
 
+  it("dates its run summary for Firestore's TTL, and keeps it when no retention is set", async () => {
+    const at = new Date("2026-12-05T12:00:00Z");
+    const dated = await sync({ runRetentionMs: 30 * 24 * HOUR }, () => at);
+    const kept = await sync({}, () => at);
+    const expiry = async (runId: string) =>
+      (await testDb().collection(COLLECTIONS.syncRuns).doc(runId).get()).get("expireAt") as
+        Timestamp | undefined;
+    expect((await expiry(dated.runId))?.toMillis()).to.equal(at.getTime() + 30 * 24 * HOUR);
+    expect(await expiry(kept.runId)).to.equal(undefined);
+  });
+
   it("writes nothing when nothing changed: no bookkeeping on the order, so no trigger wakes", async () => {
     for (let i = 0; i < 6; i++) await placeOrder(standIn, `o${i}`, "processing");
     const updateTimes = async () =>
