@@ -1,3 +1,4 @@
+import { minimatch } from "minimatch";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
@@ -28,16 +29,18 @@ export interface ConsoleTarget {
 }
 
 /**
- * The headers `firebase.json` has Hosting send with every file, the Content-Security-Policy's
+ * The headers `firebase.json` has Hosting send for a path: every rule whose glob matches it, a
+ * later rule's header replacing an earlier one's (as Hosting does), the Content-Security-Policy's
  * `connect-src` widened to the emulators the local page talks to instead of Google's endpoints.
  */
-function hostingHeaders(target: ConsoleTarget): Record<string, string> {
+function hostingHeaders(target: ConsoleTarget, path: string): Record<string, string> {
   const config = JSON.parse(readFileSync(join(REPO_ROOT, "firebase.json"), "utf8")) as {
     hosting: { headers: { source: string; headers: { key: string; value: string }[] }[] };
   };
   const emulators = Object.values(target.emulators).map((host) => `http://${host}`);
   return Object.fromEntries(
     config.hosting.headers
+      .filter((rule) => minimatch(path, rule.source))
       .flatMap((rule) => rule.headers)
       .map(({ key, value }) => [
         key,
@@ -58,7 +61,6 @@ export async function serveConsole(
   port = 0,
 ): Promise<RunningServer & { url: string }> {
   if (!existsSync(join(DIST, "index.html"))) buildConsole();
-  const headers = hostingHeaders(target);
   const server = await listen((req, _body, res) => {
     const path = new URL(req.url ?? "/", "http://console").pathname;
     if (path === "/__/firebase/init.json") {
@@ -75,7 +77,7 @@ export async function serveConsole(
     const served =
       file.startsWith(DIST) && existsSync(file) && extname(file) ? file : join(DIST, "index.html");
     res.writeHead(200, {
-      ...headers,
+      ...hostingHeaders(target, path),
       "Content-Type": TYPES[extname(served)] ?? "application/octet-stream",
     });
     res.end(readFileSync(served));

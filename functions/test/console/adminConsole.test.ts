@@ -388,6 +388,12 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
   it("sends a Content-Security-Policy that keeps it working and refuses to be framed", async () => {
     const response = await page.goto(site.url);
     expect(response?.headers()["content-security-policy"]).to.contain("frame-ancestors 'none'");
+    // After a deploy a browser asks again for the page, whose hashed assets it may keep for good.
+    expect(response?.headers()["cache-control"]).to.equal("no-cache");
+    const script = await page.locator("script[src^='/assets/']").getAttribute("src");
+    const asset = await fetch(new URL(String(script), site.url));
+    expect(asset.headers.get("cache-control")).to.equal("public, max-age=31536000, immutable");
+    expect(asset.headers.get("content-security-policy")).to.contain("frame-ancestors 'none'");
     const violations: string[] = [];
     page.on("console", (m) => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
