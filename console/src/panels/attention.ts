@@ -9,7 +9,7 @@ import {
   statusLine,
   when,
 } from "../ui";
-import { orderDetails } from "./orderDetails";
+import { detailsButton } from "./orderDetails";
 import { liveTable, type PanelFactory } from "./panel";
 
 /** Orders the sync flagged for a human, with "Check now" and their history. */
@@ -50,20 +50,14 @@ export const attentionPanel: PanelFactory = (backend) => {
           },
           `Check order ${doc.id} now`,
         );
-        const history = h(
-          "button",
-          {
-            type: "button",
-            class: "secondary",
-            "aria-label": `Show the history of order ${doc.id}`,
-          },
+        const history = detailsButton(
+          backend,
+          doc.id,
+          order,
+          details,
           "History",
+          `Show the history of order ${doc.id}`,
         );
-        history.addEventListener("click", () => {
-          void orderDetails(backend, doc.id, order).then((node) =>
-            details.replaceChildren(node),
-          );
-        });
         return [
           doc.id,
           order.status,

@@ -12,7 +12,7 @@ import { COLLECTIONS } from "../../../functions/src/contract";
 import { phoneSpellings } from "../../../functions/src/domain/phone";
 import type { Backend } from "../firebase";
 import { ghs, h, table, when } from "../ui";
-import { orderDetails } from "./orderDetails";
+import { detailsButton, orderDetails } from "./orderDetails";
 import type { Panel } from "./panel";
 
 /** The fields an order may be known by, besides its id. */
@@ -106,20 +106,14 @@ export function lookupPanel(backend: Backend): Panel {
                 `Orders for ${spellings[0]}`,
                 ["Order", "Status", "Placed", "Amount", "Act"],
                 orders.map((o) => {
-                  const open = h(
-                    "button",
-                    {
-                      type: "button",
-                      class: "secondary",
-                      "aria-label": `Show order ${o.id}`,
-                    },
+                  const open = detailsButton(
+                    backend,
+                    o.id,
+                    o.data() ?? {},
+                    details,
                     "Details",
+                    `Show order ${o.id}`,
                   );
-                  open.addEventListener("click", () => {
-                    void orderDetails(backend, o.id, o.data() ?? {}).then(
-                      (node) => details.replaceChildren(node),
-                    );
-                  });
                   return [
                     o.id,
                     String(o.get("status")),

@@ -104,3 +104,25 @@ export async function orderDetails(
     h("p", {}, refundText(order)),
   );
 }
+
+/** A button that shows an order's details in `into`, read when pressed. */
+export function detailsButton(
+  backend: Backend,
+  orderId: string,
+  order: Record<string, unknown>,
+  into: HTMLElement,
+  label: string,
+  ariaLabel: string,
+): HTMLButtonElement {
+  const button = h(
+    "button",
+    { type: "button", class: "secondary", "aria-label": ariaLabel },
+    label,
+  );
+  button.addEventListener("click", () => {
+    void orderDetails(backend, orderId, order).then((node) =>
+      into.replaceChildren(node),
+    );
+  });
+  return button;
+}

@@ -10,7 +10,7 @@ import {
 import { COLLECTIONS } from "../../../functions/src/contract";
 import { networkName } from "../../../functions/src/domain/networks";
 import { ghs, h, panel, table, when } from "../ui";
-import { orderDetails } from "./orderDetails";
+import { detailsButton } from "./orderDetails";
 import type { PanelFactory } from "./panel";
 
 const STATUSES = ["processing", "delivered", "failed", "cancelled", "refunded"];
@@ -90,20 +90,14 @@ export const ordersPanel: PanelFactory = (backend) => {
         "Recent orders",
         ["Order", "Status", "Placed", "Network", "Amount", "Payment", "Act"],
         orders.map((d) => {
-          const open = h(
-            "button",
-            {
-              type: "button",
-              class: "secondary",
-              "aria-label": `Show order ${d.id}`,
-            },
+          const open = detailsButton(
+            backend,
+            d.id,
+            d.data(),
+            details,
             "Details",
+            `Show order ${d.id}`,
           );
-          open.addEventListener("click", () => {
-            void orderDetails(backend, d.id, d.data()).then((node) =>
-              details.replaceChildren(node),
-            );
-          });
           return [
             d.id,
             String(d.get("status")),
