@@ -43,8 +43,11 @@ export function logForOperator(db: Firestore, say: Say): void {
     if (change.type === "modified" && refund?.state?.endsWith("manual"))
       say("refund", `${order.id} waits for an admin (${refund.state}): ${refund.reason ?? ""}`);
   });
-  follow(db.collection(COLLECTIONS.syncRuns).where("running", "==", false), (change) => {
+  // A run's summary is written when it starts (finishedAt empty) and again when it ends.
+  const latestRuns = db.collection(COLLECTIONS.syncRuns).orderBy("startedAt", "desc").limit(20);
+  follow(latestRuns, (change) => {
     const run = change.doc.data();
+    if (change.type === "removed" || !run.finishedAt) return;
     say(
       "sync",
       `run ${change.doc.id} (${String(run.trigger)}): ${String(run.message)}; passes ${run.passes}, checked ${run.checked}, updated ${run.updated}, errors ${run.errors}, needs attention ${run.needsAttention}`,
