@@ -32,6 +32,7 @@ import { MnotifyStandIn } from "../standins/mnotifyStandIn";
 import { checkInvariants } from "./invariants";
 import { planWorkload, webhookFates, type SoakOrder } from "./workload";
 import { COLLECTIONS } from "../../src/contract";
+import { TRIGGER_GRACE_MS } from "../../src/notifications/untoldChanges";
 
 const PROJECT = "demo-datasell-soak";
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -415,6 +416,7 @@ async function main(): Promise<void> {
     if (order.fate === "failed-then-delivered") await step(4, "completed");
   };
   await Promise.all([...placing, faultPlan]);
+  const lastAppWriteAt = Date.now();
   const placedSeconds = (Date.now() - started) / 1000;
   say(`all orders placed; admins settle manual refunds and unknown messages`);
   await adminCases();
@@ -443,7 +445,9 @@ async function main(): Promise<void> {
   await adminCases();
   stopping = true;
   await Promise.all([scheduler, admins]);
-  // One last sweep and sync run, after the admins' actions, so their messages settle too.
+  // One last sweep and sync run, after the admins' actions, so their messages settle too; the sweep
+  // leaves the app's last writes to their triggers for a grace period, so it waits that out first.
+  await sleep(Math.max(0, lastAppWriteAt + TRIGGER_GRACE_MS + 5_000 - Date.now()));
   await invoke("retrySmsNotifications");
   await invoke("syncDatamartOrderStatus");
   // A report its time budget stopped is resumed by the next run: run it until it is complete.

@@ -1,12 +1,14 @@
-import { Timestamp } from "firebase-admin/firestore";
+import { Timestamp, type DocumentReference } from "firebase-admin/firestore";
 import { notificationId } from "./notificationRecord";
 import { notifyStatusChange, type NotifyDeps } from "./notifyStatusChange";
 import { COLLECTIONS } from "../contract";
+import { placedSince } from "../sync/dueOrders";
+import { placedAt } from "../domain/pollSchedule";
 
 /** How far back the sweep looks for status changes that were never told. */
 const LOOK_BACK_MS = 30 * 60_000;
 /** A change this recent is left to its own trigger, which may still be at work. */
-const TRIGGER_GRACE_MS = 2 * 60_000;
+export const TRIGGER_GRACE_MS = 2 * 60_000;
 const NOTIFYING: ReadonlySet<string> = new Set([
   "processing",
   "delivered",
@@ -15,50 +17,98 @@ const NOTIFYING: ReadonlySet<string> = new Set([
   "refunded",
 ]);
 
+/** A status change that may never have been told: the order, and the move it made. */
+interface Change {
+  order: DocumentReference;
+  from: string;
+  to: string;
+}
+
 /**
- * The sweep's net under the status trigger: every status change applyStatus made (its
- * `statusHistory` entry) in the last half hour but the last two minutes whose records do not exist
- * (the trigger failed before its transaction, or its event was lost for good) is handled as the
- * trigger would have: records made once, the customer told, or each channel SKIPPED with the reason
- * (out of date, when the order has moved on since). Reads the window's entries and one marker each.
- * Answers how many changes it recovered.
+ * The sweep's net under the status trigger: every status change in the last half hour but the last
+ * two minutes whose records do not exist (the trigger failed before its transaction, or its event was
+ * lost for good) is handled as the trigger would have: records made once, the customer told, or each
+ * channel SKIPPED with the reason (out of date, when the order has moved on since). Two sources:
+ * the changes applyStatus made (their `statusHistory` entries), and the DataSell app's own `failed`
+ * on a purchase Datamart refused, which has no history entry (orders placed in the window and failed;
+ * the app fails a refused purchase seconds after placing it). Reads the candidates and one marker
+ * each. Answers how many changes it recovered.
  */
 export async function recoverUntoldChanges(
   deps: NotifyDeps,
   now: Date,
   limit: number,
 ): Promise<{ recovered: number; more: boolean }> {
-  const entries = await deps.db
-    .collectionGroup(COLLECTIONS.statusHistory)
-    .where("at", ">=", Timestamp.fromMillis(now.getTime() - LOOK_BACK_MS))
-    .where("at", "<", Timestamp.fromMillis(now.getTime() - TRIGGER_GRACE_MS))
-    .orderBy("at")
-    .limit(limit)
-    .get();
-  const told = entries.docs.filter((entry) => NOTIFYING.has(String(entry.get("to"))));
-  const orderOf = (entry: (typeof told)[number]) => entry.ref.parent.parent!;
-  const markers = told.length
+  const from = now.getTime() - LOOK_BACK_MS;
+  const until = now.getTime() - TRIGGER_GRACE_MS;
+  const [history, appFailures] = await Promise.all([
+    historyChanges(deps, from, until, limit),
+    appFailedOrders(deps, from, until, limit),
+  ]);
+  const candidates = [...history.changes, ...appFailures.changes];
+  const markers = candidates.length
     ? await deps.db.getAll(
-        ...told.map((entry) =>
+        ...candidates.map((change) =>
           deps.db
             .collection(COLLECTIONS.orderNotifications)
-            .doc(notificationId(orderOf(entry).id, String(entry.get("to")))),
+            .doc(notificationId(change.order.id, change.to)),
         ),
       )
     : [];
   let recovered = 0;
-  for (const [i, entry] of told.entries()) {
+  for (const [i, change] of candidates.entries()) {
     if (markers[i].exists) continue;
-    const order = await orderOf(entry).get();
+    const order = await change.order.get();
     const data = order.data();
     if (!data) continue;
     const outcome = await notifyStatusChange(deps, {
       transactionId: order.id,
-      before: { ...data, status: String(entry.get("from")) },
-      after: { ...data, status: String(entry.get("to")) },
+      before: { ...data, status: change.from },
+      after: { ...data, status: change.to },
       current: String(data.status),
     });
     if (outcome.kind === "recorded") recovered += 1;
   }
-  return { recovered, more: entries.size === limit };
+  return { recovered, more: history.more || appFailures.more };
 }
+
+async function historyChanges(
+  deps: NotifyDeps,
+  from: number,
+  until: number,
+  limit: number,
+): Promise<{ changes: Change[]; more: boolean }> {
+  const entries = await deps.db
+    .collectionGroup(COLLECTIONS.statusHistory)
+    .where("at", ">=", Timestamp.fromMillis(from))
+    .where("at", "<", Timestamp.fromMillis(until))
+    .orderBy("at")
+    .limit(limit)
+    .get();
+  const changes = entries.docs
+    .filter((entry) => NOTIFYING.has(String(entry.get("to"))))
+    .map((entry) => ({
+      order: entry.ref.parent.parent!,
+      from: String(entry.get("from")),
+      to: String(entry.get("to")),
+    }));
+  return { changes, more: entries.size === limit };
+}
+
+async function appFailedOrders(
+  deps: NotifyDeps,
+  from: number,
+  until: number,
+  limit: number,
+): Promise<{ changes: Change[]; more: boolean }> {
+  const failed = deps.db.collection(COLLECTIONS.transactions).where("status", "==", "failed");
+  const changes: Change[] = [];
+  for await (const order of placedSince(failed, new Date(from), limit)) {
+    if (changes.length === limit) return { changes, more: true };
+    const placed = placedAt(order.data())?.getTime() ?? until;
+    if (order.get("datamartTransactionId") || placed >= until) continue;
+    changes.push({ order: order.ref, from: "processing", to: "failed" });
+  }
+  return { changes, more: false };
+}
+

@@ -457,6 +457,38 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     });
   });
 
+  it("tells the app's own failed purchase whose trigger never ran, once, though it has no history entry", async () => {
+    const orders = testDb().collection(COLLECTIONS.transactions);
+    const refused = (minutesAgo: number) => ({
+      ...order,
+      status: "failed",
+      reason: "Insufficient wallet balance",
+      datamartTransactionId: null,
+      datamartResponse: { status: "error", message: "Insufficient wallet balance" },
+      timestamp: new Date(clock - minutesAgo * 60_000).toISOString(),
+    });
+    await orders.doc("refused-lost").set(refused(5));
+    // Placed a moment ago: its own trigger may still be at work.
+    await orders.doc("refused-fresh").set(refused(0.5));
+    // Placed before the window: long told, or the cutover's business.
+    await orders.doc("refused-old").set(refused(45));
+
+    const first = await sweep();
+    await sweep();
+    expect(first.recoveredUntold).to.equal(1);
+    expect(mnotify.messages.map((m) => m.message)).to.deep.equal([
+      getStatusMessage("failed", orderSchema.parse(refused(5))),
+    ]);
+    const ids = (await testDb().collection(COLLECTIONS.orderNotifications).get()).docs.map(
+      (d) => d.id,
+    );
+    expect(ids).to.have.members([
+      "refused-lost_failed",
+      "refused-lost_failed_push",
+      "refused-lost_failed_email",
+    ]);
+  });
+
   it("writes a summary of every sweep", async () => {
     await sweep();
     const sweeps = await testDb().collection(COLLECTIONS.notificationSweeps).get();
