@@ -111,4 +111,3 @@ async function appFailedOrders(
   }
   return { changes, more: false };
 }
-
