@@ -10,6 +10,7 @@ import { cutoverPanel } from "./panels/cutover";
 import { lookupPanel } from "./panels/lookup";
 import { notificationsPanel } from "./panels/notifications";
 import { ordersPanel } from "./panels/orders";
+import { overviewPanel } from "./panels/overview";
 import { reconciliationPanel } from "./panels/reconciliation";
 import { refundsPanel } from "./panels/refunds";
 import { supplierPanel } from "./panels/supplier";
@@ -23,6 +24,7 @@ const account = document.getElementById("account")!;
 
 /** Each panel shows one thing an operator acts on; it returns its section and how to stop listening. */
 const PANELS = [
+  overviewPanel,
   syncPanel,
   attentionPanel,
   notificationsPanel,

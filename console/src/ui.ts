@@ -1,3 +1,5 @@
+import { OVER_A_DAY_MINUTES } from "../../functions/src/domain/dailyStats";
+
 /** A few DOM helpers: the console is small enough to need no framework. */
 
 export type Child = Node | string | number | null | undefined | false;
@@ -150,6 +152,14 @@ export function when(value: unknown): string {
     timeStyle: "short",
   });
 }
+
+/** A delivery time read from the daily figures' buckets: an upper bound, in minutes. */
+export const deliveryMinutes = (value: number | null): string =>
+  value === null
+    ? "—"
+    : value >= OVER_A_DAY_MINUTES
+      ? "over a day"
+      : `≤ ${value} min`;
 
 export const ghs = (pesewas: unknown): string =>
   typeof pesewas === "number" ? `GHS ${(pesewas / 100).toFixed(2)}` : "—";

@@ -27,6 +27,8 @@ export const COLLECTIONS = {
   reconciliationReports: "reconciliationReports",
   reconciliationCases: "reconciliationCases", // one per mismatch, stable across runs
   supplierHealth: "supplierHealth", // `current`: Datamart balance and delivery times
+  supplierBalances: "supplierBalances", // `{day}`: the day's readings of Datamart's balance
+  dailyStats: "dailyStats", // `{day}_{network}`: the day's figures, kept as they happen
 } as const;
 
 export type DeliveryState = "PENDING" | "PROCESSING" | "SENT" | "FAILED" | "SKIPPED" | "UNKNOWN";

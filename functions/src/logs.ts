@@ -1,5 +1,4 @@
 import * as logger from "firebase-functions/logger";
-import { stalledNetworks, type NetworkDelivery } from "./domain/supplierHealth";
 
 /** `233241234567` -> `23324*****67`: enough to tell numbers apart in support, not enough to call. */
 export function maskPhone(phone: string | null | undefined): string {
@@ -81,16 +80,18 @@ export function logUnexpectedError(where: string, error: unknown): void {
 export function logSupplierHealth(health: {
   balance?: number;
   level: string;
-  delivery: { last24h: Record<string, NetworkDelivery> };
+  daysOfCover: number | null;
+  delivery: { today: Record<string, { p95Minutes: number | null }> };
+  stalledNetworks: string[];
 }): void {
-  const stalled = stalledNetworks(health.delivery.last24h);
-  const alert = health.level !== "ok" || stalled.length > 0;
+  const alert = health.level !== "ok" || health.stalledNetworks.length > 0;
   const fields = {
     balance: health.balance,
     level: health.level,
-    stalledNetworks: stalled,
+    daysOfCover: health.daysOfCover,
+    stalledNetworks: health.stalledNetworks,
     p95MinutesByNetwork: Object.fromEntries(
-      Object.entries(health.delivery.last24h).map(([network, n]) => [network, n.p95Minutes]),
+      Object.entries(health.delivery.today).map(([network, n]) => [network, n.p95Minutes]),
     ),
     alert,
   };

@@ -1,19 +1,20 @@
 import { doc, onSnapshot } from "firebase/firestore";
 import { COLLECTIONS } from "../../../functions/src/contract";
-import { actionButton, h, panel, statusLine, table, when } from "../ui";
+import {
+  actionButton,
+  deliveryMinutes,
+  h,
+  panel,
+  statusLine,
+  table,
+  when,
+} from "../ui";
 import type { PanelFactory } from "./panel";
+import { type StatsSummary } from "../../../functions/src/domain/dailyStats";
+import type { OpenOrders } from "../../../functions/src/domain/supplierHealth";
 
-interface NetworkDelivery {
-  orders: number;
-  final: number;
-  p50Minutes: number | null;
-  p95Minutes: number | null;
-  openPastHourShare: number;
-}
-type ByNetwork = Record<string, NetworkDelivery>;
+type ByNetwork = Record<string, StatsSummary>;
 
-const minutes = (value: number | null) =>
-  value === null ? "—" : `${Math.round(value)} min`;
 const LEVEL_TEXT: Record<string, string> = {
   ok: "OK",
   low: "LOW: top up soon",
@@ -21,25 +22,38 @@ const LEVEL_TEXT: Record<string, string> = {
   unknown: "UNKNOWN: Datamart did not answer",
 };
 
-function deliveryTable(caption: string, byNetwork: ByNetwork): HTMLElement {
+function deliveryTable(
+  caption: string,
+  byNetwork: ByNetwork,
+  open: Record<string, OpenOrders>,
+): HTMLElement {
   return table(
     caption,
     [
       "Network",
-      "Orders",
-      "Final",
-      "p50 to final",
-      "p95 to final",
+      "Finished",
+      "Delivered",
+      "p50 to delivery",
+      "p95 to delivery",
+      "Open now",
       "Open past 1 h",
     ],
-    Object.entries(byNetwork).map(([network, n]) => [
-      network,
-      n.orders,
-      n.final,
-      minutes(n.p50Minutes),
-      minutes(n.p95Minutes),
-      `${Math.round(n.openPastHourShare * 100)} %`,
-    ]),
+    [...new Set([...Object.keys(byNetwork), ...Object.keys(open)])]
+      .sort()
+      .map((network) => {
+        const n = byNetwork[network];
+        return [
+          network,
+          n ? Object.values(n.finals).reduce((a, b) => a + b, 0) : 0,
+          n?.deliveredShare == null
+            ? "—"
+            : `${Math.round(n.deliveredShare * 100)} %`,
+          deliveryMinutes(n?.p50Minutes ?? null),
+          deliveryMinutes(n?.p95Minutes ?? null),
+          open[network]?.open ?? 0,
+          open[network]?.pastHour ?? 0,
+        ];
+      }),
   );
 }
 
@@ -71,9 +85,11 @@ export const supplierPanel: PanelFactory = (backend) => {
         return;
       }
       const delivery = health.delivery as {
-        last24h: ByNetwork;
+        today: ByNetwork;
         last7d: ByNetwork;
       };
+      const open = (health.open ?? {}) as Record<string, OpenOrders>;
+      const stalled = (health.stalledNetworks ?? []) as string[];
       body.replaceChildren(
         h(
           "dl",
@@ -87,6 +103,20 @@ export const supplierPanel: PanelFactory = (backend) => {
               : `GHS ${Number(health.balance).toFixed(2)}`,
             ` ${LEVEL_TEXT[String(health.level)] ?? String(health.level)}`,
           ),
+          h("dt", {}, "Days of cover"),
+          h(
+            "dd",
+            {},
+            typeof health.daysOfCover === "number"
+              ? `about ${health.daysOfCover.toFixed(1)} days at the last 7 days' spend`
+              : "not known yet (needs a day of readings with spend)",
+          ),
+          h("dt", {}, "Stalled networks"),
+          h(
+            "dd",
+            { class: stalled.length ? "level-critical" : "" },
+            stalled.length ? stalled.join(", ") : "none",
+          ),
           h("dt", {}, "Thresholds"),
           h(
             "dd",
@@ -96,10 +126,10 @@ export const supplierPanel: PanelFactory = (backend) => {
           h("dt", {}, "Checked"),
           h("dd", {}, when(health.checkedAt)),
         ),
-        h("h3", {}, "Last 24 hours"),
-        deliveryTable("Deliveries in the last 24 hours", delivery.last24h),
+        h("h3", {}, "Today"),
+        deliveryTable("Deliveries today", delivery.today, open),
         h("h3", {}, "Last 7 days"),
-        deliveryTable("Deliveries in the last 7 days", delivery.last7d),
+        deliveryTable("Deliveries in the last 7 days", delivery.last7d, open),
       );
     },
   );

@@ -1,5 +1,6 @@
 import type { Firestore, QueryDocumentSnapshot } from "firebase-admin/firestore";
-import { isFinalStatus, mapDatamartStatus } from "../../src/domain/orderStatus";
+import { networkKey, type DailyStats } from "../../src/domain/dailyStats";
+import { FINAL_STATUSES, isFinalStatus, mapDatamartStatus } from "../../src/domain/orderStatus";
 import { toPesewas } from "../../src/domain/walletRefund";
 import type { ReceivedPush } from "../standins/fcmStandIn";
 import type { ReceivedSms } from "../standins/mnotifyStandIn";
@@ -127,6 +128,8 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
       fail("2 messages", `${key} reached the provider ${count} times`);
   }
   const recordIds = new Set(records.map((r) => r.id));
+  /** `network:status` -> orders that were ever that final status. */
+  const everFinal = new Map<string, number>();
   for (const order of w.orders) {
     const history = await w.db
       .collection(COLLECTIONS.transactions)
@@ -140,12 +143,17 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
       { state?: string; adminUid?: string } | undefined;
     if (refund?.state === "credited" && refund.adminUid && !told.includes("refunded"))
       told.push("refunded");
+    const network = networkKey(orderDocs.get(order.id)?.get("network"));
+    for (const status of new Set(history.docs.map((h) => String(h.get("to"))).concat(told)))
+      if (isFinalStatus(status)) tally(everFinal, `${network}:${status}`, 1);
     for (const status of told)
       for (const suffix of ["", "_push", "_email"])
         if (!recordIds.has(`${order.id}_${status}${suffix}`))
           fail("2 messages", `${order.id} became ${status} with no ${suffix || "_sms"} record`);
   }
 
+  /** Ledger entries by type, and their pesewas as `{type}Pesewas`. */
+  const moves = new Map<string, number>();
   // 3. Money: balance = start - the app's debits + the ledger; one refund and one reversal per order
   // at most; credits only for wallet orders Datamart accepted and then failed, or an admin override.
   for (const customer of w.customers) {
@@ -165,6 +173,12 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
       );
     const perOrder = new Map<string, number>();
     for (const entry of ledger.docs) {
+      tally(moves, String(entry.get("type")), 1);
+      tally(
+        moves,
+        `${String(entry.get("type"))}Pesewas`,
+        Math.abs(Number(entry.get("amountPesewas"))),
+      );
       const key = `${String(entry.get("type"))}:${String(entry.get("orderId"))}`;
       perOrder.set(key, (perOrder.get(key) ?? 0) + 1);
       if (entry.get("type") !== "refund" || entry.get("overrideReason")) continue;
@@ -203,5 +217,40 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
     fail("5 orphans", `adoption ${adoption.id} left behind`);
   for (const request of await all(COLLECTIONS.syncRequests))
     if (request.get("state") === "waiting") fail("5 orphans", `sync request ${request.id} waiting`);
+
+  // 6. The day's figures agree with the orders and the ledger: each order counted once in the status
+  // it is now (its change was told), never more than the orders that were ever in it (a change
+  // overtaken before it was told is not counted); each money movement counted once.
+  const figures = (await all(COLLECTIONS.dailyStats)).map((d) => d.data() as DailyStats);
+  const counted = new Map<string, number>();
+  for (const day of figures) {
+    for (const [status, n] of Object.entries(day.finals ?? {}))
+      tally(counted, `${day.network}:${status}`, n);
+    tally(counted, "refund", day.refunds ?? 0);
+    tally(counted, "refundPesewas", day.refundedPesewas ?? 0);
+    tally(counted, "reversal", day.reversals ?? 0);
+    tally(counted, "reversalPesewas", day.reversedPesewas ?? 0);
+  }
+  const current = new Map<string, number>();
+  for (const order of w.orders) {
+    const doc = orderDocs.get(order.id);
+    const status = String(doc?.get("status"));
+    if (isFinalStatus(status)) tally(current, `${networkKey(doc?.get("network"))}:${status}`, 1);
+  }
+  for (const key of new Set([...counted.keys(), ...current.keys(), ...everFinal.keys()])) {
+    if (!FINAL_STATUSES.some((status) => key.endsWith(`:${status}`))) continue;
+    const [n, low, high] = [counted.get(key) ?? 0, current.get(key) ?? 0, everFinal.get(key) ?? 0];
+    if (n < low || n > high)
+      fail("6 figures", `${key} counted ${n}; ${low} orders are so now, ${high} ever were`);
+  }
+  for (const key of ["refund", "refundPesewas", "reversal", "reversalPesewas"])
+    if ((counted.get(key) ?? 0) !== (moves.get(key) ?? 0))
+      fail(
+        "6 figures",
+        `${key}: figures say ${counted.get(key) ?? 0}, the ledger ${moves.get(key) ?? 0}`,
+      );
   return violations;
 }
+
+const tally = (counts: Map<string, number>, key: string, n: number) =>
+  counts.set(key, (counts.get(key) ?? 0) + n);

@@ -9,7 +9,14 @@
  * compressed), SOAK_QUIET_SECONDS (how long it may take to go quiet), SOAK_RESULTS (the JSON's path).
  */
 import type { Firestore } from "firebase-admin/firestore";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { db } from "../../src/firestore";
 import { idTokenFor } from "../authEmulator";
@@ -125,6 +132,9 @@ async function main(): Promise<void> {
   const tallyDir = join(REPO_ROOT, ".tmp", "soak-firestore-tally");
   rmSync(tallyDir, { recursive: true, force: true });
   mkdirSync(tallyDir, { recursive: true });
+  // What the functions said, for the reader of a run that went wrong.
+  const functionsLog = join(REPO_ROOT, ".tmp", "soak-functions.log");
+  writeFileSync(functionsLog, "");
   const preload = (path: string) => `--require ${JSON.stringify(path)}`;
   const startFunctions = () =>
     startFunctionsEmulator({
@@ -152,6 +162,7 @@ async function main(): Promise<void> {
         ].join(" "),
       },
       onOutput: (text) => {
+        appendFileSync(functionsLog, text);
         invocations += text.split("Beginning execution of").length - 1;
         for (const [, ms] of text.matchAll(/Finished "[^"]+" in ([\d.]+)ms/g))
           functionSeconds += Number(ms) / 1000;

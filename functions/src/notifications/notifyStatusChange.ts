@@ -1,7 +1,9 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { noticeOf, silenceReason } from "../domain/customerNotice";
 import { orderSchema, toDate } from "../domain/order";
-import { effectiveStatus, FINAL_STATUSES } from "../domain/orderStatus";
+import { effectiveStatus, FINAL_STATUSES, isFinalStatus } from "../domain/orderStatus";
+import { placedAt } from "../domain/pollSchedule";
+import { countStatusChange } from "../stats/dailyStats";
 import { normalizeGhanaPhone } from "../domain/phone";
 import { getStatusMessage, getStatusTitle } from "../domain/statusMessages";
 import { logNotificationOutcome, maskPhone } from "../logs";
@@ -136,6 +138,16 @@ export async function notifyStatusChange(
       tx.create(refOf(channel), record);
       return record;
     });
+    // The day's figures count the change here, once with its records; an old order's correction
+    // (silenced for its age or by the cutover) is not today's business.
+    if (!silenced && isFinalStatus(status) && effectiveStatus(order.status) === status) {
+      countStatusChange(tx, db, {
+        network: order.network,
+        to: status,
+        at: toDate(order.lastSyncedAt) ?? now.toDate(),
+        placedAt: placedAt(order),
+      });
+    }
     if (order.userId && !untold) {
       tx.create(
         db

@@ -112,6 +112,7 @@ export async function applyStatus(
       const move = moneyMove(parsed.data, decided.to, wallet ?? { exists: false });
       refund = writeMoneyMove(tx, wallet, move, {
         orderId: ref.id,
+        network: parsed.data.network,
         refund: parsed.data.refund,
         source: report.source,
         at,

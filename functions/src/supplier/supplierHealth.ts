@@ -1,16 +1,25 @@
-import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
+import {
+  daysOfCover,
+  lastDays,
+  statsDay,
+  summarizeByNetwork,
+  type BalanceSample,
+  type StatsSummary,
+} from "../domain/dailyStats";
+import { FINAL_STATUSES } from "../domain/orderStatus";
 import {
   balanceLevel,
-  deliveryRecord,
-  deliveryStats,
+  openByNetwork,
+  stalledNetworks,
   type BalanceLevel,
-  type DeliveryRecord,
-  type NetworkDelivery,
+  type OpenOrders,
 } from "../domain/supplierHealth";
 import { logSupplierHealth } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
-import { placedSince } from "../sync/dueOrders";
+import { readDailyStats } from "../stats/dailyStats";
+import { youngOrders } from "../sync/dueOrders";
 import { COLLECTIONS } from "../contract";
 
 export interface SupplierHealthDeps {
@@ -27,20 +36,28 @@ export interface SupplierHealth {
   balance?: number;
   level: BalanceLevel | "unknown";
   balanceError?: string;
+  /** Days the balance lasts at the last 7 days' spend; null when that cannot be told yet. */
+  daysOfCover: number | null;
   thresholds: { lowGhs: number; criticalGhs: number };
-  delivery: { last24h: Record<string, NetworkDelivery>; last7d: Record<string, NetworkDelivery> };
+  /** Per network, from the day's figures (stats/dailyStats.ts): today and the last 7 days. */
+  delivery: { today: Record<string, StatsSummary>; last7d: Record<string, StatsSummary> };
+  /** Per network, the orders open now (placed in the last 7 days). */
+  open: Record<string, OpenOrders>;
+  stalledNetworks: string[];
 }
 
 const DAY = 86_400_000;
 
 /**
- * Asks Datamart for the wallet balance (one request: the key stays on the server), works out
- * delivery times per network from the orders placed in the last 7 days, stores the result for the
- * console and logs it as structured fields for log-based alerts.
+ * Asks Datamart for the wallet balance (one request: the key stays on the server) and keeps the
+ * reading for the balance's history, reads delivery figures from the last 7 days' daily figures and
+ * the open orders (never the finished ones: its cost does not grow with the orders), stores the
+ * result for the console and logs it as structured fields for log-based alerts.
  */
 export async function checkSupplierHealth(deps: SupplierHealthDeps): Promise<SupplierHealth> {
   const now = deps.now?.() ?? new Date();
-  const [balance, records] = await Promise.all([
+  const week = lastDays(now, 7);
+  const [balance, days, open, samples] = await Promise.all([
     deps.datamart.fetchBalance().then(
       (answer) => ({ balance: answer.balance }),
       (error: unknown) => {
@@ -48,33 +65,62 @@ export async function checkSupplierHealth(deps: SupplierHealthDeps): Promise<Sup
         return { error: `${error.kind}: ${error.message}` };
       },
     ),
-    ordersPlacedSince(deps.db, new Date(now.getTime() - 7 * DAY)),
+    readDailyStats(deps.db, week),
+    openOrders(deps.db, new Date(now.getTime() - 7 * DAY)),
+    balanceSamples(deps.db, week),
   ]);
+  const today = summarizeByNetwork(days.filter((d) => d.day === statsDay(now)));
+  const openNow = openByNetwork(open, now);
+  const finalToday = Object.fromEntries(
+    Object.entries(today).map(([network, s]) => [
+      network,
+      FINAL_STATUSES.reduce((sum, status) => sum + s.finals[status], 0),
+    ]),
+  );
   const health: SupplierHealth = {
     checkedAt: Timestamp.fromDate(now),
     ...("balance" in balance
       ? {
           balance: balance.balance,
           level: balanceLevel(balance.balance, deps.thresholds.lowGhs, deps.thresholds.criticalGhs),
+          daysOfCover: daysOfCover(
+            [...samples, { atMs: now.getTime(), balance: balance.balance }],
+            balance.balance,
+          ),
         }
-      : { level: "unknown", balanceError: balance.error }),
+      : { level: "unknown", balanceError: balance.error, daysOfCover: null }),
     thresholds: deps.thresholds,
-    delivery: {
-      last24h: deliveryStats(records, now, DAY),
-      last7d: deliveryStats(records, now, 7 * DAY),
-    },
+    delivery: { today, last7d: summarizeByNetwork(days) },
+    open: openNow,
+    stalledNetworks: stalledNetworks(openNow, finalToday),
   };
-  await deps.db.collection(COLLECTIONS.supplierHealth).doc("current").set(health);
+  await Promise.all([
+    deps.db.collection(COLLECTIONS.supplierHealth).doc("current").set(health),
+    "balance" in balance &&
+      deps.db
+        .collection(COLLECTIONS.supplierBalances)
+        .doc(statsDay(now))
+        .set(
+          {
+            day: statsDay(now),
+            samples: FieldValue.arrayUnion({ atMs: now.getTime(), balance: balance.balance }),
+          },
+          { merge: true },
+        ),
+  ]);
   logSupplierHealth(health);
   return health;
 }
 
-/** Orders placed since then, whatever their status. */
-async function ordersPlacedSince(db: Firestore, since: Date): Promise<DeliveryRecord[]> {
-  const records: DeliveryRecord[] = [];
-  for await (const doc of placedSince(db.collection(COLLECTIONS.transactions), since, 500)) {
-    const record = deliveryRecord(doc.data());
-    if (record) records.push(record);
-  }
-  return records;
+/** The open orders placed since then: few, whatever the number of orders kept. */
+async function openOrders(db: Firestore, since: Date): Promise<Record<string, unknown>[]> {
+  const orders: Record<string, unknown>[] = [];
+  for await (const doc of youngOrders(db, since, 500)) orders.push(doc.data());
+  return orders;
+}
+
+/** The balance readings of these days (`supplierBalances/{day}`, 48 a day at most). */
+async function balanceSamples(db: Firestore, days: string[]): Promise<BalanceSample[]> {
+  const found = await db.collection(COLLECTIONS.supplierBalances).where("day", ">=", days[0]).get();
+  return found.docs.flatMap((doc) => (doc.get("samples") as BalanceSample[] | undefined) ?? []);
 }

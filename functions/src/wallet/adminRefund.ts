@@ -80,6 +80,7 @@ export async function refundByAdmin(
       { kind: "credit", amountPesewas },
       {
         orderId: transactionId,
+        network: order.network,
         source: override ? "admin-override" : "admin-refund",
         at: now,
         adminUid,

@@ -12,12 +12,14 @@ import {
   type OrderRefund,
 } from "../domain/walletRefund";
 import { logWalletMove } from "../logs";
+import { countMoneyMove } from "../stats/dailyStats";
 import { COLLECTIONS } from "../contract";
 
 /*
  * The one path that moves a customer's money: inside the caller's transaction, the new balance, a
  * ledger entry whose id says which order and which movement it is (created once: a second credit of
- * the same order fails the transaction), and the `refund` map the caller writes on the order.
+ * the same order fails the transaction), the day's figures, and the `refund` map the caller writes
+ * on the order.
  */
 
 export interface Wallet {
@@ -69,6 +71,8 @@ export function writeMoneyMove(
   move: MoneyMove,
   context: {
     orderId: string;
+    /** The order's network, for the day's figures. */
+    network?: string | null;
     refund?: object;
     source: string;
     at: Date;
@@ -104,6 +108,12 @@ export function writeMoneyMove(
   };
   tx.create(wallet.ref.collection(COLLECTIONS.walletLedger).doc(entryId), entry);
   tx.update(wallet.ref, { walletBalance: toGhs(before + signed) });
+  countMoneyMove(tx, wallet.ref.firestore, {
+    network: context.network,
+    type,
+    pesewas: move.amountPesewas,
+    at: context.at,
+  });
   logWalletMove(context.orderId, type, signed);
   return move.kind === "credit"
     ? {

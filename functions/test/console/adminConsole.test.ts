@@ -130,8 +130,9 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     expect(await page.locator("#lookup .details").textContent()).to.contain("delivered");
     // Supplier health: the server reads the stand-in's balance; the key never reaches the page.
     await page.getByRole("button", { name: "Check now", exact: true }).click();
-    await page.locator("#supplier dd[class^=level-]").waitFor();
-    expect(await page.locator("#supplier").textContent()).to.match(/GHS [\d.]+ (OK|LOW|CRITICAL)/);
+    await page
+      .locator("#supplier dd[class^=level-]", { hasText: /GHS [\d.]+ (OK|LOW|CRITICAL)/ })
+      .waitFor();
     // Networks by the names customers know, not Datamart's codes.
     await page.locator("#supplier td", { hasText: "MTN" }).first().waitFor();
     expect(await page.locator("#supplier").textContent()).not.to.contain("YELLO");
@@ -269,6 +270,92 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
       })
       .waitFor();
     expect(stack.mnotify.messages.map((m) => m.recipient)).to.deep.equal(["233241234567"]);
+  });
+
+  it("opens on the overview: today's and the week's figures, and charts that draw what Firestore holds, at desk and phone width", async () => {
+    const now = new Date();
+    const day = now.toISOString().slice(0, 10);
+    const stats = stack.db.collection(COLLECTIONS.dailyStats);
+    await stats.doc(`${day}_MTN`).set({
+      day,
+      network: "MTN",
+      finals: { delivered: 3, failed: 1 },
+      byHour: { "09": { delivered: 2 }, "10": { delivered: 1, failed: 1 } },
+      deliveryMinutes: { "5": 2, "10": 1 },
+      refunds: 1,
+      refundedPesewas: 650,
+    });
+    await stats.doc(`${day}_Telecel`).set({
+      day,
+      network: "Telecel",
+      finals: { delivered: 1 },
+      byHour: { "10": { delivered: 1 } },
+      deliveryMinutes: { "30": 1 },
+    });
+    await stack.db
+      .collection(COLLECTIONS.supplierBalances)
+      .doc(day)
+      .set({
+        day,
+        samples: [
+          { atMs: now.getTime() - 3_600_000, balance: 900 },
+          { atMs: now.getTime() - 60_000, balance: 850 },
+        ],
+      });
+    await stack.db
+      .collection(COLLECTIONS.supplierHealth)
+      .doc("current")
+      .set({ checkedAt: now, balance: 850, level: "ok", daysOfCover: 12.5 });
+
+    await signIn(ADMIN.email);
+    const overview = page.locator("#overview");
+    await overview.locator("dl.headline", { hasText: "5 finished" }).waitFor();
+    expect(await overview.locator("dl.headline").textContent())
+      .to.contain("4 delivered, 1 failed")
+      .and.contain("delivered 80 %")
+      .and.contain("refunded GHS 6.50")
+      .and.contain("GHS 850.00, about 12.5 days of cover");
+    const delivery = await overview
+      .getByRole("table", { name: "Time to delivery per network", exact: true })
+      .locator("tbody tr")
+      .allTextContents();
+    expect(delivery).to.have.length(2);
+
+    // The chart and its figures: what Firestore holds, per hour, redrawn as it changes.
+    const chart = page.locator("#chart-orders-per-hour");
+    expect(
+      await page.getByRole("img", { name: /^Orders finished today per hour/ }).count(),
+    ).to.equal(1);
+    await chart.getByText("Figures").click();
+    const hour = (h: string) =>
+      chart.locator("tbody tr", { has: page.locator(`td:text-is("${h}")`) }).locator("td");
+    expect(await hour("09").allTextContents()).to.deep.equal(["09", "2", "0", "0", "0"]);
+    expect(await hour("10").allTextContents()).to.deep.equal(["10", "2", "1", "0", "0"]);
+    /** Pixels the chart painted in the failed series' colour (bars and legend swatch). */
+    const failedPixels = () =>
+      page.evaluate<number>(`(() => {
+        const canvas = document.querySelector("#chart-orders-per-hour-canvas");
+        const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+        let count = 0;
+        for (let i = 0; i < data.length; i += 4)
+          if (data[i] === 0xa4 && data[i + 1] === 0 && data[i + 2] === 0) count++;
+        return count;
+      })()`);
+    const before = await failedPixels();
+    expect(before).to.be.above(0);
+    await stats.doc(`${day}_MTN`).update({ "byHour.11": { failed: 5 }, "finals.failed": 6 });
+    await overview.locator("dl.headline", { hasText: "10 finished" }).waitFor();
+    expect(await hour("11").allTextContents()).to.deep.equal(["11", "0", "5", "0", "0"]);
+    expect(await failedPixels()).to.be.above(before);
+
+    await overview.screenshot({ path: join(SCREENSHOTS, "overview.png") });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction("document.documentElement.scrollWidth <= 390");
+    for (const part of await overview.locator("figure, canvas, td, dd").all()) {
+      const box = await part.boundingBox();
+      if (box) expect(box.x + box.width, (await part.textContent()) ?? "").to.be.at.most(390);
+    }
+    await overview.screenshot({ path: join(SCREENSHOTS, "overview-phone.png") });
   });
 
   it("asks before a refund, showing the amount, and pays a non-wallet order only with a written reason", async () => {

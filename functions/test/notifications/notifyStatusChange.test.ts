@@ -10,7 +10,7 @@ import { smsChannel } from "../../src/notifications/smsChannel";
 import { sweepNotifications } from "../../src/notifications/sweep";
 import { MnotifyClient } from "../../src/providers/mnotify";
 import { capturedLogs } from "../../dev/capturedLogs";
-import { anOrder, clearFirestore, testDb } from "../support/firestore";
+import { anOrder, clearFirestore, dailyFigures, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
 
 describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
@@ -148,6 +148,26 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     await notifyStatusChange(deps(), change("processing", "failed"));
     expect(mnotify.messages).to.have.length(1);
     expect(outcomes.filter((o) => o.kind === "already-claimed")).to.have.length(2);
+  });
+
+  it("counts a final change in the day's figures once, however often its event comes; not a processing one, nor an old order's correction", async () => {
+    const placed = new Date(clock - 7 * 60_000).toISOString();
+    const synced = { timestamp: placed, lastSyncedAt: Timestamp.fromMillis(clock) };
+    await notifyStatusChange(deps(), change("pending", "processing", synced));
+    await Promise.all(
+      [1, 2, 3].map(() => notifyStatusChange(deps(), change("processing", "delivered", synced))),
+    );
+    const old = { timestamp: new Date(clock - 72 * 3_600_000).toISOString() };
+    await notifyStatusChange(deps(), { ...change("success", "failed", old), transactionId: "old" });
+
+    const at = new Date(clock).toISOString();
+    expect(await dailyFigures()).to.deep.equal({
+      [`${at.slice(0, 10)}_MTN`]: {
+        finals: { delivered: 1 },
+        byHour: { [at.slice(11, 13)]: { delivered: 1 } },
+        deliveryMinutes: { "10": 1 },
+      },
+    });
   });
 
   it("sends two messages, in order, for two changes in succession", async () => {

@@ -34,6 +34,8 @@ const SERVER_ONLY = [
   "reconciliationReports",
   "reconciliationCases",
   "supplierHealth",
+  "supplierBalances",
+  "dailyStats",
 ];
 
 describe("firestore.rules (Firestore emulator)", () => {

@@ -45,3 +45,16 @@ export async function storeOrder(
   await ref.set(anOrder(overrides));
   return ref;
 }
+
+/** Every `dailyStats` document, without the day and network the id already names. */
+export async function dailyFigures(): Promise<Record<string, Record<string, unknown>>> {
+  const found = await testDb().collection(COLLECTIONS.dailyStats).get();
+  return Object.fromEntries(
+    found.docs.map((doc) => {
+      const figures = doc.data();
+      delete figures.day;
+      delete figures.network;
+      return [doc.id, figures];
+    }),
+  );
+}

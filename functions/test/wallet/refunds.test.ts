@@ -6,7 +6,7 @@ import { refundByAdmin } from "../../src/wallet/adminRefund";
 import { handleDatamartWebhook } from "../../src/webhooks/datamartWebhook";
 import { sign } from "../../src/webhooks/signature";
 import { placeOrder, pollOnce } from "../support/datamart";
-import { clearFirestore, REFUNDS_ON, storeOrder, testDb } from "../support/firestore";
+import { clearFirestore, dailyFigures, REFUNDS_ON, storeOrder, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
 
 const SECRET = "whsec-refunds";
@@ -109,6 +109,10 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
     const { balance, entries } = await wallet();
     expect(entries).to.have.length(1);
     expect(balance).to.equal(9.1);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await dailyFigures()).to.deep.equal({
+      [`${today}_MTN`]: { refunds: 1, refundedPesewas: 650 },
+    });
   });
 
   it("credits once when the webhook and the poll race on one failed order", async () => {
@@ -269,6 +273,13 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
       undefined,
       "Datamart delivered the order after reporting it failed",
     ]);
+    const [figures] = Object.values(await dailyFigures());
+    expect(figures).to.deep.equal({
+      refunds: 1,
+      refundedPesewas: 650,
+      reversals: 1,
+      reversedPesewas: 650,
+    });
   });
 
   it("debits nothing and flags an admin when the wallet holds less than the refund it would reverse", async () => {
