@@ -5,6 +5,7 @@ import {
   type User,
 } from "firebase/auth";
 import { connect, type Backend } from "./firebase";
+import { alertsPanel } from "./panels/alerts";
 import { attentionPanel } from "./panels/attention";
 import { cutoverPanel } from "./panels/cutover";
 import { lookupPanel } from "./panels/lookup";
@@ -25,6 +26,7 @@ const account = document.getElementById("account")!;
 /** Each panel shows one thing an operator acts on; it returns its section and how to stop listening. */
 const PANELS = [
   overviewPanel,
+  alertsPanel,
   syncPanel,
   attentionPanel,
   notificationsPanel,

@@ -110,6 +110,9 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
       DATAMART_BASE_URL: datamart.baseUrl,
       MNOTIFY_BASE_URL: mnotify.baseUrl,
       FCM_TRANSPORT_URL: fcm.url,
+      // The demo operator gets the alerts, through the stand-in mNotify and the mail queue.
+      ALERT_SMS_TO: "0209999999",
+      ALERT_EMAIL_TO: "ops@datasell.demo",
       // A run's budget and passes scaled to the local schedule, as production's are to 5 minutes.
       SYNC_TIME_BUDGET_SECONDS: String(Math.round(LOCAL.syncEverySeconds * 0.8)),
       SYNC_FRESH_INTERVAL_SECONDS: String(Math.max(5, Math.round(LOCAL.syncEverySeconds * 0.3))),
@@ -147,14 +150,15 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     if (!response.ok) say("schedule", `${name} failed: HTTP ${response.status}`);
   };
   // The jobs, as Cloud Scheduler has them: a sync run lasts most of its period (passes over young
-  // orders) and the SMS retry sweep does not wait for it; supplier health and reconciliation run
-  // every few periods (production: every 30 minutes and daily). Each logs its own result above.
+  // orders) and the SMS retry sweep and the alert check do not wait for it; supplier health and
+  // reconciliation run every few periods (production: every 30 minutes and daily). Each logs its own result above.
   let tick = 0;
   const runSchedules = async () => {
     tick += 1;
     await Promise.all([
       invoke("syncDatamartOrderStatus"),
       invoke("retrySmsNotifications"),
+      invoke("checkAlerts"),
       tick % 6 === 1 ? invoke("checkSupplierHealth") : undefined,
       tick % 12 === 1 ? invoke("reconcileDatamartWallet") : undefined,
     ]);

@@ -183,3 +183,19 @@ export const webhookMaxAgeMinutes = defineInt("WEBHOOK_MAX_AGE_MINUTES", {
   default: 60,
   description: "A signed webhook whose own timestamp is older than this is refused as a replay",
 });
+
+export const alertSmsTo = defineString("ALERT_SMS_TO", {
+  default: "",
+  description: "Operators' phone numbers (comma-separated) that get DataSell's alerts by SMS",
+});
+export const alertEmailTo = defineString("ALERT_EMAIL_TO", {
+  default: "",
+  description: "Operators' email addresses (comma-separated) that get DataSell's alerts",
+});
+export const alertThrottleHours = defineInt("ALERT_THROTTLE_HOURS", {
+  default: 6,
+  description:
+    "A condition that starts again within this many hours of its last alert is not re-sent",
+});
+/** How often the alert conditions are checked. */
+export const ALERT_SCHEDULE = process.env.ALERT_SCHEDULE ?? "every 5 minutes";

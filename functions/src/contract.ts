@@ -29,6 +29,8 @@ export const COLLECTIONS = {
   supplierHealth: "supplierHealth", // `current`: Datamart balance and delivery times
   supplierBalances: "supplierBalances", // `{day}`: the day's readings of Datamart's balance
   dailyStats: "dailyStats", // `{day}_{network}`: the day's figures, kept as they happen
+  alerts: "alerts", // `{conditionId}`: operators' alerts, started, cleared and acknowledged
+  webhookRejections: "webhookRejections", // `{YYYY-MM-DDTHH}`: bad webhook signatures that hour
 } as const;
 
 export type DeliveryState = "PENDING" | "PROCESSING" | "SENT" | "FAILED" | "SKIPPED" | "UNKNOWN";
@@ -187,6 +189,10 @@ export interface Callables {
   adminCheckSupplierHealth: {
     request: Record<string, never>;
     answer: { level: string; balance?: number };
+  };
+  adminAcknowledgeAlert: {
+    request: { alertId: string };
+    answer: { success: true; alertId: string };
   };
   registerPushToken: {
     request: { token: string; platform?: string };

@@ -7,6 +7,7 @@ export { notifyOrderStatusChange } from "./triggers/notifyOrderStatusChange";
 export { adoptNewOrder } from "./triggers/adoptNewOrder";
 export { retrySmsNotifications } from "./triggers/retrySmsNotifications";
 export {
+  adminAcknowledgeAlert,
   adminCheckSupplierHealth,
   adminReconcileDatamart,
   adminRefundOrder,
@@ -20,3 +21,4 @@ export {
 export { api } from "./triggers/api";
 export { reconcileDatamartWallet } from "./triggers/reconcileDatamartWallet";
 export { checkSupplierHealth } from "./triggers/checkSupplierHealth";
+export { checkAlerts } from "./triggers/checkAlerts";

@@ -146,3 +146,8 @@ export function logStatusEventDropped(orderId: string, eventTime: string): void 
 export function logSyncRunCrashed(runId: string): void {
   logger.error("Sync run ended without a summary: its lease expired", { runId, alert: true });
 }
+
+/** An operators' alert started or cleared; `alert: true` so log-based alerting sees it too. */
+export function logAlertChange(id: string, kind: string, told: boolean, message: string): void {
+  logger.warn("Operators' alert", { alertId: id, kind, told, message, alert: kind === "start" });
+}

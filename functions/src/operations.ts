@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { acknowledgeAlert } from "./alerts/alertCheck";
 import { AppError, documentId, parseInput } from "./errors";
 import { db } from "./firestore";
 import { deliver, requeueByAdmin } from "./notifications/delivery";
@@ -82,4 +83,23 @@ export async function resendAsAdmin(caller: Caller, input: unknown): Promise<Res
     );
   const state = (await deliver(deps, ref)) ?? "PENDING";
   return { success: true, notificationId, previousState, state };
+}
+
+const acknowledgeRequestSchema = z.object({ alertId: documentId("alertId") });
+
+/** Admins only: marks an active alert seen; a cleared or unknown one answers a typed error. */
+export async function acknowledgeAlertAsAdmin(
+  caller: Caller,
+  input: unknown,
+): Promise<{ success: true; alertId: string }> {
+  requireAdmin(caller, "acknowledge an alert");
+  const { alertId } = parseInput(acknowledgeRequestSchema, input);
+  const outcome = await acknowledgeAlert(db(), caller.uid, alertId);
+  if (outcome === "not-found") throw new AppError("not-found", "No such alert");
+  if (outcome === "not-active")
+    throw new AppError(
+      "failed-precondition",
+      "This alert has cleared; there is nothing to acknowledge",
+    );
+  return { success: true, alertId };
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import * as params from "./config";
 import type { RefreshLimits } from "./orders/refreshQuota";
+import { recipientsOf } from "./domain/alerts";
+import { normalizeGhanaPhone } from "./domain/phone";
 import { senderIdProblem } from "./providers/mnotify";
 
 /*
@@ -70,6 +72,20 @@ const rawSettingsSchema = z.object({
       (url) => url === "" || /^http:\/\/127\.0\.0\.1:\d+\/?$/.test(url),
       "FCM_TRANSPORT_URL must be empty (FCM itself) or a stand-in on http://127.0.0.1:PORT",
     ),
+  ALERT_SMS_TO: z
+    .string()
+    .refine(
+      (list) => recipientsOf(list).every((phone) => normalizeGhanaPhone(phone)),
+      "ALERT_SMS_TO must be Ghana phone numbers (024…, 23324… or +23324…), comma-separated",
+    ),
+  ALERT_EMAIL_TO: z
+    .string()
+    .refine(
+      (list) =>
+        recipientsOf(list).every((address) => /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(address)),
+      "ALERT_EMAIL_TO must be email addresses, comma-separated",
+    ),
+  ALERT_THROTTLE_HOURS: positiveInt("ALERT_THROTTLE_HOURS"),
 });
 
 export class SettingsError extends Error {
@@ -107,6 +123,8 @@ export interface Settings {
   orderLinkBase: string;
   /** Empty: FCM itself. */
   fcmTransportUrl: string;
+  /** Who gets operators' alerts (SMS numbers as 233…, email addresses), and how often at most. */
+  alerts: { sms: string[]; email: string[]; throttleMs: number };
 }
 
 /** Validates raw param values (by param name) into settings, or throws naming each bad param. */
@@ -169,6 +187,11 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
     mailCollection: p.MAIL_COLLECTION,
     orderLinkBase: p.ORDER_LINK_BASE,
     fcmTransportUrl: p.FCM_TRANSPORT_URL,
+    alerts: {
+      sms: [...new Set(recipientsOf(p.ALERT_SMS_TO).map((phone) => normalizeGhanaPhone(phone)!))],
+      email: recipientsOf(p.ALERT_EMAIL_TO),
+      throttleMs: p.ALERT_THROTTLE_HOURS * 3_600_000,
+    },
   };
 }
 
@@ -208,5 +231,8 @@ export function readSettings(): Settings {
     MAIL_COLLECTION: params.mailCollection.value(),
     ORDER_LINK_BASE: params.orderLinkBase.value(),
     FCM_TRANSPORT_URL: params.fcmTransportUrl.value(),
+    ALERT_SMS_TO: params.alertSmsTo.value(),
+    ALERT_EMAIL_TO: params.alertEmailTo.value(),
+    ALERT_THROTTLE_HOURS: params.alertThrottleHours.value(),
   });
 }

@@ -15,6 +15,7 @@ import { readSettings, type Settings } from "./settings";
 import type { SyncDeps } from "./sync/syncEngine";
 import type { ReconcileDeps } from "./reconciliation/reconcile";
 import type { SupplierHealthDeps } from "./supplier/supplierHealth";
+import type { AlertDeps } from "./alerts/alertCheck";
 import type { WebhookDeps } from "./webhooks/datamartWebhook";
 
 // The composition root: params are read here, once per invocation (readSettings), secrets by the
@@ -103,5 +104,14 @@ export function notifyDeps(settings = readSettings()): NotifyDeps {
     ...deliveryDeps(settings),
     maxOrderAgeMs: settings.maxOrderAgeMs,
     retention: settings.retention,
+  };
+}
+
+export function alertDeps(settings = readSettings()): AlertDeps {
+  return {
+    delivery: deliveryDeps(settings),
+    recipients: { sms: settings.alerts.sms, email: settings.alerts.email },
+    throttleMs: settings.alerts.throttleMs,
+    messageRetentionMs: settings.retention.messagesMs,
   };
 }

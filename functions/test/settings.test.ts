@@ -37,6 +37,9 @@ const production = {
   MAIL_COLLECTION: "mail",
   ORDER_LINK_BASE: "https://datasell.web.app/orders/",
   FCM_TRANSPORT_URL: "",
+  ALERT_SMS_TO: "",
+  ALERT_EMAIL_TO: "",
+  ALERT_THROTTLE_HOURS: 6,
 };
 const problem = (overrides: Record<string, unknown>) => {
   try {
@@ -95,6 +98,22 @@ describe("settings", () => {
     );
   });
 
+  it("reads the operators' alert recipients as numbers mNotify takes, once each, and refuses garbage", () => {
+    expect(
+      parseSettings({
+        ...production,
+        ALERT_SMS_TO: " 024 123 4567, +233201234567 ,0241234567",
+        ALERT_EMAIL_TO: "ops@datasell.example",
+      }).alerts,
+    ).to.deep.equal({
+      sms: ["233241234567", "233201234567"],
+      email: ["ops@datasell.example"],
+      throttleMs: 6 * 3_600_000,
+    });
+    expect(problem({ ALERT_SMS_TO: "0241234567, 12345" })).to.contain("ALERT_SMS_TO");
+    expect(problem({ ALERT_EMAIL_TO: "ops at datasell" })).to.contain("ALERT_EMAIL_TO");
+  });
+
   it("names every missing param at once", () => {
     const message = problem({ WALLET_REFUNDS: undefined, SYNC_RATE_PER_MINUTE: undefined });
     expect(message).to.contain("WALLET_REFUNDS").and.to.contain("SYNC_RATE_PER_MINUTE");
@@ -117,6 +136,7 @@ describe("retention", () => {
       "notifications.expireAt",
       "orderNotifications.expireAt",
       "syncRuns.expireAt",
+      "webhookRejections.expireAt",
     ]);
   });
 

@@ -1,6 +1,5 @@
 import {
   collection,
-  doc,
   getCountFromServer,
   limit,
   onSnapshot,
@@ -10,6 +9,7 @@ import {
   where,
 } from "firebase/firestore";
 import {
+  daysOfCover,
   histogramPercentile,
   lastDays,
   statsDay,
@@ -37,7 +37,6 @@ const COUNTS_EVERY_MS = 60_000;
 interface Figures {
   days: DailyStats[];
   balances: BalanceSample[];
-  health?: Record<string, unknown>;
   lastRun?: SyncRunRecord;
   counts?: Counts;
 }
@@ -111,13 +110,6 @@ export const overviewPanel: PanelFactory = (backend) => {
         figures.balances = snapshot.docs
           .flatMap((d) => (d.get("samples") as BalanceSample[]) ?? [])
           .sort((a, b) => a.atMs - b.atMs);
-        render();
-      },
-    ),
-    onSnapshot(
-      doc(backend.db, COLLECTIONS.supplierHealth, "current"),
-      (snapshot) => {
-        figures.health = snapshot.data();
         render();
       },
     ),
@@ -199,8 +191,10 @@ async function readCounts(backend: Backend, firstDay: string): Promise<Counts> {
 function headline(f: Figures): HTMLElement {
   const today = summarize(f.days.filter((d) => d.day === statsDay(new Date())));
   const week = summarize(f.days);
-  const balance = f.health?.balance;
-  const cover = f.health?.daysOfCover;
+  // The latest reading and the cover at the readings' spend, as supplier health works them out.
+  const latest = f.balances[f.balances.length - 1];
+  const balance = latest?.balance;
+  const cover = latest ? daysOfCover(f.balances, latest.balance) : null;
   const runAge = f.lastRun
     ? Math.round(
         (Date.now() - new Date(f.lastRun.startedAt).getTime()) / 60_000,
@@ -225,7 +219,7 @@ function headline(f: Figures): HTMLElement {
     h("dt", {}, "Datamart balance"),
     h(
       "dd",
-      { class: `level-${String(f.health?.level ?? "unknown")}` },
+      {},
       typeof balance === "number" ? `GHS ${balance.toFixed(2)}` : "unknown",
       typeof cover === "number"
         ? `, about ${cover.toFixed(1)} days of cover at the last 7 days' spend`

@@ -249,8 +249,24 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
         "6 figures",
         `${key}: figures say ${counted.get(key) ?? 0}, the ledger ${moves.get(key) ?? 0}`,
       );
+
+  // 7. Alerts: each start that was told has one record per operator and channel, and so has its
+  // clearing; a start held back by the throttle has none, nor has its clearing.
+  for (const alert of await all(COLLECTIONS.alerts)) {
+    const episode = `alert-${alert.id}-${String(alert.get("startedAtMs"))}-`;
+    const told = (phase: string) =>
+      records.filter((r) => r.id.startsWith(episode) && r.get("status") === phase).length;
+    const expected = alert.get("toldStart") === true ? OPERATOR_RECORDS : 0;
+    if (told("alert-start") !== expected)
+      fail("7 alerts", `${alert.id} started: ${told("alert-start")} records, not ${expected}`);
+    if (alert.get("active") === false && told("alert-clear") !== expected)
+      fail("7 alerts", `${alert.id} cleared: ${told("alert-clear")} records, not ${expected}`);
+  }
   return violations;
 }
+
+/** The soak's operators: one phone and one email address. */
+const OPERATOR_RECORDS = 2;
 
 const tally = (counts: Map<string, number>, key: string, n: number) =>
   counts.set(key, (counts.get(key) ?? 0) + n);

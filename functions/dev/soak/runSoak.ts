@@ -64,6 +64,8 @@ const PRICES = {
 };
 const started = Date.now();
 const elapsed = () => ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+/** The operators who get the soak's alerts, as the settings name them. */
+const SOAK_OPERATORS = { sms: "0209999999", email: "ops@soak.datasell.test" };
 const say = (text: string) => console.log(`${elapsed()}s ${text}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values: number[], p: number) => {
@@ -153,6 +155,8 @@ async function main(): Promise<void> {
         SYNC_RATE_PER_MINUTE: "1200",
         ORDER_REFRESHES_ALL_USERS_PER_MINUTE: "60",
         RECONCILE_RATE_PER_MINUTE: "600",
+        ALERT_SMS_TO: SOAK_OPERATORS.sms,
+        ALERT_EMAIL_TO: SOAK_OPERATORS.email,
       },
       env: {
         SOAK_TALLY_DIR: tallyDir,
@@ -236,7 +240,11 @@ async function main(): Promise<void> {
     while (!stopping) {
       const at = Date.now();
       if (!functionsDown)
-        await Promise.all([invoke("syncDatamartOrderStatus"), invoke("retrySmsNotifications")]);
+        await Promise.all([
+          invoke("syncDatamartOrderStatus"),
+          invoke("retrySmsNotifications"),
+          invoke("checkAlerts"),
+        ]);
       await sleep(Math.max(0, at + SETTINGS.syncEverySeconds * 1000 - Date.now()));
     }
   };
@@ -459,6 +467,7 @@ async function main(): Promise<void> {
   // One last sweep and sync run, after the admins' actions, so their messages settle too; the sweep
   // leaves the app's last writes to their triggers for a grace period, so it waits that out first.
   await sleep(Math.max(0, lastAppWriteAt + TRIGGER_GRACE_MS + 5_000 - Date.now()));
+  await invoke("checkAlerts");
   await invoke("retrySmsNotifications");
   await invoke("syncDatamartOrderStatus");
   // A report its time budget stopped is resumed by the next run: run it until it is complete.

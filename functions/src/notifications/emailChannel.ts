@@ -35,7 +35,10 @@ export function emailChannel(options: {
     idempotent: true,
     async send(record) {
       if (!record.recipient) throw new Error("An email record without a user cannot be sent");
-      const to = await addressOf(record.recipient);
+      // A customer's record names their user id; an operators' alert, the address itself.
+      const to = record.recipient.includes("@")
+        ? record.recipient
+        : await addressOf(record.recipient);
       if (!to) throw new NoAddress();
       const subject = `${record.title ?? "Your DataSell order"} - DataSell`;
       try {

@@ -1,4 +1,5 @@
 import type { Timestamp } from "firebase-admin/firestore";
+import type { AlertPhase } from "../domain/alerts";
 import type { DataSellStatus } from "../domain/orderStatus";
 import { type DeliveryState } from "../contract";
 
@@ -20,9 +21,10 @@ export type ChannelName = (typeof CHANNELS)[number];
  * order, status and channel, server-only.
  */
 export interface NotificationRecord {
+  /** The order's id; for an operators' alert, `alert-{condition}-{startedAtMs}-{n}`. */
   transactionId: string;
   userId: string | null;
-  status: DataSellStatus;
+  status: DataSellStatus | AlertPhase;
   channel: ChannelName;
   /**
    * Who gets it: `233…` for SMS, the user id for push (their devices are looked up when sending), the

@@ -12,6 +12,7 @@ import {
   unregisterPushToken as unregisterToken,
 } from "../notifications/pushTokens";
 import {
+  acknowledgeAlertAsAdmin,
   checkOrderStatus,
   reconcileAsAdmin,
   refundAsAdmin,
@@ -89,6 +90,12 @@ export const adminUpdateReconciliationCase = onCall(
 export const adminCheckSupplierHealth = onCall(
   { secrets: [datamartApiKey], maxInstances: callableMaxInstances },
   asCaller("adminCheckSupplierHealth", (caller) => supplierHealthAsAdmin(caller)),
+);
+
+/** Admins only: `{alertId}` -> an active operators' alert is marked seen, with the admin's uid. */
+export const adminAcknowledgeAlert = onCall(
+  { maxInstances: callableMaxInstances },
+  asCaller("adminAcknowledgeAlert", acknowledgeAlertAsAdmin),
 );
 
 /** A signed-in customer's device token for push: `{token, platform?}`, created or seen again. */

@@ -1,8 +1,9 @@
-import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { applyStatus, type ApplyOutcome } from "../orders/applyStatus";
 import { GrpcStatus, hasGrpcStatus } from "../firestore";
+import { rejectionHour } from "../domain/alerts";
 import { toDate } from "../domain/order";
 import { eventAgreesWithStatus } from "../domain/orderStatus";
 import { parseJsonBody } from "../providers/http";
@@ -86,6 +87,7 @@ export async function handleDatamartWebhook(
       request.signature ? "wrong signature" : "missing signature",
       request.rawBody.length,
     );
+    await countRejection(deps);
     return {
       httpStatus: 401,
       body: { success: false, error: { code: "unauthenticated", message: "Invalid signature" } },
@@ -166,4 +168,23 @@ export async function handleDatamartWebhook(
 
 function badRequest(code: string, message: string): WebhookReply {
   return { httpStatus: 400, body: { success: false, error: { code, message } } };
+}
+
+/**
+ * Counts a refused signature in its hour, for the operators' alert on a spike; one small document an
+ * hour, deleted by TTL. Counting never changes the answer: a failed count is only logged.
+ */
+async function countRejection(deps: WebhookDeps): Promise<void> {
+  const now = deps.now?.() ?? new Date();
+  await deps.db
+    .collection(COLLECTIONS.webhookRejections)
+    .doc(rejectionHour(now.getTime()))
+    .set(
+      {
+        count: FieldValue.increment(1),
+        expireAt: Timestamp.fromMillis(now.getTime() + deps.retentionDays * 86_400_000),
+      },
+      { merge: true },
+    )
+    .catch((error: unknown) => logWebhookRejected(`not counted: ${String(error)}`, 0));
 }

@@ -28,6 +28,7 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
   let site: Awaited<ReturnType<typeof serveConsole>>;
   let browser: Browser;
   let page: Page;
+  let pageErrors: string[] = [];
 
   before(async () => {
     stack = await functionsStack();
@@ -65,8 +66,15 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     await stack.idToken(ADMIN);
     await stack.idToken(CUSTOMER);
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    pageErrors = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
   });
-  afterEach(() => page?.close());
+  afterEach(function () {
+    // What the page itself said, for the reader of a failure.
+    if (this.currentTest?.state !== "passed" && pageErrors.length)
+      console.log(`page errors:\n${pageErrors.join("\n")}`);
+    return page?.close();
+  });
 
   async function signIn(email: string): Promise<void> {
     await page.goto(site.url);
@@ -130,9 +138,17 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     expect(await page.locator("#lookup .details").textContent()).to.contain("delivered");
     // Supplier health: the server reads the stand-in's balance; the key never reaches the page.
     await page.getByRole("button", { name: "Check now", exact: true }).click();
+    const answer = page.locator("#supplier .result", { hasText: /Checked|Failed/ });
+    await answer.waitFor();
+    expect(await answer.textContent()).to.equal("Checked.");
     await page
       .locator("#supplier dd[class^=level-]", { hasText: /GHS [\d.]+ (OK|LOW|CRITICAL)/ })
-      .waitFor();
+      .waitFor({ timeout: 10_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(
+          `${String(error)}\n#supplier: ${await page.locator("#supplier").textContent()}`,
+        );
+      });
     // Networks by the names customers know, not Datamart's codes.
     await page.locator("#supplier td", { hasText: "MTN" }).first().waitFor();
     expect(await page.locator("#supplier").textContent()).not.to.contain("YELLO");
@@ -292,20 +308,14 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
       byHour: { "10": { delivered: 1 } },
       deliveryMinutes: { "30": 1 },
     });
-    await stack.db
-      .collection(COLLECTIONS.supplierBalances)
-      .doc(day)
-      .set({
-        day,
-        samples: [
-          { atMs: now.getTime() - 3_600_000, balance: 900 },
-          { atMs: now.getTime() - 60_000, balance: 850 },
-        ],
-      });
-    await stack.db
-      .collection(COLLECTIONS.supplierHealth)
-      .doc("current")
-      .set({ checkedAt: now, balance: 850, level: "ok", daysOfCover: 12.5 });
+    // Readings two days apart: GHS 200 spent, so GHS 850 lasts 8.5 days.
+    const balances = stack.db.collection(COLLECTIONS.supplierBalances);
+    const firstAt = now.getTime() - 2 * 86_400_000 - 60_000;
+    const firstDay = new Date(firstAt).toISOString().slice(0, 10);
+    await balances
+      .doc(firstDay)
+      .set({ day: firstDay, samples: [{ atMs: firstAt, balance: 1050 }] });
+    await balances.doc(day).set({ day, samples: [{ atMs: now.getTime() - 60_000, balance: 850 }] });
 
     await signIn(ADMIN.email);
     const overview = page.locator("#overview");
@@ -314,7 +324,7 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
       .to.contain("4 delivered, 1 failed")
       .and.contain("delivered 80 %")
       .and.contain("refunded GHS 6.50")
-      .and.contain("GHS 850.00, about 12.5 days of cover");
+      .and.contain("GHS 850.00, about 8.5 days of cover");
     const delivery = await overview
       .getByRole("table", { name: "Time to delivery per network", exact: true })
       .locator("tbody tr")
@@ -356,6 +366,46 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
       if (box) expect(box.x + box.width, (await part.textContent()) ?? "").to.be.at.most(390);
     }
     await overview.screenshot({ path: join(SCREENSHOTS, "overview-phone.png") });
+  });
+
+  it("lists alerts, active first, and lets an admin acknowledge one", async () => {
+    const now = Date.now();
+    const alerts = stack.db.collection(COLLECTIONS.alerts);
+    await alerts.doc("balance-low").set({
+      id: "balance-low",
+      active: true,
+      text: "Datamart's balance is low: GHS 420.00",
+      startedAtMs: now - 600_000,
+      toldStart: true,
+      lastToldAtMs: now - 600_000,
+      updatedAt: new Date(now - 600_000),
+    });
+    await alerts.doc("sync-stale").set({
+      id: "sync-stale",
+      active: false,
+      text: "No successful sync run for 15 minutes",
+      startedAtMs: now - 7_200_000,
+      clearedAtMs: now - 3_600_000,
+      toldStart: false,
+      updatedAt: new Date(now - 3_600_000),
+    });
+    await signIn(ADMIN.email);
+    const rows = page.locator("#alerts tbody tr");
+    await rows.nth(1).waitFor();
+    expect(await rows.first().textContent())
+      .to.contain("balance is low")
+      .and.contain("active");
+    expect(await rows.nth(1).textContent())
+      .to.contain("cleared")
+      .and.contain("no (throttled)");
+    await page.getByRole("button", { name: "Acknowledge alert balance-low" }).click();
+    await page
+      .locator("#alerts .receipts", {
+        hasText: "Datamart's balance is low: GHS 420.00: acknowledged.",
+      })
+      .waitFor();
+    await rows.first().getByText(ADMIN.uid).waitFor();
+    expect((await alerts.doc("balance-low").get()).get("acknowledgedBy")).to.equal(ADMIN.uid);
   });
 
   it("asks before a refund, showing the amount, and pays a non-wallet order only with a written reason", async () => {

@@ -69,6 +69,7 @@ describe("firebase deploy, prepared offline by firebase-tools on the built code"
   it("caps the instances of the HTTPS api and of every callable", () => {
     const exposed = plan.endpoints.filter((e) => e.httpsTrigger || e.callableTrigger);
     expect(exposed.map((e) => e.id).sort()).to.deep.equal([
+      "adminAcknowledgeAlert",
       "adminCheckSupplierHealth",
       "adminReconcileDatamart",
       "adminRefundOrder",

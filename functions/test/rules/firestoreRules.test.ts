@@ -36,6 +36,8 @@ const SERVER_ONLY = [
   "supplierHealth",
   "supplierBalances",
   "dailyStats",
+  "alerts",
+  "webhookRejections",
 ];
 
 describe("firestore.rules (Firestore emulator)", () => {
