@@ -250,9 +250,12 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
         `${key}: figures say ${counted.get(key) ?? 0}, the ledger ${moves.get(key) ?? 0}`,
       );
 
-  // 7. Alerts: each start that was told has one record per operator and channel, and so has its
-  // clearing; a start held back by the throttle has none, nor has its clearing.
-  for (const alert of await all(COLLECTIONS.alerts)) {
+  // 7. Alerts: the forged webhooks' alert started; each start that was told has one record per
+  // operator and channel, and so has its clearing; a throttled start has none, nor has its clearing.
+  const alerts = await all(COLLECTIONS.alerts);
+  if (!alerts.some((a) => a.id === "webhook-signatures"))
+    fail("7 alerts", "the forged webhooks raised no alert");
+  for (const alert of alerts) {
     const episode = `alert-${alert.id}-${String(alert.get("startedAtMs"))}-`;
     const told = (phase: string) =>
       records.filter((r) => r.id.startsWith(episode) && r.get("status") === phase).length;

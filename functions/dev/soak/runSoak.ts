@@ -282,6 +282,15 @@ async function main(): Promise<void> {
         ...Array.from({ length: 5 }, () => ({ httpStatus: 200, body: "{not json" })),
       ),
     ),
+    fault(0.38, "12 forged webhooks (bad signature): the operators' alert", async () => {
+      for (let i = 0; i < 12; i++)
+        await fetch(`${functionsUrl}/api/datamart-webhook`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-DataMart-Signature": "forged" },
+          body: JSON.stringify({ event: "order.completed", forged: i }),
+          signal: AbortSignal.timeout(10_000),
+        }).catch(() => undefined);
+    }),
     fault(0.4, "mNotify outage of 10 simulated minutes", async () => {
       mnotify.setOutage({
         httpStatus: 503,
