@@ -69,18 +69,28 @@ export async function recoverUntoldChanges(
     });
     if (outcome.kind === "recorded") recovered += 1;
   }
+  // Every entry before `next` has now been looked at: the next sweep starts there.
+  await cursor(deps).set({ through: history.next }, { merge: true });
   return { recovered, more: history.more || appFailures.more };
 }
+
+/**
+ * `syncState/untoldChanges`: how far the history entries have been looked at. Without it a sweep
+ * would read the window's oldest entries again each time and, on a busy half hour, never reach a
+ * newer one whose trigger was lost (the full soak's 2,000 orders found it).
+ */
+const cursor = (deps: NotifyDeps) => deps.db.collection(COLLECTIONS.syncState).doc("untoldChanges");
 
 async function historyChanges(
   deps: NotifyDeps,
   from: number,
   until: number,
   limit: number,
-): Promise<{ changes: Change[]; more: boolean }> {
+): Promise<{ changes: Change[]; more: boolean; next: Timestamp }> {
+  const through = (await cursor(deps).get()).get("through") as Timestamp | undefined;
   const entries = await deps.db
     .collectionGroup(COLLECTIONS.statusHistory)
-    .where("at", ">=", Timestamp.fromMillis(from))
+    .where("at", ">=", Timestamp.fromMillis(Math.max(from, through?.toMillis() ?? 0)))
     .where("at", "<", Timestamp.fromMillis(until))
     .orderBy("at")
     .limit(limit)
@@ -92,7 +102,15 @@ async function historyChanges(
       from: String(entry.get("from")),
       to: String(entry.get("to")),
     }));
-  return { changes, more: entries.size === limit };
+  const more = entries.size === limit;
+  return {
+    changes,
+    more,
+    // A full page ends at its last entry (looked at again, harmlessly); else at the window's end.
+    next: more
+      ? (entries.docs[entries.size - 1].get("at") as Timestamp)
+      : Timestamp.fromMillis(until),
+  };
 }
 
 async function appFailedOrders(

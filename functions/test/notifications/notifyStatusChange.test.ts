@@ -477,6 +477,39 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     });
   });
 
+  it("reaches a lost change behind more told ones than one sweep reads, as a busy half hour has", async () => {
+    const orders = testDb().collection(COLLECTIONS.transactions);
+    const change = async (id: string, ago: number, told: boolean) => {
+      await orders.doc(id).set({ ...order, status: "delivered" });
+      await orders
+        .doc(id)
+        .collection(COLLECTIONS.statusHistory)
+        .add({
+          from: "success",
+          to: "delivered",
+          source: "poll",
+          at: Timestamp.fromMillis(clock - ago),
+        });
+      if (told)
+        await testDb()
+          .collection(COLLECTIONS.orderNotifications)
+          .doc(`${id}_delivered`)
+          .set(aRecord({ transactionId: id, state: "SENT" }));
+    };
+    for (let i = 0; i < 6; i++) await change(`told-${i}`, (20 - i) * 60_000, true);
+    await change("lost-late", 10 * 60_000, false);
+    // Each sweep looks at 4 history entries (twice its batch of 2).
+    const small = () =>
+      sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2, batchSize: 2 });
+    for (let i = 0; i < 3; i++) await small();
+    expect(mnotify.messages).to.have.length(1);
+    const lost = await testDb()
+      .collection(COLLECTIONS.orderNotifications)
+      .doc("lost-late_delivered")
+      .get();
+    expect(lost.get("state")).to.equal("SENT");
+  });
+
   it("tells the app's own failed purchase whose trigger never ran, once, though it has no history entry", async () => {
     const orders = testDb().collection(COLLECTIONS.transactions);
     const refused = (minutesAgo: number) => ({
