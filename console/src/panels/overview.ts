@@ -10,6 +10,7 @@ import {
 } from "firebase/firestore";
 import {
   daysOfCover,
+  finishedCount,
   histogramPercentile,
   lastDays,
   statsDay,
@@ -49,8 +50,6 @@ interface Counts {
 
 const share = (value: number | null) =>
   value === null ? "—" : `${Math.round(value * 100)} %`;
-const finalTotal = (s: StatsSummary) =>
-  FINALS.reduce((sum, status) => sum + s.finals[status], 0);
 
 /**
  * How the business is going at a glance: today's and the last 7 days' orders, delivery times per
@@ -205,7 +204,7 @@ function headline(f: Figures): HTMLElement {
     h(
       "dd",
       {},
-      `${finalTotal(s)} finished: ${FINALS.map((status) => `${s.finals[status]} ${status}`).join(", ")}; `,
+      `${finishedCount(s)} finished: ${FINALS.map((status) => `${s.finals[status]} ${status}`).join(", ")}; `,
       `delivered ${share(s.deliveredShare)}; refunded GHS ${s.refundedGhs.toFixed(2)}`,
     ),
   ];

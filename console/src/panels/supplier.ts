@@ -10,7 +10,10 @@ import {
   when,
 } from "../ui";
 import type { PanelFactory } from "./panel";
-import { type StatsSummary } from "../../../functions/src/domain/dailyStats";
+import {
+  finishedCount,
+  type StatsSummary,
+} from "../../../functions/src/domain/dailyStats";
 import type { OpenOrders } from "../../../functions/src/domain/supplierHealth";
 
 type ByNetwork = Record<string, StatsSummary>;
@@ -44,7 +47,7 @@ function deliveryTable(
         const n = byNetwork[network];
         return [
           network,
-          n ? Object.values(n.finals).reduce((a, b) => a + b, 0) : 0,
+          n ? finishedCount(n) : 0,
           n?.deliveredShare == null
             ? "—"
             : `${Math.round(n.deliveredShare * 100)} %`,

@@ -82,6 +82,10 @@ export function statusChangeCounts(
 }
 
 /** The figures of several days' documents (of one network or all). */
+/** How many orders a summary says finished, whatever their final status. */
+export const finishedCount = (s: StatsSummary): number =>
+  FINAL_STATUSES.reduce((sum, status) => sum + s.finals[status], 0);
+
 export interface StatsSummary {
   finals: Required<StatusCounts>;
   /** Delivered over all that became final; null with none. */

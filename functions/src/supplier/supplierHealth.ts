@@ -1,13 +1,13 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import {
   daysOfCover,
+  finishedCount,
   lastDays,
   statsDay,
   summarizeByNetwork,
   type BalanceSample,
   type StatsSummary,
 } from "../domain/dailyStats";
-import { FINAL_STATUSES } from "../domain/orderStatus";
 import {
   balanceLevel,
   openByNetwork,
@@ -72,10 +72,7 @@ export async function checkSupplierHealth(deps: SupplierHealthDeps): Promise<Sup
   const today = summarizeByNetwork(days.filter((d) => d.day === statsDay(now)));
   const openNow = openByNetwork(open, now);
   const finalToday = Object.fromEntries(
-    Object.entries(today).map(([network, s]) => [
-      network,
-      FINAL_STATUSES.reduce((sum, status) => sum + s.finals[status], 0),
-    ]),
+    Object.entries(today).map(([network, s]) => [network, finishedCount(s)]),
   );
   const health: SupplierHealth = {
     checkedAt: Timestamp.fromDate(now),
