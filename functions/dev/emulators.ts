@@ -15,6 +15,7 @@ export const HOST = "127.0.0.1";
 const FIRESTORE_TRIGGERS: readonly { name: string; document: string; event: string }[] = [
   { name: "notifyOrderStatusChange", document: "transactions/{transactionId}", event: "updated" },
   { name: "adoptNewOrder", document: "transactions/{transactionId}", event: "created" },
+  { name: "runRequestedSync", document: "syncRequests/{requestId}", event: "created" },
 ];
 
 export class MissingEmulatorError extends Error {

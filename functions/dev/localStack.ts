@@ -58,6 +58,7 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     port: ports.datamart,
     apiKey: "local-datamart-key",
     ratePerMinute: config.datamartRatePerMinute,
+    trackerMessage: "Yello portal is processing orders steadily. Estimated delivery: 1-2 hours",
     progression: {
       stepMs: [config.datamartStepSeconds[0] * 1000, config.datamartStepSeconds[1] * 1000],
       failShare: config.datamartFailShare,

@@ -1,3 +1,4 @@
+import type { DeliveryExpectation } from "./domain/deliveryExpectation";
 import type { ReconciliationTotals } from "./domain/reconciliation";
 
 /*
@@ -80,21 +81,37 @@ export interface SyncSummary {
   adminRequests: number;
 }
 
+/** `syncRequests/{id}`: an admin's "sync now" (sync/syncRequests.ts); `Time` is Firestore's Timestamp. */
+export interface SyncRequestRecord<Time = unknown> {
+  uid: string;
+  state: "waiting" | "taken" | "done";
+  requestedAt: Time;
+  /** The run that took it, and when; what the pass it made for it checked and changed. */
+  runId?: string;
+  takenAt?: Time;
+  doneAt?: Time;
+  checked?: number;
+  updated?: number;
+}
+
+/**
+ * An admin's "sync now": answered in seconds with the run that took it (`syncRuns/{runId}` holds its
+ * summary when it ends; `syncRequests/{requestId}` what its pass checked), or queued for the next run.
+ */
 export type AdminSyncAnswer =
   | {
       success: true;
-      /** `ran`: the admin's own run; `skipped`: another run took the lease at the same moment. */
-      outcome: "ran" | "skipped";
-      message: string;
-      runId: string;
-      summary: SyncSummary;
-    }
-  | {
-      success: true;
-      /** The scheduled run alive now took the request and checks the due orders at once. */
+      /** A run took the request: a scheduled run alive, or one its trigger started. */
       outcome: "taken";
       message: string;
       runId: string;
+      requestId: string;
+    }
+  | {
+      success: true;
+      /** No run took it in time (one holds the lease and is busy): the next run takes it. */
+      outcome: "queued";
+      message: string;
       requestId: string;
     };
 
@@ -110,6 +127,11 @@ export interface OrderStatusAnswer {
     timestamp: string | null;
     phoneNumber: string | null;
     datamartTransactionId: string | null;
+    /**
+     * For an open order: how long its network's deliveries take (p50 / p95 of the last 7 days) and
+     * Datamart's tracker's word; null for a final order, or when the figures are missing or stale.
+     */
+    expectedDelivery: DeliveryExpectation | null;
   };
 }
 

@@ -3,6 +3,7 @@ import { setGlobalOptions } from "firebase-functions/v2";
 setGlobalOptions({ region: "us-central1", memory: "256MiB" });
 
 export { syncDatamartOrderStatus } from "./triggers/syncDatamartOrderStatus";
+export { runRequestedSync } from "./triggers/runRequestedSync";
 export { notifyOrderStatusChange } from "./triggers/notifyOrderStatusChange";
 export { adoptNewOrder } from "./triggers/adoptNewOrder";
 export { retrySmsNotifications } from "./triggers/retrySmsNotifications";

@@ -9,13 +9,7 @@ import { refundByAdmin } from "./wallet/adminRefund";
 import { updateCaseByAdmin } from "./reconciliation/cases";
 import { runReconciliation } from "./reconciliation/reconcile";
 import { checkSupplierHealth, type SupplierHealth } from "./supplier/supplierHealth";
-import {
-  deliveryDeps,
-  orderStatusDeps,
-  reconcileDeps,
-  supplierHealthDeps,
-  syncDeps,
-} from "./wiring";
+import { deliveryDeps, orderStatusDeps, reconcileDeps, supplierHealthDeps } from "./wiring";
 import {
   type AdminRefundAnswer,
   type AdminSyncAnswer,
@@ -40,7 +34,7 @@ export function checkOrderStatus(caller: Caller, input: unknown): Promise<OrderS
 
 export function syncAsAdmin(caller: Caller): Promise<AdminSyncAnswer> {
   requireAdmin(caller, "trigger a sync");
-  return syncForAdmin(syncDeps(), caller.uid);
+  return syncForAdmin({ db: db() }, caller.uid);
 }
 
 export async function reconcileAsAdmin(caller: Caller): Promise<ReconciliationReport> {

@@ -120,6 +120,16 @@ export const supplierPanel: PanelFactory = (backend) => {
             { class: stalled.length ? "level-critical" : "" },
             stalled.length ? stalled.join(", ") : "none",
           ),
+          h("dt", {}, "Datamart's delivery tracker"),
+          h(
+            "dd",
+            {},
+            typeof health.trackerMessage === "string"
+              ? health.trackerMessage
+              : health.trackerError
+                ? `could not be read (${String(health.trackerError)})`
+                : "no message",
+          ),
           h("dt", {}, "Thresholds"),
           h(
             "dd",

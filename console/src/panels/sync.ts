@@ -1,11 +1,20 @@
-import { collection, limit, orderBy, query } from "firebase/firestore";
+import {
+  collection,
+  doc,
+  limit,
+  onSnapshot,
+  orderBy,
+  query,
+} from "firebase/firestore";
 import { actionButton, h, panel, statusLine, when } from "../ui";
 import { liveTable, type PanelFactory } from "./panel";
 import {
   COLLECTIONS,
+  type SyncRequestRecord as SyncRequest,
   type SyncRunRecord,
   type SyncSummary,
 } from "../../../functions/src/contract";
+import type { Backend } from "../firebase";
 
 const errorsText = (run: SyncSummary) =>
   run.errors === 0
@@ -13,6 +22,25 @@ const errorsText = (run: SyncSummary) =>
     : Object.entries(run.errorsByKind)
         .map(([kind, n]) => `${kind} ${n}`)
         .join(", ");
+
+/** Resolves with the admin's request once a run's pass for it is done. */
+function requestDone(
+  backend: Backend,
+  requestId: string,
+): Promise<SyncRequest> {
+  return new Promise((resolve, reject) => {
+    const stop = onSnapshot(
+      doc(backend.db, COLLECTIONS.syncRequests, requestId),
+      (snapshot) => {
+        const request = snapshot.data() as SyncRequest | undefined;
+        if (request?.state !== "done") return;
+        stop();
+        resolve(request);
+      },
+      reject,
+    );
+  });
+}
 
 /** The latest sync runs, live, and "Sync now". */
 export const syncPanel: PanelFactory = (backend) => {
@@ -22,14 +50,12 @@ export const syncPanel: PanelFactory = (backend) => {
     "The Datamart sync's latest runs, live.",
   );
   const result = statusLine("p");
+  // The request is answered in seconds with the run that took it; its pass's figures come later.
   const button = actionButton("Sync now", result, async () => {
     const answer = await backend.call("adminSyncDatamartOrders", {});
-    if (answer.outcome === "taken")
-      return `Taken by the running run ${answer.runId}: it is checking the due orders now (marked "running" below).`;
-    const { summary } = answer;
-    return summary.skipped
-      ? "Skipped: another run holds the lease."
-      : `Done: checked ${summary.checked}, updated ${summary.updated}, errors ${errorsText(summary)}.`;
+    result.textContent = `${answer.message}…`;
+    const done = await requestDone(backend, answer.requestId);
+    return `Done: checked ${done.checked ?? 0}, updated ${done.updated ?? 0}.`;
   });
   body.before(h("div", { class: "actions" }, button, result));
   const stop = liveTable(

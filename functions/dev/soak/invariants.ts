@@ -1,6 +1,7 @@
 import type { Firestore, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { networkKey, type DailyStats } from "../../src/domain/dailyStats";
 import { FINAL_STATUSES, isFinalStatus, mapDatamartStatus } from "../../src/domain/orderStatus";
+import { SMS_MAX_CHARS } from "../../src/domain/statusMessages";
 import { toPesewas } from "../../src/domain/walletRefund";
 import type { ReceivedPush } from "../standins/fcmStandIn";
 import type { ReceivedSms } from "../standins/mnotifyStandIn";
@@ -77,7 +78,7 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
   }
 
   // 2. Messages: every record final with its reason or evidence; at most one send per record reached
-  // a provider (plus an audited resend); no status change without its records.
+  // a provider (plus an audited resend); no status change without its records; each SMS one SMS.
   const byCampaign = new Map<string, QueryDocumentSnapshot>();
   for (const record of records) {
     const state = String(record.get("state"));
@@ -93,6 +94,8 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
   const smsRecords = records.filter((r) => r.get("channel") === "sms");
   const received = new Map<string, number>();
   for (const sms of w.sms) {
+    if (sms.message.length > SMS_MAX_CHARS)
+      fail("2 messages", `an SMS to ${sms.recipient} is over one SMS: "${sms.message}"`);
     const record =
       byCampaign.get(sms.campaignId) ??
       // An accepted send whose answer never came back: recorded UNKNOWN, with no campaign id.

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
   const webhookCounts = { once: 0, lost: 0, twice: 0, late: 0 };
   const datamart = await DatamartStandIn.start({
     apiKey: "local-datamart-key",
+    trackerMessage: "Yello portal is processing orders steadily. Estimated delivery: 1-2 hours",
     onStatus: (order) => {
       const planned = byPurchaseId.get(order.orderId);
       if (planned) finalAt.set(planned.id, { status: order.status, at: Date.now() });
@@ -237,13 +238,15 @@ async function main(): Promise<void> {
   let functionsDown = false;
   let stopping = false;
   const schedule = async () => {
-    while (!stopping) {
+    for (let tick = 0; !stopping; tick++) {
       const at = Date.now();
       if (!functionsDown)
         await Promise.all([
           invoke("syncDatamartOrderStatus"),
           invoke("retrySmsNotifications"),
           invoke("checkAlerts"),
+          // Every 30 minutes, as deployed: the figures customers with open orders are told.
+          tick % 6 === 0 && invoke("checkSupplierHealth"),
         ]);
       await sleep(Math.max(0, at + SETTINGS.syncEverySeconds * 1000 - Date.now()));
     }

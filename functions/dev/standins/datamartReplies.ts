@@ -84,3 +84,23 @@ export function balanceReply(balance: number, at = Date.now()): object {
     },
   };
 }
+
+/**
+ * `GET /delivery-tracker`: the scanner's state, counts of the orders it checked, and its message
+ * (providers.md quotes "Yello portal is processing orders steadily. Estimated delivery: 1-2 hours").
+ * Datamart documents no more of its shape than that; this is the stand-in's reading of it.
+ */
+export function deliveryTrackerReply(
+  counts: { checked: number; delivered: number; pending: number; failed: number },
+  message: string | undefined,
+  at = Date.now(),
+): object {
+  return {
+    status: "success",
+    data: {
+      scanner: { state: "running", lastScanAt: new Date(at).toISOString() },
+      counts,
+      ...(message === undefined ? {} : { message }),
+    },
+  };
+}

@@ -5,6 +5,7 @@ import {
   INVALID_API_KEY,
   ORDER_NOT_FOUND,
   balanceReply,
+  deliveryTrackerReply,
   orderStatusReply,
   rateLimitedReply,
   transactionsPageReply,
@@ -54,6 +55,8 @@ export interface DatamartStandInOptions {
   apiKey?: string;
   /** DataSell's Datamart wallet before the first purchase, GHS (default 1,000). */
   startingBalance?: number;
+  /** What `GET /delivery-tracker` says in its `message`; none by default. */
+  trackerMessage?: string;
 }
 
 /** One movement of DataSell's Datamart wallet, as `GET /transactions` lists it. */
@@ -75,7 +78,7 @@ export interface RecordedRequest {
 
 /**
  * A stand-in for Datamart's developer API on 127.0.0.1: `GET /api/developer/order-status/:ref`,
- * `GET /transactions?page&limit` and `GET /balance` in Datamart's envelope, with latency, a rate limit
+ * `GET /transactions?page&limit`, `GET /balance` and `GET /delivery-tracker` in Datamart's envelope, with latency, a rate limit
  * that answers 429 with Retry-After and a `rateLimit` block, 404 for unknown references, and canned
  * failures. It keeps a wallet ledger as Datamart does: every order added is a purchase charged to
  * the wallet, and an order that turns failed or refunded is credited back. It records every request
@@ -218,6 +221,10 @@ export class DatamartStandIn {
     this.outage = reply;
   }
 
+  setTrackerMessage(message: string | undefined): void {
+    this.options.trackerMessage = message;
+  }
+
   setRatePerMinute(perMinute: number | undefined): void {
     this.options.ratePerMinute = perMinute;
   }
@@ -290,7 +297,9 @@ export class DatamartStandIn {
         ? () => this.transactionsReply(searchParams)
         : pathname === "/api/developer/balance"
           ? () => this.balanceReply()
-          : undefined;
+          : pathname === "/api/developer/delivery-tracker"
+            ? () => this.trackerReply()
+            : undefined;
     if (method !== "GET" || !route) {
       sendJson(res, 404, { status: "error", message: "Route not found" });
       return;
@@ -356,6 +365,19 @@ export class DatamartStandIn {
 
   private balanceReply(): CannedReply {
     return json(200, balanceReply(this.balance));
+  }
+
+  private trackerReply(): CannedReply {
+    const orders = [...new Set(this.orders.values())];
+    const count = (...statuses: string[]) =>
+      orders.filter((o) => statuses.includes(o.status)).length;
+    const counts = {
+      checked: orders.length,
+      delivered: count("completed", "delivered"),
+      pending: count("pending", "waiting", "processing"),
+      failed: count("failed"),
+    };
+    return json(200, deliveryTrackerReply(counts, this.options.trackerMessage));
   }
 }
 

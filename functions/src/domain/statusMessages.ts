@@ -14,7 +14,12 @@ function bundleName(order: Order): string {
  * for one SMS for every realistic order. It speaks of a refund only once the credit is committed
  * (the order's `refund` map is written in the same transaction as the status).
  */
-export function getStatusMessage(status: DataSellStatus, order: Order): string {
+export function getStatusMessage(
+  status: DataSellStatus,
+  order: Order,
+  /** For `processing`: what the customer may expect (domain/deliveryExpectation.ts), in a few words. */
+  expectation?: string,
+): string {
   const bundle = bundleName(order);
   const to = order.phoneNumber ? ` to ${order.phoneNumber}` : "";
   const refund = order.refund;
@@ -23,8 +28,15 @@ export function getStatusMessage(status: DataSellStatus, order: Order): string {
       ? `${formatGhs(refund.amountPesewas)} has been refunded to your DataSell wallet.`
       : undefined;
   switch (status) {
-    case "processing":
-      return `Your ${bundle} order${to} is being processed. We will text you when it is delivered. DataSell`;
+    case "processing": {
+      const processed = `Your ${bundle} order${to} is being processed.`;
+      const told = "We will text you when it is delivered. DataSell";
+      return fitOneSms([
+        expectation && `${processed} ${expectation} ${told}`,
+        expectation && `${processed} ${expectation} DataSell`,
+        `${processed} ${told}`,
+      ]);
+    }
     case "delivered":
       if (refund?.state === "reversed" && refund.amountPesewas)
         return `Good news: your ${bundle}${to} was delivered after all, so the ${formatGhs(refund.amountPesewas)} refund was taken back from your DataSell wallet.`;
@@ -40,6 +52,15 @@ export function getStatusMessage(status: DataSellStatus, order: Order): string {
         ? `Your ${bundle} order${to} could not be completed. ${credited}`
         : `Your ${bundle} order${to} could not be completed, so your payment has been refunded. DataSell`;
   }
+}
+
+/** One SMS (GSM-7) holds this many characters. */
+export const SMS_MAX_CHARS = 160;
+
+/** The first of the texts (most told first) that fits one SMS, else the last. */
+function fitOneSms(texts: (string | undefined)[]): string {
+  const given = texts.filter((t): t is string => !!t);
+  return given.find((t) => t.length <= SMS_MAX_CHARS) ?? given[given.length - 1];
 }
 
 const TITLES: Readonly<Record<DataSellStatus, string>> = {

@@ -6,6 +6,8 @@ import { placedAt } from "../domain/pollSchedule";
 import { countStatusChange } from "../stats/dailyStats";
 import { normalizeGhanaPhone } from "../domain/phone";
 import { getStatusMessage, getStatusTitle } from "../domain/statusMessages";
+import { expectationWords } from "../domain/deliveryExpectation";
+import { readDeliveryExpectation } from "../supplier/deliveryExpectation";
 import { logNotificationOutcome, maskPhone } from "../logs";
 import { chosenChannels } from "../domain/notificationPreferences";
 import {
@@ -69,6 +71,12 @@ export async function notifyStatusChange(
     maxOrderAgeMs: deps.maxOrderAgeMs,
   });
 
+  // A `processing` message says what to expect: one small read, outside the transaction.
+  const expectation =
+    status === "processing" && !silenced
+      ? expectationWords(await readDeliveryExpectation(db, order.network, now.toDate()))
+      : undefined;
+
   const recorded = await db.runTransaction(async (tx) => {
     // The SMS record is made for every event, so it is the marker that this event was handled.
     if ((await tx.get(refOf("sms"))).exists) return undefined;
@@ -97,7 +105,7 @@ export async function notifyStatusChange(
       email: !!deps.channels.email,
     };
     const chosen = chosenChannels(user?.get("notificationPreferences"), enabled);
-    const message = getStatusMessage(status, order);
+    const message = getStatusMessage(status, order, expectation);
     const title = getStatusTitle(status);
     const phone = normalizeGhanaPhone(order.phoneNumber) ?? null;
     const recipients: Record<ChannelName, string | null> = {

@@ -7,6 +7,7 @@ import { AppError, documentId, parseInput } from "../errors";
 import { logDamagedOrder, logRefreshFailed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { takeRefreshToken, type RefreshLimits } from "./refreshQuota";
+import { readDeliveryExpectation } from "../supplier/deliveryExpectation";
 import { COLLECTIONS, type OrderStatusAnswer } from "../contract";
 
 export const transactionIdSchema = documentId("transactionId").refine(
@@ -94,7 +95,10 @@ export async function answerOrderStatus(
         logRefreshFailed(ref.id, error);
       }
   }
-  return { success: true, transaction: present(ref.id, order) };
+  const expectedDelivery = isFinalStatus(order.status)
+    ? null
+    : await readDeliveryExpectation(deps.db, order.network, now);
+  return { success: true, transaction: { ...present(ref.id, order), expectedDelivery } };
 }
 
 /** The order, or a typed error its owner and admins can act on when its record is damaged. */
@@ -111,7 +115,10 @@ function readableOrder(id: string, data: unknown): Order {
   );
 }
 
-function present(id: string, order: Order): OrderStatusAnswer["transaction"] {
+function present(
+  id: string,
+  order: Order,
+): Omit<OrderStatusAnswer["transaction"], "expectedDelivery"> {
   return {
     id,
     status: effectiveStatus(order.status),

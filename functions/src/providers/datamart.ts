@@ -71,6 +71,17 @@ const balanceSchema = z.looseObject({
 });
 export type DatamartBalance = z.infer<typeof balanceSchema>;
 
+/**
+ * `GET /delivery-tracker`: Datamart's scanner state, counts and a message such as "Yello portal is
+ * processing orders steadily. Estimated delivery: 1-2 hours". Only the message is used; its shape is
+ * not documented beyond that, so anything else is kept as it comes.
+ */
+const deliveryTrackerSchema = z.looseObject({ message: z.string().optional() });
+export interface DatamartDeliveryTracker {
+  /** The tracker's message; null when it gave none. */
+  message: string | null;
+}
+
 /** The adapter for Datamart's developer API: timeouts, auth, response parsing, typed errors. */
 export class DatamartClient {
   private readonly http: AxiosInstance;
@@ -111,6 +122,15 @@ export class DatamartClient {
     const parsed = balanceSchema.safeParse(data);
     if (!parsed.success) throw badResponse("Datamart's balance does not parse", status, body);
     return parsed.data;
+  }
+
+  /** `GET /delivery-tracker`: the message Datamart shows about its delivery times right now. */
+  async fetchDeliveryTracker(): Promise<DatamartDeliveryTracker> {
+    const { data, status, body } = await this.get("/delivery-tracker");
+    const parsed = deliveryTrackerSchema.safeParse(data ?? {});
+    if (!parsed.success)
+      throw badResponse("Datamart's delivery tracker does not parse", status, body);
+    return { message: parsed.data.message?.trim() || null };
   }
 
   /** One GET in Datamart's envelope: its `data`, or a typed ProviderError. */

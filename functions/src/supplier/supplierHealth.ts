@@ -24,7 +24,7 @@ import { COLLECTIONS } from "../contract";
 
 export interface SupplierHealthDeps {
   db: Firestore;
-  datamart: Pick<DatamartClient, "fetchBalance">;
+  datamart: Pick<DatamartClient, "fetchBalance" | "fetchDeliveryTracker">;
   thresholds: { lowGhs: number; criticalGhs: number };
   now?: () => Date;
 }
@@ -44,6 +44,9 @@ export interface SupplierHealth {
   /** Per network, the orders open now (placed in the last 7 days). */
   open: Record<string, OpenOrders>;
   stalledNetworks: string[];
+  /** Datamart's delivery tracker's message (what customers with open orders are told); null: none. */
+  trackerMessage: string | null;
+  trackerError?: string;
 }
 
 const DAY = 86_400_000;
@@ -57,14 +60,9 @@ const DAY = 86_400_000;
 export async function checkSupplierHealth(deps: SupplierHealthDeps): Promise<SupplierHealth> {
   const now = deps.now?.() ?? new Date();
   const week = lastDays(now, 7);
-  const [balance, days, open, samples] = await Promise.all([
-    deps.datamart.fetchBalance().then(
-      (answer) => ({ balance: answer.balance }),
-      (error: unknown) => {
-        if (!(error instanceof ProviderError)) throw error;
-        return { error: `${error.kind}: ${error.message}` };
-      },
-    ),
+  const [balance, tracker, days, open, samples] = await Promise.all([
+    deps.datamart.fetchBalance().then((answer) => ({ balance: answer.balance }), providerFailure),
+    deps.datamart.fetchDeliveryTracker().then((answer) => answer, providerFailure),
     readDailyStats(deps.db, week),
     openOrders(deps.db, new Date(now.getTime() - 7 * DAY)),
     balanceSamples(deps.db, week),
@@ -90,6 +88,9 @@ export async function checkSupplierHealth(deps: SupplierHealthDeps): Promise<Sup
     delivery: { today, last7d: summarizeByNetwork(days) },
     open: openNow,
     stalledNetworks: stalledNetworks(openNow, finalToday),
+    ...("message" in tracker
+      ? { trackerMessage: tracker.message }
+      : { trackerMessage: null, trackerError: tracker.error }),
   };
   await Promise.all([
     deps.db.collection(COLLECTIONS.supplierHealth).doc("current").set(health),
@@ -107,6 +108,12 @@ export async function checkSupplierHealth(deps: SupplierHealthDeps): Promise<Sup
   ]);
   logSupplierHealth(health);
   return health;
+}
+
+/** What Datamart did not answer, as a reading the health can hold; anything else is a bug. */
+function providerFailure(error: unknown): { error: string } {
+  if (!(error instanceof ProviderError)) throw error;
+  return { error: `${error.kind}: ${error.message}` };
 }
 
 /** The open orders placed since then: few, whatever the number of orders kept. */

@@ -1,4 +1,9 @@
-import { Timestamp, type Firestore, type QueryDocumentSnapshot } from "firebase-admin/firestore";
+import {
+  Timestamp,
+  type DocumentReference,
+  type Firestore,
+  type QueryDocumentSnapshot,
+} from "firebase-admin/firestore";
 import { toDate } from "../domain/order";
 import { lapSteps, nextPassAt, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
 import { ignoreIfMoved } from "../firestore";
@@ -19,7 +24,7 @@ import {
   type Round,
 } from "./dueOrders";
 import { tryAcquireLease } from "./lease";
-import { SyncRequestListener } from "./syncRequests";
+import { completeRequests, SyncRequestListener, takeWaitingRequests } from "./syncRequests";
 import { countError, newRunSummary } from "./runSummary";
 import { COLLECTIONS, type SyncSummary, type SyncTrigger } from "../contract";
 
@@ -63,8 +68,9 @@ interface SyncState {
 /**
  * One sync run, guarded by a lease and bounded by concurrency, a rate limit and a time budget. Its
  * first pass checks adopted orders, young orders, a slice of the watched failed orders and a slice
- * of the sweep of all open orders, oldest backlog last; a scheduled run then checks the young orders
- * again every `freshIntervalMs` while its budget lasts. Writes and returns a run summary.
+ * of the sweep of all open orders, oldest backlog last, and answers the admins' requests waiting when
+ * it started (sync/syncRequests.ts); a scheduled run then checks the young orders again every
+ * `freshIntervalMs` while its budget lasts. Writes and returns a run summary.
  */
 export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<SyncSummary> {
   const { db, options } = deps;
@@ -161,6 +167,7 @@ class SyncRun {
     const runNow = this.now();
 
     const passStarted = Date.now();
+    const requested = await takeWaitingRequests(db, this.summary.runId);
     const context = this.context(runNow);
     await this.drain(context, this.adopted(), () => (this.summary.adopted += 1));
     await this.drain(context, youngOrders(db, this.since(runNow), this.pageSize));
@@ -181,6 +188,7 @@ class SyncRun {
       () => (this.summary.swept += 1),
     );
     this.summary.passes = 1;
+    await this.answerRequests(requested, { checked: 0, updated: 0 });
 
     if (repeatPasses) await this.repeatPasses(passStarted);
     this.summary.checked = this.gate.asked;
@@ -218,17 +226,24 @@ class SyncRun {
           await this.drain(context, this.adopted(), () => (this.summary.adopted += 1));
         await this.drain(context, youngOrders(db, this.since(passNow), this.pageSize));
         this.summary.passes += 1;
-        if (taken.length > 0) {
-          this.summary.adminRequests += taken.length;
-          await requests.complete(taken, {
-            checked: this.gate.asked - before.checked,
-            updated: this.summary.updated - before.updated,
-          });
-        }
+        await this.answerRequests(taken, before);
       }
     } finally {
       requests.close();
     }
+  }
+
+  /** Records on admins' requests what the pass made for them checked and changed. */
+  private async answerRequests(
+    requests: DocumentReference[],
+    before: { checked: number; updated: number },
+  ): Promise<void> {
+    if (requests.length === 0) return;
+    this.summary.adminRequests += requests.length;
+    await completeRequests(requests, {
+      checked: this.gate.asked - before.checked,
+      updated: this.summary.updated - before.updated,
+    });
   }
 
   private since(now: Date): Date {

@@ -1,28 +1,15 @@
 import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
-import { GrpcStatus, hasGrpcStatus } from "../firestore";
-import { COLLECTIONS } from "../contract";
+import { COLLECTIONS, type SyncRequestRecord } from "../contract";
 
 /*
- * An admin's "sync now" while a scheduled run holds the lease. The run stays alive for minutes
- * re-checking young orders, so the request is handed to it instead of being skipped: a
- * `syncRequests/{id}` document (waiting -> taken -> done) that the running run listens for; it wakes
- * from its pause between passes and makes a pass at once. The admin's side waits until the request
- * is taken, or runs a sync itself once the lease is free (the run ended before it saw the request).
+ * An admin's "sync now" is a `syncRequests/{id}` document (waiting -> taken -> done), never a run in
+ * the admin's own request (Hosting cuts a request at 60 s; a run may take minutes). A scheduled run
+ * alive listens for requests: it wakes from its pause between passes and makes a pass at once. With
+ * no run alive, the request's trigger starts one (sync/adminSync.ts). Every run takes the requests
+ * waiting when it starts, so one nobody took in time is taken by the next run.
  */
 
-export type SyncRequestState = "waiting" | "taken" | "done";
-
-export interface SyncRequest {
-  uid: string;
-  state: SyncRequestState;
-  requestedAt: Timestamp;
-  /** The run that took it, and when; the pass it made for it and what that pass checked. */
-  runId?: string;
-  takenAt?: Timestamp;
-  doneAt?: Timestamp;
-  checked?: number;
-  updated?: number;
-}
+type SyncRequest = SyncRequestRecord<Timestamp>;
 
 /** How often the admin's side looks whether its request was taken. */
 const POLL_MS = 250;
@@ -39,36 +26,74 @@ export async function fileSyncRequest(db: Firestore, uid: string): Promise<Docum
 }
 
 /**
- * Waits until the running run takes the request (answering its run id), or until `leaseFree()`
- * says no run holds the lease any more or `timeoutMs` passed: then the request is withdrawn (unless
- * it was taken meanwhile) and undefined is answered, for the caller to run a sync itself.
+ * Waits until a run takes the request, answering its run id; undefined after `timeoutMs`, when the
+ * request stays waiting for the next run (it is never withdrawn, so never lost).
  */
 export async function awaitTaken(
   ref: DocumentReference,
-  leaseFree: () => Promise<boolean>,
   timeoutMs: number,
 ): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const request = await ref.get();
     if (request.get("state") !== "waiting") return request.get("runId") as string;
-    if (Date.now() >= deadline || (await leaseFree())) {
-      try {
-        await ref.delete({ lastUpdateTime: request.updateTime });
-        return undefined;
-      } catch (error) {
-        // Taken between the read and the delete.
-        if (!hasGrpcStatus(error, GrpcStatus.FAILED_PRECONDITION)) throw error;
-        continue;
-      }
-    }
+    if (Date.now() >= deadline) return undefined;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
+/** Marks these requests taken by the run, each in its own transaction; answers those it took. */
+async function take(
+  db: Firestore,
+  runId: string,
+  refs: readonly DocumentReference[],
+): Promise<DocumentReference[]> {
+  const taken: DocumentReference[] = [];
+  await Promise.all(
+    refs.map((ref) =>
+      db
+        .runTransaction(async (tx) => {
+          const request = await tx.get(ref);
+          if (request.get("state") !== "waiting") return;
+          tx.update(ref, { state: "taken", runId, takenAt: Timestamp.now() });
+          taken.push(ref);
+        })
+        .catch(() => undefined),
+    ),
+  );
+  return taken;
+}
+
+/** A run's start: it takes every request waiting for it (an admin's, or one no run took in time). */
+export async function takeWaitingRequests(
+  db: Firestore,
+  runId: string,
+): Promise<DocumentReference[]> {
+  const waiting = await db
+    .collection(COLLECTIONS.syncRequests)
+    .where("state", "==", "waiting")
+    .limit(50)
+    .get();
+  return take(
+    db,
+    runId,
+    waiting.docs.map((doc) => doc.ref),
+  );
+}
+
+/** Records on the requests a pass made for them what it checked and changed. */
+export async function completeRequests(
+  requests: readonly DocumentReference[],
+  pass: { checked: number; updated: number },
+): Promise<void> {
+  await Promise.all(
+    requests.map((ref) => ref.update({ state: "done", doneAt: Timestamp.now(), ...pass })),
+  );
+}
+
 /**
- * The running run's side: listens for waiting requests, so that `pause` ends early when one arrives;
- * `take` marks them taken by this run and `complete` records what the pass made for them checked.
+ * A scheduled run's side while it lives: listens for waiting requests, so that `pause` ends early
+ * when one arrives, and `take` marks them taken by this run.
  */
 export class SyncRequestListener {
   private waiting: DocumentReference[] = [];
@@ -87,7 +112,7 @@ export class SyncRequestListener {
           this.waiting = snapshot.docs.map((doc) => doc.ref);
           if (this.waiting.length > 0) this.wake?.();
         },
-        // A broken listener only loses the early wake: requests then wait for the lease to free.
+        // A broken listener only loses the early wake: the next run takes the requests.
         () => undefined,
       );
   }
@@ -111,30 +136,9 @@ export class SyncRequestListener {
 
   /** Marks the waiting requests taken by this run; answers those it took. */
   async take(): Promise<DocumentReference[]> {
-    const taken: DocumentReference[] = [];
-    await Promise.all(
-      this.waiting.map((ref) =>
-        this.db
-          .runTransaction(async (tx) => {
-            const request = await tx.get(ref);
-            if (request.get("state") !== "waiting") return;
-            tx.update(ref, { state: "taken", runId: this.runId, takenAt: Timestamp.now() });
-            taken.push(ref);
-          })
-          .catch(() => undefined),
-      ),
-    );
+    const taken = await take(this.db, this.runId, this.waiting);
     this.waiting = [];
     return taken;
-  }
-
-  async complete(
-    requests: DocumentReference[],
-    pass: { checked: number; updated: number },
-  ): Promise<void> {
-    await Promise.all(
-      requests.map((ref) => ref.update({ state: "done", doneAt: Timestamp.now(), ...pass })),
-    );
   }
 
   close(): void {

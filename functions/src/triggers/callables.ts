@@ -3,6 +3,7 @@ import {
   callableMaxInstances,
   datamartApiKey,
   mnotifyApiKey,
+  API_TIMEOUT_SECONDS,
   SYNC_TIMEOUT_SECONDS,
 } from "../config";
 import type { Callables } from "../contract";
@@ -51,8 +52,7 @@ export const getOrderStatus = onCall(
 /** Admins only: one sync run now (trigger `admin`), or the lease-skip answer if one is running. */
 export const adminSyncDatamartOrders = onCall(
   {
-    secrets: [datamartApiKey],
-    timeoutSeconds: SYNC_TIMEOUT_SECONDS,
+    timeoutSeconds: API_TIMEOUT_SECONDS,
     maxInstances: callableMaxInstances,
   },
   asCaller("adminSyncDatamartOrders", (caller) => syncAsAdmin(caller)),

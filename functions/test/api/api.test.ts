@@ -6,7 +6,11 @@ import {
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
-import { COLLECTIONS } from "../../src/contract";
+import { Timestamp } from "firebase-admin/firestore";
+import { COLLECTIONS, type AdminSyncAnswer } from "../../src/contract";
+import { TAKE_TIMEOUT_MS } from "../../src/sync/adminSync";
+import { eventually } from "../support/eventually";
+import { summarize } from "../../src/domain/dailyStats";
 
 const USER = { uid: "api-user", email: "api-user@datasell.test" };
 const OTHER = { uid: "api-other", email: "api-other@datasell.test" };
@@ -57,7 +61,7 @@ describe("callables and the HTTPS API on the functions emulator, with Auth-emula
     (await response.json()) as {
       success: boolean;
       error?: { code: string; message: string };
-      transaction?: { id: string; status: string };
+      transaction?: { id: string; status: string; expectedDelivery?: object | null };
     };
 
   describe("an admin whose account was disabled or whose sessions were revoked", () => {
@@ -109,26 +113,33 @@ describe("callables and the HTTPS API on the functions emulator, with Auth-emula
     it("run the admin sync for the admin claim only", async () => {
       const denied = await stack.call("adminSyncDatamartOrders", {}, tokens.user);
       expect(denied.body.error?.status).to.equal("PERMISSION_DENIED");
-      const done = await stack.call("adminSyncDatamartOrders", {}, tokens.admin);
-      expect(done.body.result).to.deep.include({
-        success: true,
-        message: "Datamart order sync completed",
-      });
-      expect(
-        (await stack.db.collection(COLLECTIONS.transactions).doc("api-order").get()).get("status"),
-      ).to.equal("delivered");
+      const taken = await stack.call("adminSyncDatamartOrders", {}, tokens.admin);
+      expect(taken.body.result).to.deep.include({ success: true, outcome: "taken" });
+      await eventually("the order delivered by the run that took the request", async () =>
+        (await stack.db.collection(COLLECTIONS.transactions).doc("api-order").get()).get(
+          "status",
+        ) === "delivered"
+          ? true
+          : undefined,
+      );
     });
   });
 
   describe("GET /api/order-status/:transactionId", () => {
-    it("answers 200 with the order on the function's own URL and behind a Hosting rewrite", async () => {
+    it("answers 200 with the order and what to expect, on the function's own URL and behind a Hosting rewrite", async () => {
+      const last7d = {
+        MTN: summarize([{ day: "d", network: "MTN", deliveryMinutes: { "3": 25, "15": 5 } }]),
+      };
+      await stack.db
+        .collection(COLLECTIONS.supplierHealth)
+        .doc("current")
+        .set({ checkedAt: Timestamp.now(), delivery: { last7d }, trackerMessage: null });
       for (const path of ["/order-status/api-order", "/api/order-status/api-order"]) {
         const response = await get(path, tokens.user);
         expect(response.status, path).to.equal(200);
-        expect((await json(response)).transaction).to.include({
-          id: "api-order",
-          status: "processing",
-        });
+        const { transaction } = await json(response);
+        expect(transaction).to.include({ id: "api-order", status: "processing" });
+        expect(transaction?.expectedDelivery).to.include({ p50Minutes: 3, p95Minutes: 15 });
       }
     });
 
@@ -184,9 +195,12 @@ describe("callables and the HTTPS API on the functions emulator, with Auth-emula
     });
 
     it("answers 500 without internals for an unexpected failure", async () => {
-      // A lease document no run could have written: the sync trips over it.
-      await stack.db.collection(COLLECTIONS.leases).doc("datamartSync").set({ expiresAt: "soon" });
-      const response = await get("/admin/sync-datamart-orders", tokens.admin, "POST");
+      // A refresh window no server could have written: the refresh quota trips over it.
+      await stack.db
+        .collection(COLLECTIONS.rateLimits)
+        .doc(`refresh_${USER.uid}`)
+        .set({ windowStart: "soon", count: 1 });
+      const response = await get("/order-status/api-order?refresh=true", tokens.user);
       expect(response.status).to.equal(500);
       const body = await response.text();
       expect(JSON.parse(body)).to.deep.equal({
@@ -197,16 +211,21 @@ describe("callables and the HTTPS API on the functions emulator, with Auth-emula
   });
 
   describe("POST /api/admin/sync-datamart-orders", () => {
-    it("runs a sync for an admin: 200 with the summary", async () => {
+    it("answers an admin within seconds with the run that took the request, whose pass is recorded on it", async () => {
+      const asked = Date.now();
       const response = await get("/api/admin/sync-datamart-orders", tokens.admin, "POST");
+      const answeredMs = Date.now() - asked;
       expect(response.status).to.equal(200);
-      const body = (await response.json()) as {
-        success: boolean;
-        message: string;
-        summary: { trigger: string; updated: number };
-      };
-      expect(body).to.include({ success: true, message: "Datamart order sync completed" });
-      expect(body.summary).to.include({ trigger: "admin", updated: 1 });
+      const body = (await response.json()) as AdminSyncAnswer;
+      expect(body).to.include({ success: true, outcome: "taken" });
+      // Hosting's rewrite would cut it at 60 s; the answer never waits for the run's end.
+      expect(answeredMs).to.be.below(TAKE_TIMEOUT_MS + 5_000);
+      const request = stack.db.collection(COLLECTIONS.syncRequests).doc(body.requestId);
+      await eventually("the run's pass recorded on the request", async () =>
+        (await request.get()).get("state") === "done" ? true : undefined,
+      );
+      expect((await request.get()).data()).to.include({ updated: 1 });
+      console.log(`      admin sync through the API answered in ${answeredMs} ms`);
     });
 
     it("answers 403 without the admin claim, 401 without a token, 405 for GET", async () => {

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { Timestamp } from "firebase-admin/firestore";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import {
@@ -15,6 +14,11 @@ import { clearFirestore, testDb } from "../support/firestore";
 import { functionsStack } from "../support/functionsStack";
 import { useFunctionsTest } from "../support/functionsTest";
 import { COLLECTIONS } from "../../src/contract";
+import { statsDay } from "../../src/domain/dailyStats";
+import { DatamartClient } from "../../src/providers/datamart";
+import { checkSupplierHealth } from "../../src/supplier/supplierHealth";
+import { serveSyncRequest } from "../../src/sync/adminSync";
+import { syncDeps } from "../../src/wiring";
 
 describe("callables, wrapped with firebase-functions-test (Firestore emulator, stand-in Datamart)", () => {
   let datamart: DatamartStandIn;
@@ -81,8 +85,41 @@ describe("callables, wrapped with firebase-functions-test (Firestore emulator, s
         timestamp: "2026-11-26T08:00:00.000Z",
         phoneNumber: "0241234567",
         datamartTransactionId: order.datamartTransactionId,
+        // Supplier health has not run: nothing to say about times.
+        expectedDelivery: null,
       },
     });
+  });
+
+  it("tells the owner of an open order what to expect from supplier health's figures, and nothing once it is final", async () => {
+    const today = statsDay(new Date());
+    await testDb()
+      .collection(COLLECTIONS.dailyStats)
+      .doc(`${today}_MTN`)
+      .set({ day: today, network: "MTN", deliveryMinutes: { "5": 20, "30": 10 } });
+    datamart.setTrackerMessage("Yello portal is busy. Estimated delivery: 1-2 hours");
+    await checkSupplierHealth({
+      db: testDb(),
+      datamart: new DatamartClient({
+        baseUrl: datamart.baseUrl,
+        apiKey: "dm-key",
+        timeoutMs: 2_000,
+      }),
+      thresholds: { lowGhs: 200, criticalGhs: 50 },
+    });
+    datamart.setTrackerMessage(undefined);
+    await placeOrder(datamart, "open-1", "processing", { userId: "u1" });
+    await placeOrder(datamart, "done-1", "processing", { userId: "u1", status: "delivered" });
+    const open = await statusOf({ transactionId: "open-1" }, user("u1"));
+    expect(open.transaction.expectedDelivery).to.include({
+      network: "MTN",
+      p50Minutes: 5,
+      p95Minutes: 30,
+      basedOnDeliveries: 30,
+      trackerMessage: "Yello portal is busy. Estimated delivery: 1-2 hours",
+    });
+    const done = await statusOf({ transactionId: "done-1" }, user("u1"));
+    expect(done.transaction).to.include({ status: "delivered", expectedDelivery: null });
   });
 
   it("answers not-found for another user's order and for a missing one alike", async () => {
@@ -195,13 +232,19 @@ describe("callables, wrapped with firebase-functions-test (Firestore emulator, s
     await placeOrder(datamart, "s1", "completed");
     expect((await rejection(syncAs())).code).to.equal("unauthenticated");
     expect((await rejection(syncAs(user("u1")))).code).to.equal("permission-denied");
-    const answer = (await syncAs(user("boss", { admin: true }))) as {
-      success: boolean;
-      message: string;
-      summary: { trigger: string; updated: number };
-    };
-    expect(answer).to.include({ success: true, message: "Datamart order sync completed" });
-    expect(answer.summary).to.include({ trigger: "admin", updated: 1 });
+    // The request's trigger, as the functions emulator would run it.
+    const serving: Promise<void>[] = [];
+    const stop = testDb()
+      .collection(COLLECTIONS.syncRequests)
+      .onSnapshot((snapshot) =>
+        snapshot.docChanges().forEach((c) => serving.push(serveSyncRequest(syncDeps(), c.doc.ref))),
+      );
+    const answer = await syncAs(user("boss", { admin: true }));
+    stop();
+    await Promise.all(serving);
+    expect(answer).to.include({ success: true, outcome: "taken" });
+    const [request] = (await testDb().collection(COLLECTIONS.syncRequests).get()).docs;
+    expect(request.data()).to.include({ uid: "boss", state: "done", updated: 1 });
   });
 
   it("reconciles and lets a case be explained for an admin only", async () => {
@@ -230,23 +273,16 @@ describe("callables, wrapped with firebase-functions-test (Firestore emulator, s
     });
   });
 
-  it("runs the admin's sync once the run holding the lease is gone, never answering a bare skip", async () => {
+  it("hides unexpected errors behind a bare internal", async () => {
+    // A lease document no run could have written: the reconciliation trips over it.
     await testDb()
       .collection(COLLECTIONS.leases)
-      .doc("datamartSync")
-      .set({ holder: "other", expiresAt: Timestamp.fromMillis(Date.now() + 1_500) });
-    const answer = (await syncAs(user("boss", { admin: true }))) as {
-      outcome: string;
-      summary: { trigger: string; skipped: boolean };
-    };
-    expect(answer.outcome).to.equal("ran");
-    expect(answer.summary).to.include({ trigger: "admin", skipped: false });
-  });
-
-  it("hides unexpected errors behind a bare internal", async () => {
-    // A lease document no run could have written: the sync trips over it.
-    await testDb().collection(COLLECTIONS.leases).doc("datamartSync").set({ expiresAt: "soon" });
-    const error = await rejection(syncAs(user("boss", { admin: true })));
+      .doc("datamartReconciliation")
+      .set({ expiresAt: "soon" });
+    const reconcileAs = fft().wrap(adminReconcileDatamart);
+    const error = await rejection(
+      reconcileAs({ data: {}, auth: user("boss", { admin: true }) } as CallableRequest),
+    );
     expect(error.code).to.equal("internal");
     expect(error.message).to.equal("Internal error");
     expect(JSON.stringify(error.toJSON())).not.to.match(/zod|at |\.ts/i);

@@ -137,10 +137,14 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     await page.locator("#lookup .details", { hasText: "Order stuck-1" }).waitFor();
     expect(await page.locator("#lookup .details").textContent()).to.contain("delivered");
     // Supplier health: the server reads the stand-in's balance; the key never reaches the page.
+    stack.datamart.setTrackerMessage("Telecel portal is slow. Estimated delivery: 1-2 hours");
     await page.getByRole("button", { name: "Check now", exact: true }).click();
     const answer = page.locator("#supplier .result", { hasText: /Checked|Failed/ });
     await answer.waitFor();
+    stack.datamart.setTrackerMessage(undefined);
     expect(await answer.textContent()).to.equal("Checked.");
+    // What customers with open orders are told comes from Datamart's tracker: the operator sees it.
+    await page.locator("#supplier dd", { hasText: "Telecel portal is slow" }).waitFor();
     await page
       .locator("#supplier dd[class^=level-]", { hasText: /GHS [\d.]+ (OK|LOW|CRITICAL)/ })
       .waitFor({ timeout: 10_000 })

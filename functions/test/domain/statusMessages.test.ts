@@ -21,7 +21,23 @@ describe("status messages", () => {
   });
 
   it("says an order is being processed", () => {
-    expect(getStatusMessage("processing", order)).to.contain("is being processed");
+    expect(getStatusMessage("processing", order)).to.equal(
+      "Your 1GB MTN data order to 0501234567 is being processed. We will text you when it is delivered. DataSell",
+    );
+  });
+
+  it("says what to expect while processing, within one SMS, dropping words before the estimate", () => {
+    const half = "Half arrive within 10 min, 95% within 45 min.";
+    expect(getStatusMessage("processing", order, half)).to.equal(
+      `Your 1GB MTN data order to 0501234567 is being processed. ${half} We will text you when it is delivered. DataSell`,
+    );
+    const long = orderSchema.parse({ ...order, packageName: "Unlimited Night Bundle 100GB" });
+    const text = getStatusMessage("processing", long, half);
+    expect(text).to.have.length.at.most(160);
+    expect(text)
+      .to.contain(half)
+      .and.match(/ DataSell$/);
+    expect(text).to.not.contain("We will text you");
   });
 
   it("says a refunded order's payment has been refunded", () => {

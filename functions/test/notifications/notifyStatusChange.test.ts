@@ -12,6 +12,7 @@ import { MnotifyClient } from "../../src/providers/mnotify";
 import { capturedLogs } from "../../dev/capturedLogs";
 import { anOrder, clearFirestore, dailyFigures, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
+import { summarize } from "../../src/domain/dailyStats";
 
 describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
   let mnotify: MnotifyStandIn;
@@ -227,6 +228,22 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     expect((await record("failed"))?.reason).to.equal(
       "open at switch-on: its status is corrected without a message",
     );
+  });
+
+  it("tells a processing customer what to expect from supplier health's figures, within one SMS", async () => {
+    const checkedAt = Timestamp.fromMillis(clock - 60_000);
+    const last7d = {
+      MTN: summarize([{ day: "d", network: "MTN", deliveryMinutes: { "10": 40 } }]),
+    };
+    await testDb()
+      .collection(COLLECTIONS.supplierHealth)
+      .doc("current")
+      .set({ checkedAt, delivery: { last7d }, trackerMessage: null });
+    await notifyStatusChange(deps(), change("failed", "processing"));
+    const [sms] = mnotify.messages;
+    expect(sms.message).to.contain("is being processed. Nearly all arrive within 10 min.");
+    expect(sms.message).to.have.length.at.most(160);
+    expect((await record("processing"))?.message).to.equal(sms.message);
   });
 
   it("does not send an out-of-date processing message after a final status", async () => {

@@ -3,6 +3,7 @@ import nock from "nock";
 import { providerFailure } from "../support/providerErrors";
 import { freePort } from "../../dev/emulators";
 import {
+  deliveryTrackerReply,
   errorReply,
   INVALID_API_KEY,
   ORDER_NOT_FOUND,
@@ -137,5 +138,24 @@ describe("Datamart client", () => {
     nock(BASE).get("/order-status/TRX-1").reply(404, errorReply());
     const error = await failure(client().getOrderStatusByAnyReference(["GN-1", "TRX-1"]));
     expect(error.kind).to.equal("not-found");
+  });
+
+  it("reads the delivery tracker's message, and none when it gives none", async () => {
+    const counts = { checked: 4, delivered: 2, pending: 2, failed: 0 };
+    const said = "Yello portal is processing orders steadily. Estimated delivery: 1-2 hours";
+    nock(BASE, { reqheaders: { "X-API-Key": KEY } })
+      .get("/delivery-tracker")
+      .reply(200, deliveryTrackerReply(counts, `  ${said} `));
+    expect(await client().fetchDeliveryTracker()).to.deep.equal({ message: said });
+    nock(BASE).get("/delivery-tracker").reply(200, deliveryTrackerReply(counts, undefined));
+    expect(await client().fetchDeliveryTracker()).to.deep.equal({ message: null });
+  });
+
+  it("classifies a tracker answer whose message is not text as a bad response", async () => {
+    nock(BASE)
+      .get("/delivery-tracker")
+      .reply(200, { status: "success", data: { message: { text: "soon" } } });
+    const error = await failure(client().fetchDeliveryTracker());
+    expect(error.kind).to.equal("bad-response");
   });
 });

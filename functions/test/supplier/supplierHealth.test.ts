@@ -49,7 +49,11 @@ describe("supplier health (Firestore emulator, stand-in Datamart)", () => {
       timestamp: new Date(Date.now() - 90 * 60_000).toISOString(),
     });
     await placeOrder(standIn, "young", "processing", { network: "TELECEL" });
+    standIn.setTrackerMessage(
+      "Yello portal is processing orders steadily. Estimated delivery: 1-2 hours",
+    );
     const health = await check();
+    standIn.setTrackerMessage(undefined);
     // 60 GHS less two purchases of 5.98: under the 200 GHS low mark, over the 50 GHS critical one.
     expect(health).to.include({ balance: 48.04, level: "critical" });
     expect(health.daysOfCover).to.be.closeTo(48.04 / (31.96 / 1), 0.1);
@@ -59,6 +63,9 @@ describe("supplier health (Firestore emulator, stand-in Datamart)", () => {
       Telecel: { open: 1, pastHour: 0 },
     });
     expect(health.stalledNetworks).to.deep.equal(["MTN"]);
+    expect(health.trackerMessage).to.equal(
+      "Yello portal is processing orders steadily. Estimated delivery: 1-2 hours",
+    );
     const stored = await testDb().collection(COLLECTIONS.supplierHealth).doc("current").get();
     expect(stored.get("level")).to.equal("critical");
     const samples = await testDb().collection(COLLECTIONS.supplierBalances).doc(today).get();
@@ -78,6 +85,8 @@ describe("supplier health (Firestore emulator, stand-in Datamart)", () => {
     const health = await check();
     expect(health.level).to.equal("unknown");
     expect(health.balanceError).to.contain("server");
+    expect(health).to.include({ trackerMessage: null });
+    expect(health.trackerError).to.contain("server");
     expect(health).to.not.have.property("balance");
   });
 });

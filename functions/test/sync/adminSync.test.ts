@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { syncForAdmin } from "../../src/sync/adminSync";
+import { serveSyncRequest, syncForAdmin, TAKE_TIMEOUT_MS } from "../../src/sync/adminSync";
 import { runSync, SYNC_LEASE, type SyncOptions } from "../../src/sync/syncEngine";
 import { placeOrder, syncDepsFor } from "../support/datamart";
 import { eventually } from "../support/eventually";
@@ -40,6 +40,7 @@ describe("an admin's sync now beside a scheduled run (Firestore emulator, stand-
     const asked = Date.now();
     const answer = await syncForAdmin(deps(), "admin-1");
     expect(answer).to.include({ success: true, outcome: "taken" });
+    if (answer.outcome !== "taken") throw new Error("expected the running run to take it");
     const run = (await testDb().collection(COLLECTIONS.syncRuns).doc(answer.runId).get()).data();
     expect(run, "the running run, visible while it runs").to.include({
       trigger: "schedule",
@@ -67,28 +68,67 @@ describe("an admin's sync now beside a scheduled run (Firestore emulator, stand-
     });
   });
 
-  it("runs the admin's own sync when no run is alive, and answers what it checked", async () => {
+  /** What the request's trigger does on the functions emulator: serve each request filed. */
+  const serveRequests = (d = deps()) => {
+    const serving: Promise<void>[] = [];
+    const stop = testDb()
+      .collection(COLLECTIONS.syncRequests)
+      .onSnapshot((snapshot) => {
+        for (const change of snapshot.docChanges())
+          if (change.type === "added") serving.push(serveSyncRequest(d, change.doc.ref));
+      });
+    return async () => {
+      stop();
+      await Promise.all(serving);
+    };
+  };
+  const requestOf = async (id: string) =>
+    (await testDb().collection(COLLECTIONS.syncRequests).doc(id).get()).data();
+
+  it("answers at once with the run its trigger started when no run is alive; the run records what it checked", async () => {
     const young = await placeOrder(standIn, "young-2", "completed");
+    const served = serveRequests();
     const asked = Date.now();
     const answer = await syncForAdmin(deps(), "admin-1");
-    expect(answer).to.deep.include({ outcome: "ran" });
-    if (answer.outcome !== "ran") throw new Error("expected the admin's own run");
-    expect(answer.summary).to.include({ trigger: "admin", checked: 1, updated: 1 });
+    const answeredMs = Date.now() - asked;
+    expect(answer).to.include({ outcome: "taken" });
+    if (answer.outcome !== "taken") throw new Error("expected a run to take it");
+    expect(answeredMs, "ms to the admin's answer").to.be.below(TAKE_TIMEOUT_MS);
+    await served();
+    const run = (await testDb().collection(COLLECTIONS.syncRuns).doc(answer.runId).get()).data();
+    expect(run).to.include({ trigger: "admin", checked: 1, updated: 1, adminRequests: 1 });
+    expect(await requestOf(answer.requestId)).to.include({ state: "done", checked: 1, updated: 1 });
     console.log(
-      `      admin request -> first order asked, no run alive: ${asks(trx(young))[0].at - asked} ms`,
+      `      admin request -> answer ${answeredMs} ms, first order asked ${asks(trx(young))[0].at - asked} ms`,
     );
   });
 
-  it("runs the admin's own sync when the run holding the lease ends without taking the request", async () => {
+  it("starts a run once the run holding the lease ends without taking the request", async () => {
     await placeOrder(standIn, "young-3", "completed");
     // A lease whose holder never listens (a crashed run), expiring in a second.
     await testDb()
       .collection(COLLECTIONS.leases)
       .doc(SYNC_LEASE)
       .set({ holder: "gone", expiresAt: Timestamp.fromMillis(Date.now() + 1_000) });
+    const served = serveRequests();
     const answer = await syncForAdmin(deps(), "admin-1");
-    expect(answer).to.include({ outcome: "ran" });
+    await served();
+    expect(answer).to.include({ outcome: "taken" });
     expect(await status("young-3")).to.equal("delivered");
-    expect((await testDb().collection(COLLECTIONS.syncRequests).get()).size).to.equal(0);
+  });
+
+  it("answers queued when no run takes the request in time, and the next run takes it", async () => {
+    await placeOrder(standIn, "young-4", "completed");
+    const answer = await syncForAdmin(deps(), "admin-1", 500);
+    expect(answer).to.include({ outcome: "queued" });
+    expect(await requestOf(answer.requestId)).to.include({ state: "waiting" });
+    const summary = await runSync(deps(), "schedule");
+    expect(summary).to.include({ adminRequests: 1 });
+    expect(await requestOf(answer.requestId)).to.include({
+      state: "done",
+      runId: summary.runId,
+      checked: 1,
+      updated: 1,
+    });
   });
 });
