@@ -6,9 +6,17 @@ export const datamartBaseUrl = defineString("DATAMART_BASE_URL", {
   default: "https://api.datamartgh.shop/api/developer",
   description: "Datamart developer API base URL",
 });
+/**
+ * The longest a provider request may take (DATAMART_TIMEOUT_MS, MNOTIFY_TIMEOUT_MS): every job's
+ * time margin counts on it, and an answer slower than this is as good as none.
+ */
+export const PROVIDER_TIMEOUT_MAX_MS = 10_000;
+/** Every function ends at least this long before its timeout (test/settings.test.ts holds each). */
+export const TIME_MARGIN_SECONDS = 30;
+
 export const datamartTimeoutMs = defineInt("DATAMART_TIMEOUT_MS", {
   default: 10_000,
-  description: "Timeout of one Datamart request, in milliseconds",
+  description: "Timeout of one Datamart request, in milliseconds (at most 10000)",
 });
 export const datamartApiKey = defineSecret("DATAMART_API_KEY");
 
@@ -61,6 +69,9 @@ export const SYNC_TIMEOUT_SECONDS = 300;
  * and the longest route, the admin's sync, answers within its 20 s wait for a run (sync/adminSync.ts).
  */
 export const API_TIMEOUT_SECONDS = 60;
+/** The notification sweep's timeout, and its budget: it never starts a send it cannot finish. */
+export const SWEEP_TIMEOUT_SECONDS = 120;
+export const SWEEP_TIME_BUDGET_MS = (SWEEP_TIMEOUT_SECONDS - TIME_MARGIN_SECONDS) * 1000;
 /** The SMS retry sweep's schedule, from the deploy environment like the sync's. */
 export const SMS_RETRY_SCHEDULE = process.env.SMS_RETRY_SCHEDULE ?? "every 5 minutes";
 /** The reconciliation's schedule (Ghana time), from the deploy environment like the sync's. */
@@ -97,7 +108,7 @@ export const mnotifySenderId = defineString("MNOTIFY_SENDER_ID", {
 });
 export const mnotifyTimeoutMs = defineInt("MNOTIFY_TIMEOUT_MS", {
   default: 10_000,
-  description: "Timeout of one mNotify request, in milliseconds",
+  description: "Timeout of one mNotify request, in milliseconds (at most 10000)",
 });
 export const mnotifyApiKey = defineSecret("MNOTIFY_API_KEY");
 export const notifyRetryHours = defineInt("NOTIFY_RETRY_HOURS", {

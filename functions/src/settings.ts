@@ -14,6 +14,11 @@ import { senderIdProblem } from "./providers/mnotify";
 
 const positiveInt = (name: string) =>
   z.number().refine((n) => Number.isInteger(n) && n >= 1, `${name} must be a whole number >= 1`);
+const providerTimeout = (name: string) =>
+  positiveInt(name).refine(
+    (n) => n <= params.PROVIDER_TIMEOUT_MAX_MS,
+    `${name} must be at most ${params.PROVIDER_TIMEOUT_MAX_MS}: every job's time margin counts on it`,
+  );
 const httpUrl = (name: string) =>
   z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), {
     message: `${name} must be an http(s) URL`,
@@ -21,7 +26,7 @@ const httpUrl = (name: string) =>
 
 const rawSettingsSchema = z.object({
   DATAMART_BASE_URL: httpUrl("DATAMART_BASE_URL"),
-  DATAMART_TIMEOUT_MS: positiveInt("DATAMART_TIMEOUT_MS"),
+  DATAMART_TIMEOUT_MS: providerTimeout("DATAMART_TIMEOUT_MS"),
   SYNC_CONCURRENCY: positiveInt("SYNC_CONCURRENCY"),
   SYNC_RATE_PER_MINUTE: positiveInt("SYNC_RATE_PER_MINUTE"),
   SYNC_TIME_BUDGET_SECONDS: positiveInt("SYNC_TIME_BUDGET_SECONDS"),
@@ -46,7 +51,7 @@ const rawSettingsSchema = z.object({
     if (problem)
       ctx.addIssue({ code: "custom", message: `MNOTIFY_SENDER_ID is invalid: ${problem}` });
   }),
-  MNOTIFY_TIMEOUT_MS: positiveInt("MNOTIFY_TIMEOUT_MS"),
+  MNOTIFY_TIMEOUT_MS: providerTimeout("MNOTIFY_TIMEOUT_MS"),
   NOTIFY_RETRY_HOURS: positiveInt("NOTIFY_RETRY_HOURS"),
   NOTIFY_MAX_ORDER_AGE_HOURS: positiveInt("NOTIFY_MAX_ORDER_AGE_HOURS"),
   ORDER_REFRESHES_PER_MINUTE: positiveInt("ORDER_REFRESHES_PER_MINUTE"),
@@ -127,6 +132,17 @@ export interface Settings {
   alerts: { sms: string[]; email: string[]; throttleMs: number };
 }
 
+/**
+ * A sync or reconciliation run's budget: what is asked for, but never so long that a Datamart request
+ * started just before it ends, plus the margin, passes the function's timeout.
+ */
+const runBudgetMs = (seconds: number): number =>
+  Math.min(
+    seconds * 1000,
+    (params.SYNC_TIMEOUT_SECONDS - params.TIME_MARGIN_SECONDS) * 1000 -
+      params.PROVIDER_TIMEOUT_MAX_MS,
+  );
+
 /** Validates raw param values (by param name) into settings, or throws naming each bad param. */
 export function parseSettings(raw: Record<string, unknown>): Settings {
   const parsed = rawSettingsSchema.safeParse(raw);
@@ -144,8 +160,7 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
     sync: {
       concurrency: p.SYNC_CONCURRENCY,
       ratePerMinute: p.SYNC_RATE_PER_MINUTE,
-      // Leave the function time to write its summary and release the lease.
-      timeBudgetMs: Math.min(p.SYNC_TIME_BUDGET_SECONDS, params.SYNC_TIMEOUT_SECONDS - 30) * 1000,
+      timeBudgetMs: runBudgetMs(p.SYNC_TIME_BUDGET_SECONDS),
       freshForMs: p.SYNC_FRESH_MINUTES * 60_000,
       freshIntervalMs: p.SYNC_FRESH_INTERVAL_SECONDS * 1000,
       sweepPeriodMs: p.SYNC_SWEEP_MINUTES * 60_000,
@@ -161,7 +176,7 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
       windowDays: p.RECONCILE_WINDOW_DAYS,
       ratePerMinute: p.RECONCILE_RATE_PER_MINUTE,
       // The same budget as a sync run: both functions time out at 300 s.
-      timeBudgetMs: Math.min(p.SYNC_TIME_BUDGET_SECONDS, params.SYNC_TIMEOUT_SECONDS - 30) * 1000,
+      timeBudgetMs: runBudgetMs(p.SYNC_TIME_BUDGET_SECONDS),
     },
     mnotify: {
       baseUrl: p.MNOTIFY_BASE_URL,

@@ -2,6 +2,9 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseSettings } from "../src/settings";
+import * as functions from "../src/index";
+import { PROVIDER_TIMEOUT_MAX_MS, SWEEP_TIME_BUDGET_MS, TIME_MARGIN_SECONDS } from "../src/config";
+import { TAKE_TIMEOUT_MS } from "../src/sync/adminSync";
 
 const production = {
   DATAMART_BASE_URL: "https://api.datamartgh.shop/api/developer",
@@ -68,10 +71,10 @@ describe("settings", () => {
     });
   });
 
-  it("keeps the sync's time budget 30 s below the function's timeout", () => {
+  it("keeps the sync's time budget, and a last Datamart request, 30 s below the function's timeout", () => {
     expect(
       parseSettings({ ...production, SYNC_TIME_BUDGET_SECONDS: 600 }).sync.timeBudgetMs,
-    ).to.equal(270_000);
+    ).to.equal(260_000);
   });
 
   it("refuses a whole number below 1 (what firebase-functions makes of a bad integer), naming the param", () => {
@@ -146,5 +149,66 @@ describe("retention", () => {
       messagesMs: 90 * 86_400_000,
       runsMs: 30 * 86_400_000,
     });
+  });
+});
+
+describe("time margins: every function ends at least 30 s inside its timeout", () => {
+  const timeoutOf = (fn: { __endpoint: { timeoutSeconds?: unknown } }) =>
+    typeof fn.__endpoint.timeoutSeconds === "number" ? fn.__endpoint.timeoutSeconds : 60;
+  const atMost = {
+    ...production,
+    SYNC_TIME_BUDGET_SECONDS: 100_000,
+    DATAMART_TIMEOUT_MS: PROVIDER_TIMEOUT_MAX_MS,
+    MNOTIFY_TIMEOUT_MS: PROVIDER_TIMEOUT_MAX_MS,
+  };
+
+  for (const [name, raw] of Object.entries({ production, "every setting at its most": atMost }))
+    it(`holds with ${name}`, () => {
+      const s = parseSettings(raw);
+      const datamart = s.datamart.timeoutMs / 1000;
+      const mnotify = s.mnotify.timeoutMs / 1000;
+      // A run starts no Datamart request after its budget; one started just before ends by its timeout.
+      const sync = s.sync.timeBudgetMs / 1000 + datamart;
+      const reconcile = s.reconcile.timeBudgetMs / 1000 + datamart;
+      // A status refresh tries up to three references, one after the other.
+      const refresh = 3 * datamart;
+      // Channels are sent side by side; FCM's client times out at 10 s.
+      const messages = Math.max(mnotify, 10);
+      const worst: Record<keyof typeof functions, number> = {
+        syncDatamartOrderStatus: sync,
+        runRequestedSync: sync,
+        reconcileDatamartWallet: reconcile,
+        adminReconcileDatamart: reconcile,
+        // The sweep never starts a send it cannot finish within its budget.
+        retrySmsNotifications: SWEEP_TIME_BUDGET_MS / 1000,
+        checkSupplierHealth: datamart,
+        adminCheckSupplierHealth: datamart,
+        checkAlerts: messages,
+        notifyOrderStatusChange: messages,
+        adminResendNotification: messages,
+        adoptNewOrder: 0,
+        getOrderStatus: refresh,
+        adminSyncDatamartOrders: TAKE_TIMEOUT_MS / 1000,
+        api: Math.max(refresh, TAKE_TIMEOUT_MS / 1000),
+        adminRefundOrder: 0,
+        adminUpdateReconciliationCase: 0,
+        adminAcknowledgeAlert: 0,
+        registerPushToken: 0,
+        unregisterPushToken: 0,
+      };
+      for (const [fn, seconds] of Object.entries(worst))
+        // The margin is for the Firestore writes that close the job (its summary, its lease).
+        expect(seconds + TIME_MARGIN_SECONDS, fn).to.be.at.most(
+          timeoutOf(functions[fn as keyof typeof functions]),
+        );
+    });
+
+  it("refuses a provider timeout the margins cannot hold", () => {
+    expect(() => parseSettings({ ...production, DATAMART_TIMEOUT_MS: 30_000 })).to.throw(
+      /DATAMART_TIMEOUT_MS must be at most 10000/,
+    );
+    expect(() => parseSettings({ ...production, MNOTIFY_TIMEOUT_MS: 30_000 })).to.throw(
+      /MNOTIFY_TIMEOUT_MS must be at most 10000/,
+    );
   });
 });

@@ -5,7 +5,14 @@ import { supplierHealthDeps } from "../wiring";
 
 /** Every 30 minutes: Datamart's balance and delivery times, stored for the console and logged. */
 export const checkSupplierHealth = onSchedule(
-  { schedule: SUPPLIER_HEALTH_SCHEDULE, maxInstances: 1, retryCount: 0, secrets: [datamartApiKey] },
+  {
+    schedule: SUPPLIER_HEALTH_SCHEDULE,
+    maxInstances: 1,
+    retryCount: 0,
+    // Two Datamart requests side by side and a few reads: well inside, with the margin.
+    timeoutSeconds: 60,
+    secrets: [datamartApiKey],
+  },
   async () => {
     await check(supplierHealthDeps());
   },

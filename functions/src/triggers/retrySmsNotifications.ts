@@ -1,9 +1,12 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import { mnotifyApiKey, SMS_RETRY_SCHEDULE } from "../config";
+import {
+  mnotifyApiKey,
+  SMS_RETRY_SCHEDULE,
+  SWEEP_TIME_BUDGET_MS,
+  SWEEP_TIMEOUT_SECONDS,
+} from "../config";
 import { sweepNotifications } from "../notifications/sweep";
 import { notifyDeps } from "../wiring";
-
-const TIMEOUT_SECONDS = 120;
 
 /**
  * Every 5 minutes: takes back crashed claims, sends the messages that are due, reads delivery
@@ -14,12 +17,12 @@ export const retrySmsNotifications = onSchedule(
     schedule: SMS_RETRY_SCHEDULE,
     maxInstances: 1,
     retryCount: 0,
-    timeoutSeconds: TIMEOUT_SECONDS,
+    timeoutSeconds: SWEEP_TIMEOUT_SECONDS,
     secrets: [mnotifyApiKey],
   },
   async () => {
     await sweepNotifications(notifyDeps(), {
-      timeBudgetMs: (TIMEOUT_SECONDS - 30) * 1000,
+      timeBudgetMs: SWEEP_TIME_BUDGET_MS,
       concurrency: 4,
     });
   },
