@@ -38,8 +38,7 @@ export function freshnessChart(results: FreshnessResult[]): TopLevelSpec {
   );
   return {
     ...FONT,
-    title:
-      "Poll-path freshness, webhooks off, 5-minute schedule (orders final in their first hour)",
+    title: "Poll-path freshness, webhooks off, 5-minute schedule (deliveries of minutes to a day)",
     width: 560,
     height: 300,
     data: { values },

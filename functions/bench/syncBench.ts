@@ -23,7 +23,13 @@ import { resetDue, seed } from "./benchOrders";
 import { measure, medianOf, type Measure } from "./measure";
 import { seedBaseline } from "./seedBaseline";
 import { freshnessChart, growthChart, svgOf, type GrowthPoint, type TopLevelSpec } from "./charts";
-import { backoffDesign, passesDesign, simulatedOrders, type FreshnessResult } from "./freshness";
+import {
+  freshnessDesigns,
+  freshnessReport,
+  pollPathCost,
+  simulatedOrders,
+  type FreshnessResult,
+} from "./freshness";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const RUNS = env("BENCH_RUNS", 3);
@@ -197,12 +203,7 @@ Trigger invocations caused by bookkeeping (order writes that set no status): ${f
 At Datamart's real limit (engine 180/min, stand-in 200/min), a run with a ${REAL_RATE_SECONDS} s budget took ${fmt(realRate.seconds, 1)} s
 and checked ${fmt(realRate.checked)} orders (${fmt((realRate.checked / realRate.seconds) * 60, 0)}/min, with ${fmt(realRate.errors)} 429s); a 5-minute run with the
 default 240 s budget checks about ${fmt((realRate.checked / realRate.seconds) * 240)}.`);
-  console.log(`
-Poll-path freshness with webhooks off, production schedule (simulated clock, bench/freshness.ts),
-${fmt(FRESHNESS_ORDERS)} orders final in their first hour: seconds from Datamart's final status to the check that applies it
-| design | p50 s | p95 s | max s | Datamart checks per order |
-|---|---|---|---|---|
-${freshness.map((r) => `| ${r.design} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${fmt(r.checksPerOrder, 1)} |`).join("\n")}`);
+  console.log(freshnessReport(freshness, FRESHNESS_ORDERS));
   if (growth.length === 0) return;
   console.log(`
 How the engine's cost grows
@@ -258,7 +259,7 @@ async function main(): Promise<void> {
   const realRate = await atRealLimit(bench);
   const growth = GROWTH ? await growthRows(bench, engine) : [];
   const simulated = simulatedOrders(FRESHNESS_ORDERS, 6);
-  const freshness = [backoffDesign(simulated), passesDesign(simulated, 6)];
+  const freshness = freshnessDesigns(simulated, 6);
   printReport(baseline, engine, realRate, growth, freshness);
 
   const speed = baseline.seconds / engine.seconds;
@@ -281,6 +282,7 @@ async function main(): Promise<void> {
     realRate: { seconds: REAL_RATE_SECONDS, measure: realRate },
     growth,
     freshness: freshness.map(({ delaysSeconds: _, ...figures }) => figures),
+    pollPathCost: pollPathCost(freshness[freshness.length - 1], 5_000),
   };
   const dir = join(__dirname, "results");
   mkdirSync(dir, { recursive: true });

@@ -56,6 +56,8 @@ export interface SyncSummary {
   passes: number;
   /** Orders checked because the status trigger adopted them (see sync/adoptions.ts). */
   adopted: number;
+  /** Orders past their young hour checked on their schedule (domain/pollSchedule.ts, agingDue). */
+  aging: number;
   /** Orders the sweep of all open orders visited. */
   swept: number;
   /** Orders Datamart was asked about. */

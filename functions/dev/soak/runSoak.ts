@@ -106,7 +106,8 @@ async function main(): Promise<void> {
         const late =
           order.status === "completed" &&
           byPurchaseId.get(order.orderId)?.fate === "failed-then-delivered";
-        const fate = late ? "once" : webhookFate();
+        const planned = byPurchaseId.get(order.orderId);
+        const fate = late ? "once" : planned?.slowPortal ? "lost" : webhookFate();
         webhookCounts[fate] += 1;
         if (fate === "lost") return;
         if (fate === "late") setTimeout(() => void send(), 2_000 + Math.random() * 6_000);
@@ -393,8 +394,12 @@ async function main(): Promise<void> {
       datamartStatus: "pending",
     });
     const ref = fs.collection(COLLECTIONS.transactions).doc(order.id);
+    const placed = order.slowPortal
+      ? { timestamp: new Date(Date.now() - 2 * 3_600_000).toISOString() }
+      : {};
     await ref.set({
       ...made.data,
+      ...placed,
       phoneNumber: customer.phoneNumber,
       paymentMethod: order.paymentMethod,
       status: "processing",
@@ -428,6 +433,7 @@ async function main(): Promise<void> {
         }
         tx.update(ref, {
           ...made.data,
+          ...placed,
           phoneNumber: customer.phoneNumber,
           paymentMethod: order.paymentMethod,
           status: "success",
@@ -441,7 +447,7 @@ async function main(): Promise<void> {
       sleep(seconds * 1000).then(() => datamart.setStatus(stand.orderId, status));
     await step(order.processingAfter, "processing");
     await step(
-      order.finalAfter - order.processingAfter,
+      order.finalAfter - order.processingAfter + (order.slowPortal ? 30 : 0),
       order.fate === "delivered" ? "completed" : "failed",
     );
     if (order.fate === "failed-then-delivered") await step(4, "completed");
@@ -523,7 +529,7 @@ async function main(): Promise<void> {
   });
 
   // Figures.
-  const freshness = { webhook: [] as number[], poll: [] as number[] };
+  const freshness = { webhook: [] as number[], poll: [] as number[], slowPortal: [] as number[] };
   for (const order of orders) {
     const final = finalAt.get(order.id);
     if (!final) continue;
@@ -540,6 +546,7 @@ async function main(): Promise<void> {
     (entry.get("source") === "webhook" ? freshness.webhook : freshness.poll).push(
       Math.max(0, seconds),
     );
+    if (order.slowPortal) freshness.slowPortal.push(Math.max(0, seconds));
   }
   const runs = (await firestoreDb.collection(COLLECTIONS.syncRuns).get()).docs;
   const aliveSeconds = runs.reduce((sum, r) => {
@@ -571,6 +578,9 @@ async function main(): Promise<void> {
     freshnessPollP50: percentile(freshness.poll, 0.5),
     freshnessPollP95: percentile(freshness.poll, 0.95),
     freshnessPollMax: Math.max(...freshness.poll),
+    // Two hours old, webhook lost: found by the aging orders' check on each run (#25).
+    slowPortalOrders: freshness.slowPortal.length,
+    freshnessSlowPortalMax: Math.max(0, ...freshness.slowPortal),
     datamartRequestsPerOrder: datamart.requests.length / accepted,
     functionInvocationsPerOrder: invocations / orders.length,
     firestoreReadsPerOrder: tally.reads / orders.length,

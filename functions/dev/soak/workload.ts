@@ -39,6 +39,11 @@ export interface SoakOrder {
   fate: OrderFate;
   /** Datamart charges more than its price at purchase (a planted amount-differs). */
   chargeDiffers: boolean;
+  /**
+   * A slow portal's order, placed two hours ago (its `timestamp` says so) and delivered late with its
+   * webhook lost: only the poll's aging orders find it soon (about 1 %).
+   */
+  slowPortal: boolean;
   /** Seconds into the placing phase the order is placed at. */
   at: number;
   /** Datamart's steps: seconds from placement to processing, and to its final status. */
@@ -78,6 +83,8 @@ export function planWorkload(sizes: SoakSizes, placeSeconds: number) {
       paymentMethod: random() < 0.7 ? "wallet" : "direct",
       fate,
       chargeDiffers: fate === "delivered" && random() < 0.02,
+      // By position, not by the random stream, so the rest of the workload is as it was.
+      slowPortal: fate === "delivered" && i % 97 === 5,
       at: (i / sizes.orders) * placeSeconds,
       processingAfter,
       finalAfter: processingAfter + 1 + random() * 6,

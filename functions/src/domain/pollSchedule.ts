@@ -7,6 +7,9 @@ import { isFinalStatus, OPEN_STATUSES } from "./orderStatus";
  *
  * - Young orders (placed less than `freshForMs` ago) are checked on every pass of a run; a scheduled
  *   run makes a pass every `freshIntervalMs` while its time budget lasts.
+ * - Older orders up to a day old are checked on the first pass of each run while they are at most
+ *   6 hours old (Datamart's tracker speaks of 1-2 hours on slow portals), then once their age passes
+ *   each 25-minute mark after that (agingDue): the customers who waited longest are told soon.
  * - Every open order, whatever its age or `timestamp`, is visited once per `sweepPeriodMs` by a
  *   sweep that laps the open orders, a slice per run.
  * - Failed orders under watch are visited hourly the same way until their watch ends.
@@ -137,4 +140,35 @@ export function nextPassAt(
 ): number | undefined {
   const at = Math.max(lastStartedAt + intervalMs, lastEndedAt);
   return at < deadline ? at : undefined;
+}
+
+/** Orders older than young ones are checked on every run up to this age... */
+export const AGING_EVERY_RUN_UNTIL_MS = 6 * 3_600_000;
+/** ...then each time their age passes 6 hours plus a multiple of this... */
+export const AGING_INTERVAL_MS = 25 * 60_000;
+/** ...until a day old and one interval more, so that a final word at 24 hours is seen too. */
+export const AGING_UNTIL_MS = 24 * 3_600_000 + AGING_INTERVAL_MS;
+/** The schedule's period, assumed for the first run that has no previous one to go by. */
+const RUN_PERIOD_MS = 5 * 60_000;
+
+/**
+ * Whether an order past its young hour, placed at `placed`, is due on the run starting `now`, when
+ * the previous run's first pass was at `lastPassAt`: every run while it is at most 6 hours old; then
+ * on the first run after its age passes each 25-minute mark from 6 hours on; never past a day and
+ * one mark (the sweep has it).
+ * With runs every 5 minutes, Datamart's final word reaches DataSell within 5 minutes up to 6 hours and
+ * within 30 up to a day.
+ */
+export function agingDue(
+  placed: Date,
+  now: Date,
+  lastPassAt: Date | undefined,
+  freshForMs: number,
+): boolean {
+  const age = now.getTime() - placed.getTime();
+  if (age < freshForMs || age > AGING_UNTIL_MS) return false;
+  if (age <= AGING_EVERY_RUN_UNTIL_MS) return true;
+  const since = lastPassAt ? now.getTime() - lastPassAt.getTime() : RUN_PERIOD_MS;
+  const marks = (ms: number) => Math.floor((ms - AGING_EVERY_RUN_UNTIL_MS) / AGING_INTERVAL_MS);
+  return marks(age) > marks(age - since);
 }

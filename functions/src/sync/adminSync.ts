@@ -6,9 +6,6 @@ import type { AdminSyncAnswer } from "../contract";
 
 /** How long an admin's request waits to hear which run took it: well inside Hosting's 60 s. */
 export const TAKE_TIMEOUT_MS = 20_000;
-/** How long the request's trigger waits for a run alive to take it before it stops waiting. */
-const SERVE_WAIT_MS = 30_000;
-const LOOK_AGAIN_MS = 1_000;
 
 /**
  * An admin's "sync now", answered in seconds and never lost: it files a request
@@ -40,21 +37,13 @@ export async function syncForAdmin(
 }
 
 /**
- * The request's trigger: while it waits and a run is alive, that run takes it (it wakes for it);
- * when no run holds the lease, one is started here, which takes it at its start. Gives up waiting
- * after SERVE_WAIT_MS, leaving the request to the next run; the run started here gets what remains
- * of the time budget, so the trigger ends inside its timeout.
+ * The request's trigger: a run alive takes the request itself (it listens for requests), or the next
+ * run does when it starts; with no run alive, one is started here, which takes it at its start. It
+ * never waits on a run: a waiting trigger would hold an instance for each admin's click.
  */
 export async function serveSyncRequest(deps: SyncDeps, request: DocumentReference): Promise<void> {
-  const now = deps.now ?? (() => new Date());
-  const started = Date.now();
-  while (Date.now() - started < SERVE_WAIT_MS) {
-    if ((await request.get()).get("state") !== "waiting") return;
-    if (!(await liveLeaseHolder(deps.db, SYNC_LEASE, now))) {
-      const timeBudgetMs = deps.options.timeBudgetMs - (Date.now() - started);
-      await runSync({ ...deps, options: { ...deps.options, timeBudgetMs } }, "admin");
-      continue;
-    }
-    await new Promise((resolve) => setTimeout(resolve, LOOK_AGAIN_MS));
-  }
+  if ((await request.get()).get("state") !== "waiting") return;
+  if (await liveLeaseHolder(deps.db, SYNC_LEASE, deps.now ?? (() => new Date()))) return;
+  // Skipped if a scheduled run took the lease meanwhile: that run takes the request as it starts.
+  await runSync(deps, "admin");
 }

@@ -7,6 +7,7 @@ import {
   type QuerySnapshot,
 } from "firebase-admin/firestore";
 import { OPEN_STATUSES } from "../domain/orderStatus";
+import { AGING_UNTIL_MS } from "../domain/pollSchedule";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { COLLECTIONS } from "../contract";
 
@@ -27,9 +28,14 @@ export async function* placedSince(
   orders: Query,
   since: Date,
   pageSize: number,
+  before?: Date,
 ): AsyncGenerator<QueryDocumentSnapshot> {
-  for (const bound of [since.toISOString(), Timestamp.fromDate(since), since.getTime()]) {
-    yield* paged(orders.where("timestamp", ">=", bound).orderBy("timestamp", "desc"), pageSize);
+  const forms = (at: Date) => [at.toISOString(), Timestamp.fromDate(at), at.getTime()] as const;
+  const ends = before ? forms(before) : undefined;
+  for (const [i, bound] of forms(since).entries()) {
+    const from = orders.where("timestamp", ">=", bound);
+    const range = ends ? from.where("timestamp", "<", ends[i]) : from;
+    yield* paged(range.orderBy("timestamp", "desc"), pageSize);
   }
 }
 
@@ -39,6 +45,20 @@ export const youngOrders = (
   since: Date,
   pageSize: number,
 ): AsyncGenerator<QueryDocumentSnapshot> => placedSince(open(db), since, pageSize);
+
+/** Open orders past their young hour and at most a day old, newest first (see agingDue). */
+export const agingOrders = (
+  db: Firestore,
+  now: Date,
+  freshForMs: number,
+  pageSize: number,
+): AsyncGenerator<QueryDocumentSnapshot> =>
+  placedSince(
+    open(db),
+    new Date(now.getTime() - AGING_UNTIL_MS),
+    pageSize,
+    new Date(now.getTime() - freshForMs),
+  );
 
 /** Every open order, in document id order: the sweep laps it. */
 export function openOrdersRound(db: Firestore): Round {

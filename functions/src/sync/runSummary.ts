@@ -10,6 +10,7 @@ export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Da
     due: 0,
     passes: 0,
     adopted: 0,
+    aging: 0,
     swept: 0,
     checked: 0,
     datamartRequests: 0,

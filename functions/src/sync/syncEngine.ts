@@ -5,7 +5,14 @@ import {
   type QueryDocumentSnapshot,
 } from "firebase-admin/firestore";
 import { toDate } from "../domain/order";
-import { lapSteps, nextPassAt, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
+import {
+  agingDue,
+  lapSteps,
+  nextPassAt,
+  placedAt,
+  WATCH_INTERVAL_MS,
+  type PollPolicy,
+} from "../domain/pollSchedule";
 import { ignoreIfMoved } from "../firestore";
 import { logSyncCompleted, logSyncOrderFailed, logSyncRunCrashed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
@@ -13,6 +20,7 @@ import { checkOrder, type CheckContext } from "./checkOrder";
 import { DatamartGate } from "./datamartGate";
 import {
   adoptions,
+  agingOrders,
   countNeedsAttention,
   countOf,
   cursorOf,
@@ -63,6 +71,8 @@ interface RoundState {
 interface SyncState {
   sweep?: RoundState;
   watch?: RoundState;
+  /** When the last run's first pass began: an aging order is due when its age passed a mark since. */
+  agingPassAt?: Timestamp;
 }
 
 /**
@@ -171,6 +181,11 @@ class SyncRun {
     const context = this.context(runNow);
     await this.drain(context, this.adopted(), () => (this.summary.adopted += 1));
     await this.drain(context, youngOrders(db, this.since(runNow), this.pageSize));
+    await this.drain(
+      context,
+      this.aging(runNow, toDate(state.agingPassAt)),
+      () => (this.summary.aging += 1),
+    );
     const young: ReadonlySet<string> = new Set(this.seen);
     const watch = await this.goRound(
       context,
@@ -197,7 +212,11 @@ class SyncRun {
       this.summary.stoppedEarly = this.gate.down ? "provider-down" : "time-budget";
       this.summary.leftForNextRun = true;
     }
-    await stateRef.set({ sweep, watch } satisfies SyncState);
+    await stateRef.set({
+      sweep,
+      watch,
+      agingPassAt: Timestamp.fromDate(runNow),
+    } satisfies SyncState);
     this.summary.needsAttention = await countNeedsAttention(db);
   }
 
@@ -261,6 +280,15 @@ class SyncRun {
       walletRefunds,
       failedWatchMs,
     };
+  }
+
+  /** The orders past their young hour that are due this run (domain/pollSchedule.ts, agingDue). */
+  private async *aging(runNow: Date, lastPassAt: Date | undefined): AsyncGenerator<Item> {
+    const { db, options } = this.deps;
+    for await (const snapshot of agingOrders(db, runNow, options.freshForMs, this.pageSize)) {
+      const placed = placedAt(snapshot.data());
+      if (placed && agingDue(placed, runNow, lastPassAt, options.freshForMs)) yield { snapshot };
+    }
   }
 
   /** The adopted orders; each adoption ends once its order was dealt with. */

@@ -3,6 +3,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { orderSchema, type Order } from "../../src/domain/order";
 import {
   adoptionReason,
+  agingDue,
   attentionReason,
   lapSteps,
   nextPassAt,
@@ -126,5 +127,47 @@ describe("poll schedule", () => {
   it("watches a failed order for the configured time, or not at all", () => {
     expect(watchUntil(now, 24 * HOUR)).to.deep.equal(new Date(now.getTime() + 24 * HOUR));
     expect(watchUntil(now, 0)).to.equal(undefined);
+  });
+
+  describe("agingDue", () => {
+    const MIN = 60_000;
+    const now = new Date("2026-12-06T12:00:00Z");
+    const placed = (minutes: number) => new Date(now.getTime() - minutes * MIN);
+    const last = new Date(now.getTime() - 5 * MIN);
+    const due = (minutes: number, lastPassAt: Date | undefined = last) =>
+      agingDue(placed(minutes), now, lastPassAt, 60 * MIN);
+
+    it("leaves young orders to the young passes and orders over a day (and a mark) to the sweep", () => {
+      expect(due(59)).to.equal(false);
+      expect(due(24 * 60 + 26)).to.equal(false);
+    });
+
+    it("is due on every run from the first hour to 6 hours", () => {
+      for (const minutes of [60, 61, 119, 240, 360])
+        expect(due(minutes), `${minutes}`).to.equal(true);
+    });
+
+    it("past 6 hours, is due on the first run after the age passes a mark, 6 h plus n x 25 min", () => {
+      expect(due(362)).to.equal(true); // 360 passed since the last run (at 357)
+      expect(due(637)).to.equal(true); // 635 passed since the last run (at 632)
+      expect(due(620)).to.equal(false); // 615 to 620: no mark
+      expect(due(635)).to.equal(true);
+      // A run skipped: 20 minutes since the last pass still catches the mark once.
+      expect(due(640, new Date(now.getTime() - 20 * MIN))).to.equal(true);
+      // With no previous run, one schedule period is assumed.
+      expect(due(637, undefined)).to.equal(true);
+    });
+
+    it("leaves at most 30 minutes between checks past 6 hours, and 5 (one run) before", () => {
+      // Every 5-minute run between 6 h and a day: the gaps between the runs that check an order.
+      let lastChecked = 361;
+      let widest = 0;
+      for (let age = 366; age <= 24 * 60; age += 5) {
+        if (!agingDue(placed(age), now, last, 60 * MIN)) continue;
+        widest = Math.max(widest, age - lastChecked);
+        lastChecked = age;
+      }
+      expect(widest).to.be.at.most(30);
+    });
   });
 });

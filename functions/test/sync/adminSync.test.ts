@@ -103,17 +103,21 @@ describe("an admin's sync now beside a scheduled run (Firestore emulator, stand-
     );
   });
 
-  it("starts a run once the run holding the lease ends without taking the request", async () => {
+  it("leaves the request to the run holding the lease, never waiting on it; the next run takes it", async () => {
     await placeOrder(standIn, "young-3", "completed");
-    // A lease whose holder never listens (a crashed run), expiring in a second.
+    // A lease whose holder never listens (a run that crashed a moment ago).
     await testDb()
       .collection(COLLECTIONS.leases)
       .doc(SYNC_LEASE)
-      .set({ holder: "gone", expiresAt: Timestamp.fromMillis(Date.now() + 1_000) });
+      .set({ holder: "gone", expiresAt: Timestamp.fromMillis(Date.now() + 60_000) });
     const served = serveRequests();
-    const answer = await syncForAdmin(deps(), "admin-1");
+    const answer = await syncForAdmin(deps(), "admin-1", 1_500);
     await served();
-    expect(answer).to.include({ outcome: "taken" });
+    expect(answer).to.include({ outcome: "queued" });
+    expect((await testDb().collection(COLLECTIONS.syncRuns).get()).size).to.equal(0);
+    await testDb().collection(COLLECTIONS.leases).doc(SYNC_LEASE).delete();
+    const next = await runSync(deps(), "schedule");
+    expect(await requestOf(answer.requestId)).to.include({ state: "done", runId: next.runId });
     expect(await status("young-3")).to.equal("delivered");
   });
 

@@ -415,6 +415,38 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(open.size).to.equal(0);
   });
 
+  it("checks orders past their young hour on every run up to 6 hours, then as their age passes each 25-minute mark, up to a day", async () => {
+    const now = Date.now();
+    const MIN = 60_000;
+    const runAt = now + 5 * MIN;
+    const placedAgo = (minutes: number) => new Date(runAt - minutes * MIN).toISOString();
+    const ages = { threeHours: 180, crossesMark: 637, betweenMarks: 620, twoDays: 2880 };
+    const references = new Map<string, string[]>();
+    for (const [id, minutes] of Object.entries(ages)) {
+      const placed = await placeOrder(standIn, id, "processing", { timestamp: placedAgo(minutes) });
+      const response = placed.datamartResponse as Record<string, string>;
+      references.set(id, [
+        String(placed.datamartTransactionId),
+        response.orderReference,
+        response.transactionReference,
+      ]);
+    }
+    // The last run's first pass was 5 minutes ago, and its sweep lap has only begun.
+    await testDb()
+      .collection(COLLECTIONS.syncState)
+      .doc("datamartSync")
+      .set({
+        sweep: { cursor: null, lapStartedAt: Timestamp.fromMillis(now) },
+        agingPassAt: Timestamp.fromMillis(now),
+      });
+    const summary = await sync({}, () => new Date(runAt));
+    const asked = (id: string) => references.get(id)!.some((r) => requested().includes(r));
+    expect(summary).to.include({ aging: 2, swept: 0 });
+    expect(Object.keys(ages).filter(asked)).to.deep.equal(["threeHours", "crossesMark"]);
+    const state = await testDb().collection(COLLECTIONS.syncState).doc("datamartSync").get();
+    expect((state.get("agingPassAt") as Timestamp).toMillis()).to.equal(runAt);
+  });
+
   it("dates its run summary for Firestore's TTL, and keeps it when no retention is set", async () => {
     const at = new Date("2026-12-05T12:00:00Z");
     const dated = await sync({ runRetentionMs: 30 * 24 * HOUR }, () => at);
@@ -457,9 +489,10 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
   it("stopped early, resumes the sweep where it stopped: every old order once, none twice", async () => {
     standIn.options.latencyMs = 60;
     const now = Date.now();
+    // Over a day old: only the sweep visits them.
     for (let i = 0; i < 10; i++)
       await placeOrder(standIn, `old${i}`, "processing", {
-        timestamp: new Date(now - 3 * HOUR).toISOString(),
+        timestamp: new Date(now - 30 * HOUR).toISOString(),
       });
     const first = await sync({ concurrency: 1, timeBudgetMs: 200 }, () => new Date(now));
     expect(first).to.include({ stoppedEarly: "time-budget", leftForNextRun: true });
