@@ -15,7 +15,7 @@ import {
 } from "../support/functionsStack";
 import { COLLECTIONS } from "../../src/contract";
 
-/** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it when it is missing). */
+/** Debian's Chromium (`apt-get install -y chromium`; npm test installs it when it is missing, as root). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = join(REPO_ROOT, ".tmp", "console-screenshots");
 const ADMIN = { uid: "console-admin", email: "ops@datasell.demo", admin: true };
