@@ -1,5 +1,7 @@
 import { agingDue, nextPassAt } from "../src/domain/pollSchedule";
+import { CLOUD_PRICES } from "../dev/cloudPrices";
 import { seededRandom } from "../dev/seededRandom";
+import { fmt } from "./format";
 
 /**
  * Poll-path freshness with webhooks off, on a simulated clock: the time from Datamart's final status
@@ -171,10 +173,6 @@ export function passesDesign(orders: SimOrder[], hours: number, aging: boolean):
 /** Datamart's general limit, requests a minute, of which the poll path may use this much. */
 const DATAMART_PER_MINUTE = 200;
 
-/** Cloud Run functions, Tier 1, list prices (USD, 2026-12): see dev/soak/runSoak.ts's PRICES. */
-const INVOCATION_USD = 0.4 / 1e6;
-/** One second of the default 256 MiB / 0.167 vCPU instance. */
-const INSTANCE_SECOND_USD = 0.167 * 0.000024 + 0.25 * 0.0000025;
 /** A task that asks Datamart about one order and applies the answer: ~0.2 s of Datamart, reads, a write. */
 const TASK_SECONDS = 0.4;
 
@@ -201,9 +199,11 @@ export function pollPathCost(result: FreshnessResult, ordersPerDay: number): Pol
   return {
     capacityOrdersPerDay: Math.floor((DATAMART_PER_MINUTE * 1440) / result.checksPerOrder),
     aliveSecondsPerDay,
-    aliveUsdPerDay: aliveSecondsPerDay * INSTANCE_SECOND_USD,
+    aliveUsdPerDay: aliveSecondsPerDay * CLOUD_PRICES.instanceSecond,
     taskInvocationsPerDay: Math.round(tasks),
-    taskUsdPerDay: tasks * (INVOCATION_USD + TASK_SECONDS * INSTANCE_SECOND_USD),
+    taskUsdPerDay:
+      tasks *
+      (CLOUD_PRICES.invocationPerMillion / 1e6 + TASK_SECONDS * CLOUD_PRICES.instanceSecond),
   };
 }
 
@@ -215,9 +215,6 @@ export function freshnessDesigns(orders: SimOrder[], hours: number): FreshnessRe
     passesDesign(orders, hours, true),
   ];
 }
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The freshness table and, for the current design, what the poll path costs and carries. */
 export function freshnessReport(results: FreshnessResult[], orders: number): string {

@@ -30,6 +30,7 @@ import {
   simulatedOrders,
   type FreshnessResult,
 } from "./freshness";
+import { fmt } from "./format";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const RUNS = env("BENCH_RUNS", 3);
@@ -59,8 +60,6 @@ function engineOptions(overrides: Partial<SyncOptions> = {}): SyncOptions {
   };
 }
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const floorSeconds = (due: number, concurrency: number, rate: number) =>
   Math.max((due * (LATENCY + JITTER / 2)) / 1000 / concurrency, (due / rate) * 60);
 

@@ -38,6 +38,7 @@ import { FcmStandIn } from "../standins/fcmStandIn";
 import { MnotifyStandIn } from "../standins/mnotifyStandIn";
 import { checkInvariants } from "./invariants";
 import { planWorkload, webhookFates, type SoakOrder } from "./workload";
+import { CLOUD_PRICES } from "../cloudPrices";
 import { COLLECTIONS } from "../../src/contract";
 import { TRIGGER_GRACE_MS } from "../../src/notifications/untoldChanges";
 
@@ -50,17 +51,6 @@ const SETTINGS = {
   placeSeconds: setting("SOAK_PLACE_SECONDS", 1800),
   syncEverySeconds: setting("SOAK_SYNC_EVERY_SECONDS", 10),
   quietSeconds: setting("SOAK_QUIET_SECONDS", 420),
-};
-/**
- * Published list prices in USD, as of 2026-12 (cloud.google.com/firestore/pricing, multi-region nam5;
- * cloud.google.com/run/pricing, Tier 1, instance billed per request), beyond the free tiers.
- */
-const PRICES = {
-  firestoreReadPer100k: 0.06,
-  firestoreWritePer100k: 0.18,
-  invocationPerMillion: 0.4,
-  /** 256 MiB and 0.167 vCPU, the default instance: 0.167 x $0.000024 + 0.25 x $0.0000025. */
-  instanceSecond: 0.167 * 0.000024 + 0.25 * 0.0000025,
 };
 const started = Date.now();
 const elapsed = () => ((Date.now() - started) / 1000).toFixed(0).padStart(4);
@@ -103,10 +93,8 @@ async function main(): Promise<void> {
       deliver: (send, order) => {
         // A failed order's later delivery always arrives: the poll's hourly watch would find a lost
         // one, but the compressed run ends before an hour has passed.
-        const late =
-          order.status === "completed" &&
-          byPurchaseId.get(order.orderId)?.fate === "failed-then-delivered";
         const planned = byPurchaseId.get(order.orderId);
+        const late = order.status === "completed" && planned?.fate === "failed-then-delivered";
         const fate = late ? "once" : planned?.slowPortal ? "lost" : webhookFate();
         webhookCounts[fate] += 1;
         if (fate === "lost") return;
@@ -542,11 +530,12 @@ async function main(): Promise<void> {
       .get();
     const entry = history.docs[0];
     if (!entry) continue;
-    const seconds = ((entry.get("at") as { toMillis(): number }).toMillis() - final.at) / 1000;
-    (entry.get("source") === "webhook" ? freshness.webhook : freshness.poll).push(
-      Math.max(0, seconds),
+    const seconds = Math.max(
+      0,
+      ((entry.get("at") as { toMillis(): number }).toMillis() - final.at) / 1000,
     );
-    if (order.slowPortal) freshness.slowPortal.push(Math.max(0, seconds));
+    (entry.get("source") === "webhook" ? freshness.webhook : freshness.poll).push(seconds);
+    if (order.slowPortal) freshness.slowPortal.push(seconds);
   }
   const runs = (await firestoreDb.collection(COLLECTIONS.syncRuns).get()).docs;
   const aliveSeconds = runs.reduce((sum, r) => {
@@ -588,10 +577,10 @@ async function main(): Promise<void> {
     functionSecondsPerOrder: functionSeconds / orders.length,
     usdPer1000Orders:
       (1000 / orders.length) *
-      ((tally.reads / 100_000) * PRICES.firestoreReadPer100k +
-        (tally.writes / 100_000) * PRICES.firestoreWritePer100k +
-        (invocations / 1_000_000) * PRICES.invocationPerMillion +
-        functionSeconds * PRICES.instanceSecond),
+      ((tally.reads / 100_000) * CLOUD_PRICES.firestoreReadPer100k +
+        (tally.writes / 100_000) * CLOUD_PRICES.firestoreWritePer100k +
+        (invocations / 1_000_000) * CLOUD_PRICES.invocationPerMillion +
+        functionSeconds * CLOUD_PRICES.instanceSecond),
     smsPerOrder: mnotify.messages.length / orders.length,
     pushesPerOrder: fcm.messages.length / orders.length,
     syncRuns: runs.length,

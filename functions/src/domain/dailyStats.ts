@@ -82,10 +82,6 @@ export function statusChangeCounts(
 }
 
 /** The figures of several days' documents (of one network or all). */
-/** How many orders a summary says finished, whatever their final status. */
-export const finishedCount = (s: StatsSummary): number =>
-  FINAL_STATUSES.reduce((sum, status) => sum + s.finals[status], 0);
-
 export interface StatsSummary {
   finals: Required<StatusCounts>;
   /** Delivered over all that became final; null with none. */
@@ -97,6 +93,10 @@ export interface StatsSummary {
   refundedGhs: number;
   reversedGhs: number;
 }
+
+/** How many orders a summary says finished, whatever their final status. */
+export const finishedCount = (s: StatsSummary): number =>
+  FINAL_STATUSES.reduce((sum, status) => sum + s.finals[status], 0);
 
 export function summarize(days: readonly DailyStats[]): StatsSummary {
   const finals = Object.fromEntries(FINAL_STATUSES.map((s) => [s, 0])) as Required<StatusCounts>;

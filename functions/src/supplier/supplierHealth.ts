@@ -62,7 +62,7 @@ export async function checkSupplierHealth(deps: SupplierHealthDeps): Promise<Sup
   const week = lastDays(now, 7);
   const [balance, tracker, days, open, samples] = await Promise.all([
     deps.datamart.fetchBalance().then((answer) => ({ balance: answer.balance }), providerFailure),
-    deps.datamart.fetchDeliveryTracker().then((answer) => answer, providerFailure),
+    deps.datamart.fetchDeliveryTracker().catch(providerFailure),
     readDailyStats(deps.db, week),
     openOrders(deps.db, new Date(now.getTime() - 7 * DAY)),
     balanceSamples(deps.db, week),

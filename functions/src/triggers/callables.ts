@@ -49,7 +49,7 @@ export const getOrderStatus = onCall(
   asCaller("getOrderStatus", checkOrderStatus),
 );
 
-/** Admins only: one sync run now (trigger `admin`), or the lease-skip answer if one is running. */
+/** Admins only: a sync now, answered in seconds with the run that took it, or queued (sync/adminSync.ts). */
 export const adminSyncDatamartOrders = onCall(
   {
     timeoutSeconds: API_TIMEOUT_SECONDS,
