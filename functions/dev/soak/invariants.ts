@@ -256,8 +256,15 @@ export async function checkInvariants(w: SoakWitnesses): Promise<string[]> {
   // 7. Alerts: the forged webhooks' alert started; each start that was told has one record per
   // operator and channel, and so has its clearing; a throttled start has none, nor has its clearing.
   const alerts = await all(COLLECTIONS.alerts);
-  if (!alerts.some((a) => a.id === "webhook-signatures"))
-    fail("7 alerts", "the forged webhooks raised no alert");
+  if (!alerts.some((a) => a.id === "webhook-signatures")) {
+    const counted = (await all(COLLECTIONS.webhookRejections)).map(
+      (d) => `${d.id}: ${d.get("count")}`,
+    );
+    fail(
+      "7 alerts",
+      `the forged webhooks raised no alert (rejections counted ${counted.join(", ") || "none"}; alerts ${alerts.map((a) => a.id).join(", ") || "none"})`,
+    );
+  }
   for (const alert of alerts) {
     const episode = `alert-${alert.id}-${String(alert.get("startedAtMs"))}-`;
     const told = (phase: string) =>
