@@ -27,6 +27,7 @@ export const COLLECTIONS = {
   webhookEvents: "datamartWebhookEvents",
   reconciliationReports: "reconciliationReports",
   reconciliationCases: "reconciliationCases", // one per mismatch, stable across runs
+  reconciliationCharges: "reconciliationCharges", // `{orderId}`: Datamart's ledger has a movement for it
   supplierHealth: "supplierHealth", // `current`: Datamart balance and delivery times
   supplierBalances: "supplierBalances", // `{day}`: the day's readings of Datamart's balance
   dailyStats: "dailyStats", // `{day}_{network}`: the day's figures, kept as they happen

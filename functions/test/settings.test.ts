@@ -138,6 +138,7 @@ describe("retention", () => {
       "notificationSweeps.expireAt",
       "notifications.expireAt",
       "orderNotifications.expireAt",
+      "reconciliationCharges.expireAt",
       "syncRuns.expireAt",
       "webhookRejections.expireAt",
     ]);

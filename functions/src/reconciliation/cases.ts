@@ -1,7 +1,14 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
+import type { Mismatch } from "../domain/reconciliation";
 import { AppError, documentId, parseInput } from "../errors";
-import { CASE_STATES, COLLECTIONS, type CaseUpdateAnswer } from "../contract";
+import { GrpcStatus, hasGrpcStatus } from "../firestore";
+import {
+  CASE_STATES,
+  COLLECTIONS,
+  type CaseUpdateAnswer,
+  type ReconciliationReport,
+} from "../contract";
 
 const caseUpdateSchema = z.object({
   caseId: documentId("caseId"),
@@ -35,4 +42,32 @@ export async function updateCaseByAdmin(
     });
     return { success: true, caseId, previousState: String(snapshot.get("state")), state };
   });
+}
+
+/**
+ * One case per mismatch, created once and updated when found again (its state is the admins'); the
+ * report counts them.
+ */
+export async function recordCases(
+  db: Firestore,
+  report: ReconciliationReport,
+  mismatches: Mismatch[],
+  now: Date,
+): Promise<void> {
+  const at = Timestamp.fromDate(now);
+  const cases = db.collection(COLLECTIONS.reconciliationCases);
+  await Promise.all(
+    mismatches.map(async (m) => {
+      report.mismatches += 1;
+      report.mismatchesByKind[m.kind] = (report.mismatchesByKind[m.kind] ?? 0) + 1;
+      const found = { ...m, lastFoundAt: at, lastReportId: report.reportId };
+      try {
+        await cases.doc(m.caseId).create({ ...found, state: "open", firstFoundAt: at });
+        report.newCases += 1;
+      } catch (error) {
+        if (!hasGrpcStatus(error, GrpcStatus.ALREADY_EXISTS)) throw error;
+        await cases.doc(m.caseId).update(found);
+      }
+    }),
+  );
 }

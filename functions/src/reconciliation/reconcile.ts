@@ -1,8 +1,14 @@
-import { Timestamp, type Firestore, type QueryDocumentSnapshot } from "firebase-admin/firestore";
-import { orderSchema } from "../domain/order";
+import { FieldValue, type Firestore } from "firebase-admin/firestore";
+import {
+  advance,
+  pageNow,
+  reportWindow,
+  startsReport,
+  unread,
+  type LedgerPosition,
+} from "../domain/ledgerCursor";
 import {
   addToTotals,
-  deliveredWithoutCharge,
   emptyTotals,
   matchKey,
   movementOf,
@@ -11,17 +17,19 @@ import {
   type Movement,
   type OrderView,
 } from "../domain/reconciliation";
-import { toPesewas } from "../domain/walletRefund";
-import { GrpcStatus, hasGrpcStatus } from "../firestore";
 import { logReconciliationCompleted } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
 import { tryAcquireLease } from "../sync/lease";
 import { RateLimiter } from "../sync/rateLimiter";
 import { COLLECTIONS, type ReconciliationReport } from "../contract";
+import { recordCases } from "./cases";
+import { markCharged, readMarks } from "./chargeMarks";
+import { deliveredUncharged, type DeliveredPlace } from "./deliveredCheck";
+import { ordersByKey } from "./ledgerOrders";
 
 export interface ReconcileOptions {
-  /** How far back the window reaches. */
+  /** How far back the first report reaches; each later one starts where the last ended. */
   windowDays: number;
   /** Datamart requests a minute: a share of its ~200 the sync does not use. */
   ratePerMinute: number;
@@ -37,37 +45,49 @@ export interface ReconcileDeps {
   now?: () => Date;
 }
 
-/** Where an unfinished report stands, so the next run goes on from there. */
+/** `syncState/datamartReconciliation`: where the last complete report ended, and one in progress. */
+interface ReconcileState {
+  coveredUntil?: string;
+  lastCompleteReportId?: string;
+  inProgress?: Progress;
+}
+
+/** Where an unfinished report stands, so the next run goes on from there. Small at any size. */
 interface Progress {
   report: ReconciliationReport;
-  nextPage: number;
-  /** Orders already matched (so each counts once, and none is "delivered without charge"). */
-  matchedOrderIds: string[];
-  /** Orders Datamart charged shortly before the window: delivered in it, they were paid for. */
-  chargedBeforeWindowOrderIds?: string[];
+  ledger: LedgerPosition;
+  /** Charges from here to the window's start are read only to mark their orders paid for. */
+  readFrom: string;
   /**
-   * Refunds seen before their purchase (the list is newest first, so a purchase comes on the same
+   * Refunds read before their purchase (the list is newest first, so a purchase comes on the same
    * page as its refund or a later one), by match key: an order is judged on all its movements.
    */
-  refundsAwaitingPurchase?: Record<string, Movement[]>;
+  refundsAwaitingPurchase: Record<string, Movement[]>;
+  ledgerRead?: boolean;
+  /** The delivered-without-charge check's place: the last order it read. */
+  deliveredAfter?: DeliveredPlace;
+  deliveredChecked?: boolean;
 }
 
 export const RECONCILE_LEASE = "datamartReconciliation";
 const STATE_DOC = "datamartReconciliation";
-const IN_QUERY_LIMIT = 30;
+/** Each report re-reads this much before the last one's end: movements Datamart lists late. */
+const OVERLAP_MS = 2 * 3_600_000;
 /**
- * How far before the window charges are still read, only to know an order was paid for: an order
- * charged just before the window may be delivered inside it (slow portals, the 24-hour failed watch).
+ * How far before the first report's window charges are read, only to know an order was paid for: an
+ * order charged just before may be delivered inside it (slow portals, the 24-hour failed watch).
+ * Later reports find those charges marked by the report before.
  */
-const CHARGE_LOOKBACK_MS = 3 * 86_400_000;
-/** Where DataSell keeps Datamart's `TRX-…` reference of an order. */
-const TRANSACTION_REFERENCE = "datamartResponse.transactionReference";
+const FIRST_LOOKBACK_MS = 3 * 86_400_000;
+/** Refunds held for their purchase at most; past it the longest held are judged on their own. */
+const MAX_AWAITING = 200;
 
 /**
- * Pages through Datamart's wallet movements for the window (newest first), matches each to an order
- * by its transaction reference (else its purchase id), and records every mismatch as a case whose id
- * is stable across runs. Then finds orders delivered in the window that Datamart charged nothing for.
- * Rate-limited on its own share of Datamart's limit, bounded by a time budget, resumable.
+ * One report a day (admins may ask for one any time): Datamart's wallet movements since the last
+ * report ended (less an overlap), newest first, each matched to an order by its transaction
+ * reference (else its purchase id), every mismatch recorded as a case whose id is stable across
+ * runs; then the orders delivered in the window that Datamart charged nothing for. Rate-limited on
+ * its own share of Datamart's limit, bounded by a time budget, resumed by the next run.
  */
 export async function runReconciliation(
   deps: ReconcileDeps,
@@ -76,6 +96,7 @@ export async function runReconciliation(
   const { db, options } = deps;
   const now = deps.now ?? (() => new Date());
   const stateRef = db.collection(COLLECTIONS.syncState).doc(STATE_DOC);
+  const nothing = () => ({ ...newReport("", trigger, now(), undefined, options), skipped: true });
   const lease = await tryAcquireLease(
     db,
     RECONCILE_LEASE,
@@ -83,27 +104,29 @@ export async function runReconciliation(
     options.timeBudgetMs + 60_000,
     now,
   );
-  if (!lease) return { ...newReport("", trigger, now(), options.windowDays), skipped: true };
+  if (!lease) return nothing();
   try {
-    const saved = (await stateRef.get()).get("inProgress") as Progress | undefined;
-    const progress: Progress = saved ?? {
-      report: newReport(
-        db.collection(COLLECTIONS.reconciliationReports).doc().id,
-        trigger,
-        now(),
-        options.windowDays,
-      ),
-      nextPage: 1,
-      matchedOrderIds: [],
-    };
+    const state = ((await stateRef.get()).data() ?? {}) as ReconcileState;
+    // A report saved by an earlier version of this code (page numbers, no cursor) starts afresh.
+    const saved = state.inProgress?.ledger ? state.inProgress : undefined;
+    if (!saved && !startsReport(trigger, state.coveredUntil, now().getTime())) return nothing();
+    const progress = saved ?? newProgress(db, trigger, state.coveredUntil, now(), options);
     progress.report.runs += 1;
     delete progress.report.stoppedEarly;
-    const run = new ReconciliationRun(deps, progress);
-    const done = await run.work();
+    const done = await new ReconciliationRun(deps, progress, now).work();
     const { report } = progress;
     report.complete = done;
     await db.collection(COLLECTIONS.reconciliationReports).doc(report.reportId).set(report);
-    await stateRef.set(done ? { lastCompleteReportId: report.reportId } : { inProgress: progress });
+    await stateRef.set(
+      done
+        ? {
+            coveredUntil: report.windowEnd,
+            lastCompleteReportId: report.reportId,
+            inProgress: FieldValue.delete(),
+          }
+        : { inProgress: progress },
+      { merge: true },
+    );
     logReconciliationCompleted(report);
     return report;
   } finally {
@@ -111,19 +134,37 @@ export async function runReconciliation(
   }
 }
 
+function newProgress(
+  db: Firestore,
+  trigger: ReconciliationReport["trigger"],
+  coveredUntil: string | undefined,
+  at: Date,
+  options: ReconcileOptions,
+): Progress {
+  const id = db.collection(COLLECTIONS.reconciliationReports).doc().id;
+  const report = newReport(id, trigger, at, coveredUntil, options);
+  const readFromMs = Date.parse(report.windowStart) - (coveredUntil ? 0 : FIRST_LOOKBACK_MS);
+  return {
+    report,
+    ledger: { page: 1 },
+    readFrom: new Date(readFromMs).toISOString(),
+    refundsAwaitingPurchase: {},
+  };
+}
+
 function newReport(
   reportId: string,
   trigger: ReconciliationReport["trigger"],
   at: Date,
-  windowDays: number,
+  coveredUntil: string | undefined,
+  options: ReconcileOptions,
 ): ReconciliationReport {
   return {
     reportId,
     trigger,
     skipped: false,
     complete: false,
-    windowStart: new Date(at.getTime() - windowDays * 86_400_000).toISOString(),
-    windowEnd: at.toISOString(),
+    ...reportWindow(coveredUntil, at.getTime(), options.windowDays * 86_400_000, OVERLAP_MS),
     runs: 0,
     pages: 0,
     movements: 0,
@@ -138,17 +179,14 @@ function newReport(
 class ReconciliationRun {
   private readonly deadline: number;
   private readonly limiter: RateLimiter;
-  private readonly matched: Set<string>;
-  private readonly chargedBeforeWindow: Set<string>;
 
   constructor(
     private readonly deps: ReconcileDeps,
     private readonly progress: Progress,
+    private readonly now: () => Date,
   ) {
     this.deadline = Date.now() + deps.options.timeBudgetMs;
     this.limiter = new RateLimiter(deps.options.ratePerMinute);
-    this.matched = new Set(progress.matchedOrderIds);
-    this.chargedBeforeWindow = new Set(progress.chargedBeforeWindowOrderIds);
   }
 
   /** @returns true once the report is complete; false when stopped (the next run resumes). */
@@ -156,23 +194,14 @@ class ReconciliationRun {
     const { report } = this.progress;
     try {
       if (report.balanceStart === undefined) report.balanceStart = await this.balance();
-      for (;;) {
+      while (!this.progress.ledgerRead) {
         if (!(await this.turn())) return this.stop("time-budget");
-        const page = await this.deps.datamart.fetchTransactions(
-          this.progress.nextPage,
-          this.deps.options.pageSize ?? 100,
-        );
-        const pastWindow = await this.reconcilePage(page.transactions.map(movementOf));
-        report.pages += 1;
-        this.progress.nextPage += 1;
-        this.progress.matchedOrderIds = [...this.matched];
-        this.progress.chargedBeforeWindowOrderIds = [...this.chargedBeforeWindow];
-        if (pastWindow || this.progress.nextPage > page.pagination.totalPages) break;
+        await this.readPage();
       }
-      // Refunds whose purchase is older than the window (or missing) are judged on their own.
-      await this.judge(new Map(Object.entries(this.progress.refundsAwaitingPurchase ?? {})));
-      this.progress.refundsAwaitingPurchase = {};
-      await this.findDeliveredWithoutCharge();
+      while (!this.progress.deliveredChecked) {
+        if (Date.now() >= this.deadline) return this.stop("time-budget");
+        await this.checkDelivered();
+      }
       if (!(await this.turn())) return this.stop("time-budget");
       report.balanceEnd = await this.balance();
       return true;
@@ -198,37 +227,62 @@ class ReconciliationRun {
   }
 
   /**
-   * Matches one page's movements inside the window, and notes the orders charged in the lookback
-   * before it; true once the page reached past the lookback.
+   * Reads the next page of the ledger where its unread movements are now; once a page reaches past
+   * `readFrom` (or the list ends), judges the refunds still waiting for a purchase on their own.
    */
-  private async reconcilePage(movements: Movement[]): Promise<boolean> {
-    const { report } = this.progress;
-    const lookbackStart = new Date(
-      Date.parse(report.windowStart) - CHARGE_LOOKBACK_MS,
-    ).toISOString();
-    const chargedEarlier = movements.flatMap((m) => {
+  private async readPage(): Promise<void> {
+    const { ledger } = this.progress;
+    const size = this.deps.options.pageSize ?? 100;
+    const page = await this.deps.datamart.fetchTransactions(ledger.page, size);
+    const { totalItems, totalPages } = page.pagination;
+    const at = pageNow(ledger, totalItems, size);
+    ledger.totalItems = totalItems;
+    // A page or more arrived (or left) since: what was asked is all read; ask where the rest is.
+    if (at !== ledger.page) return void (ledger.page = at);
+    const movements = unread(page.transactions.map(movementOf), ledger.cursor);
+    ledger.cursor = advance(ledger.cursor, movements);
+    ledger.page += 1;
+    this.progress.report.pages += 1;
+    await this.markPaidBeforeWindow(movements);
+    await this.reconcileWindow(movements);
+    if (movements.some((m) => m.createdAt < this.progress.readFrom) || ledger.page > totalPages) {
+      await this.judge(new Map(Object.entries(this.progress.refundsAwaitingPurchase)));
+      this.progress.refundsAwaitingPurchase = {};
+      this.progress.ledgerRead = true;
+    }
+  }
+
+  /** The first report's look behind its window: orders charged there were paid for. */
+  private async markPaidBeforeWindow(movements: Movement[]): Promise<void> {
+    const { report, readFrom } = this.progress;
+    const keys = movements.flatMap((m) => {
       const key = matchKey(m);
-      return key &&
-        m.type === "purchase" &&
-        m.createdAt < report.windowStart &&
-        m.createdAt >= lookbackStart
-        ? [key]
-        : [];
+      const before = m.createdAt < report.windowStart && m.createdAt >= readFrom;
+      return key && m.type === "purchase" && before ? [key] : [];
     });
-    for (const order of (await this.ordersFor(chargedEarlier)).values())
-      this.chargedBeforeWindow.add(order.id);
+    if (keys.length === 0) return;
+    const orders = [...(await ordersByKey(this.deps.db, keys)).values()];
+    await markCharged(
+      this.deps.db,
+      orders.map((o) => o.id),
+      undefined,
+      this.now(),
+    );
+  }
+
+  /** Groups the window's movements by order, holds refunds for their purchase, judges the rest. */
+  private async reconcileWindow(movements: Movement[]): Promise<void> {
+    const { report } = this.progress;
     const inWindow = movements.filter(
       (m) => m.createdAt >= report.windowStart && m.createdAt <= report.windowEnd,
     );
     const groups = new Map<string, Movement[]>();
-    const unkeyed: Movement[] = [];
     for (const m of inWindow) {
       const key = matchKey(m);
       if (key && (m.type === "purchase" || m.type === "refund"))
         groups.set(key, [...(groups.get(key) ?? []), m]);
-      else unkeyed.push(m);
     }
-    const awaiting = (this.progress.refundsAwaitingPurchase ??= {});
+    const awaiting = this.progress.refundsAwaitingPurchase;
     for (const [key, group] of groups) {
       group.push(...(awaiting[key] ?? []));
       delete awaiting[key];
@@ -236,110 +290,52 @@ class ReconciliationRun {
       awaiting[key] = group;
       groups.delete(key);
     }
+    for (const key of Object.keys(awaiting).slice(0, -MAX_AWAITING)) {
+      groups.set(key, awaiting[key]);
+      delete awaiting[key];
+    }
     report.movements += inWindow.length;
     report.totals = addToTotals(report.totals, inWindow, []);
     await this.judge(groups);
-    return movements.some((m) => m.createdAt < lookbackStart);
   }
 
-  /** Matches each order's movements to the order, once, and records what does not agree. */
+  /** Matches each order's movements to the order (marked once per report); records disagreements. */
   private async judge(groups: Map<string, Movement[]>): Promise<void> {
+    if (groups.size === 0) return;
+    const { db } = this.deps;
     const { report } = this.progress;
-    const orders = await this.ordersFor([...groups.keys()]);
-    const newlyMatched: OrderView[] = [];
-    const mismatches: Mismatch[] = [];
-    for (const [key, group] of groups) {
-      const order = orders.get(key);
-      if (order && !this.matched.has(order.id)) {
-        this.matched.add(order.id);
-        newlyMatched.push(order);
-      }
-      mismatches.push(...reconcileOrder(key, group, order));
-    }
-    report.matchedOrders = this.matched.size;
+    const orders = await ordersByKey(db, [...groups.keys()]);
+    const byId = new Map([...orders.values()].map((o) => [o.id, o]));
+    const marks = await readMarks(db, [...byId.keys()]);
+    const newlyMatched: OrderView[] = [...byId.values()].filter(
+      (o) => marks.get(o.id) !== report.reportId,
+    );
+    await markCharged(
+      db,
+      newlyMatched.map((o) => o.id),
+      report.reportId,
+      this.now(),
+    );
+    report.matchedOrders += newlyMatched.length;
     report.totals = addToTotals(report.totals, [], newlyMatched);
-    await this.record(mismatches);
-  }
-
-  /** Orders by transaction reference, then by purchase id: a few `in` queries, each order read once. */
-  private async ordersFor(keys: string[]): Promise<Map<string, OrderView>> {
-    const found = new Map<string, OrderView>();
-    for (const field of [TRANSACTION_REFERENCE, "datamartTransactionId"]) {
-      const missing = keys.filter((k) => !found.has(k));
-      for (let i = 0; i < missing.length; i += IN_QUERY_LIMIT) {
-        const chunk = missing.slice(i, i + IN_QUERY_LIMIT);
-        const snapshot = await this.deps.db
-          .collection(COLLECTIONS.transactions)
-          .where(field, "in", chunk)
-          .get();
-        for (const doc of snapshot.docs) {
-          const view = orderView(doc);
-          const key = doc.get(field) as string;
-          if (view) found.set(key, view);
-        }
-      }
-    }
-    return found;
-  }
-
-  /**
-   * Orders delivered in the window (applyStatus writes `lastSyncedAt`) that matched no charge in it
-   * and were not charged just before it.
-   */
-  private async findDeliveredWithoutCharge(): Promise<void> {
-    const { report } = this.progress;
-    const delivered = await this.deps.db
-      .collection(COLLECTIONS.transactions)
-      .where("status", "==", "delivered")
-      .where("lastSyncedAt", ">=", report.windowStart)
-      .get();
-    const mismatches = delivered.docs
-      .filter((doc) => !this.matched.has(doc.id) && !this.chargedBeforeWindow.has(doc.id))
-      .flatMap((doc) => {
-        const view = orderView(doc);
-        // Keyed as the movements are matched: by the transaction reference, else the order's id.
-        const key = doc.get(TRANSACTION_REFERENCE) as string | undefined;
-        return view ? [deliveredWithoutCharge(key ?? doc.id, view)] : [];
-      });
-    await this.record(mismatches);
-  }
-
-  /** One case per mismatch, created once and updated when found again; its state is the admins'. */
-  private async record(mismatches: Mismatch[]): Promise<void> {
-    const { report } = this.progress;
-    const at = Timestamp.now();
-    const cases = this.deps.db.collection(COLLECTIONS.reconciliationCases);
-    await Promise.all(
-      mismatches.map(async (m) => {
-        report.mismatches += 1;
-        report.mismatchesByKind[m.kind] = (report.mismatchesByKind[m.kind] ?? 0) + 1;
-        const found = { ...m, lastFoundAt: at, lastReportId: report.reportId };
-        try {
-          await cases.doc(m.caseId).create({ ...found, state: "open", firstFoundAt: at });
-          report.newCases += 1;
-        } catch (error) {
-          if (!hasGrpcStatus(error, GrpcStatus.ALREADY_EXISTS)) throw error;
-          await cases.doc(m.caseId).update(found);
-        }
-      }),
+    await this.record(
+      [...groups].flatMap(([key, group]) => reconcileOrder(key, group, orders.get(key))),
     );
   }
-}
 
-function orderView(doc: QueryDocumentSnapshot): OrderView | undefined {
-  const parsed = orderSchema.safeParse(doc.data());
-  if (!parsed.success) return undefined;
-  const order = parsed.data;
-  return {
-    id: doc.id,
-    status: order.status,
-    ...(order.paymentMethod ? { paymentMethod: order.paymentMethod } : {}),
-    ...optional("amountPesewas", toPesewas(doc.get("amount"))),
-    ...optional("datamartPricePesewas", toPesewas(doc.get("datamartResponse.price"))),
-    ...(order.refund ? { refundState: order.refund.state } : {}),
-    ...optional("refundPesewas", order.refund?.amountPesewas),
-  };
-}
+  /** One page of the delivered-without-charge check, from where the last stopped. */
+  private async checkDelivered(): Promise<void> {
+    const page = await deliveredUncharged(
+      this.deps.db,
+      this.progress.report,
+      this.progress.deliveredAfter,
+    );
+    await this.record(page.mismatches);
+    if (page.after) this.progress.deliveredAfter = page.after;
+    if (page.done) this.progress.deliveredChecked = true;
+  }
 
-const optional = <K extends string>(key: K, value: number | undefined) =>
-  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, number>>;
+  private record(mismatches: Mismatch[]): Promise<void> {
+    return recordCases(this.deps.db, this.progress.report, mismatches, this.now());
+  }
+}

@@ -29,14 +29,19 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     await clearFirestore();
   });
 
-  const reconcile = (options: Partial<ReconcileOptions> = {}) =>
+  const reconcile = (
+    options: Partial<ReconcileOptions> = {},
+    trigger: "admin" | "schedule" = "admin",
+    now?: () => Date,
+  ) =>
     runReconciliation(
       {
         db: testDb(),
         datamart: new DatamartClient({ baseUrl: standIn.baseUrl, apiKey: "k", timeoutMs: 2_000 }),
         options: { windowDays: 7, ratePerMinute: 60_000, timeBudgetMs: 30_000, ...options },
+        now,
       },
-      "admin",
+      trigger,
     );
   const orders = () => testDb().collection(COLLECTIONS.transactions);
   const cases = async () =>
@@ -213,6 +218,60 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     const second = await reconcile({ pageSize: 4 });
     expect(second).to.include({ reportId: first.reportId, complete: true, runs: 2, movements: 12 });
     expect(second.totals.debitsPesewas).to.equal(12 * 598);
+  });
+
+  it("resumes while Datamart's list grows at its head: every movement of the window read once", async () => {
+    for (let i = 0; i < 12; i++) await placeOrder(standIn, `o${i}`, "processing");
+    // Several movements to a second, as at a busy hour: the cursor tells them apart.
+    const second = new Date(Date.now() - 60_000).toISOString();
+    for (const m of standIn.ledger.slice(0, 8)) m.createdAt = second;
+    standIn.options.latencyMs = 150;
+    const first = await reconcile({ pageSize: 4, timeBudgetMs: 400 });
+    expect(first).to.include({ complete: false, stoppedEarly: "time-budget" });
+    // Ten orders arrive meanwhile, after the window's end: they push the unread movements down.
+    for (let i = 0; i < 10; i++) await placeOrder(standIn, `new${i}`, "processing");
+    standIn.options.latencyMs = 0;
+    const resumed = await reconcile({ pageSize: 4 });
+    expect(resumed).to.include({ reportId: first.reportId, complete: true, movements: 12 });
+    expect(resumed).to.include({ matchedOrders: 12, mismatches: 0 });
+    expect(resumed.totals.debitsPesewas).to.equal(12 * 598);
+  });
+
+  it("makes one report a day on schedule, from where the last ended less two hours; a charge an earlier report read pays for a later delivery", async () => {
+    const dayStart = Date.parse(new Date().toISOString().slice(0, 10)) - 2 * 86_400_000;
+    const at = (hours: number) => new Date(dayStart + hours * 3_600_000);
+    const chargedAt = (id: string, hours: number) => {
+      const reference = trx(placed.get(id)!);
+      standIn.ledger.find((m) => m.reference === reference)!.createdAt = at(hours).toISOString();
+    };
+    const placed = new Map<string, Record<string, unknown>>();
+    for (const id of ["slow", "later", "free"])
+      placed.set(id, await placeOrder(standIn, id, "completed"));
+    chargedAt("slow", 0.5); // read by the first report, delivered the next day
+    chargedAt("later", 4); // after the first report's end
+    standIn.removeMovements(trx(placed.get("free")!)); // delivered, never charged
+    standIn.ledger.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const deliveredAt = (id: string, hours: number) =>
+      orders()
+        .doc(id)
+        .update({ status: "delivered", lastSyncedAt: at(hours).toISOString() });
+    await deliveredAt("slow", 25);
+    await deliveredAt("later", 5);
+    await deliveredAt("free", 26);
+
+    const first = await reconcile({}, "schedule", () => at(3));
+    const again = await reconcile({}, "schedule", () => at(3.1));
+    const next = await reconcile({}, "schedule", () => at(27));
+
+    expect(first).to.include({ complete: true, movements: 1, mismatches: 0 });
+    expect(first.windowEnd).to.equal(at(3).toISOString());
+    expect(again).to.include({ skipped: true });
+    const reports = await testDb().collection(COLLECTIONS.reconciliationReports).get();
+    expect(reports.size).to.equal(2);
+    expect(next.windowStart).to.equal(at(1).toISOString());
+    expect(next).to.include({ complete: true, movements: 1, matchedOrders: 1 });
+    expect(next.mismatchesByKind).to.deep.equal({ "delivered-without-charge": 1 });
+    expect((await cases()).map((c) => c.orderId)).to.deep.equal(["free"]);
   });
 
   it("lets an admin explain or resolve a case with a note, and moves no money", async () => {

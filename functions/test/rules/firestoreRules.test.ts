@@ -33,6 +33,7 @@ const SERVER_ONLY = [
   "mail",
   "reconciliationReports",
   "reconciliationCases",
+  "reconciliationCharges",
   "supplierHealth",
   "supplierBalances",
   "dailyStats",
