@@ -166,7 +166,7 @@ export const orderRefreshesAllUsersPerMinute = defineInt("ORDER_REFRESHES_ALL_US
 });
 
 export const walletRefunds = defineBoolean("WALLET_REFUNDS", {
-  // Off until the operator switches it on, after DataSell's own refund path is off (README, Going live).
+  // Off until the operator switches it on, after DataSell's own refund path is off (docs/going-live.md).
   default: false,
   description:
     "Credit a failed or cancelled wallet order back to the wallet (only once DataSell's app no longer refunds)",

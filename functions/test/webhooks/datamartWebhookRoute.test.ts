@@ -144,7 +144,7 @@ describe("POST /api/datamart-webhook on the functions emulator", function () {
   });
 
   it("cannot see a body sent as application/json that is not JSON: the platform answers 400 itself", async () => {
-    // The platform's JSON body parser refuses it before the handler runs (README: Datamart webhooks).
+    // The platform's JSON body parser refuses it before the handler runs (docs/design.md: Datamart webhooks).
     const raw = "{not json";
     const response = await post(raw, sign(raw, SECRET), "application/json");
     expect(response.status).to.equal(400);
