@@ -1,6 +1,52 @@
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// Dependencies point one way: triggers/ (and the composition root: wiring.ts, operations.ts,
+// index.ts) -> use cases -> providers/, platform/ and domain/. Each folder lists the folders it may
+// import besides domain/ and the shared modules (contract, errors, firestore, logs); no cycles.
+const LAYERS = {
+  platform: [],
+  providers: [],
+  stats: [],
+  wallet: ["stats"],
+  orders: ["providers", "wallet"],
+  supplier: ["orders", "providers", "stats"],
+  sync: ["orders", "platform", "providers"],
+  webhooks: ["orders", "providers"],
+  reconciliation: ["platform", "providers"],
+  notifications: ["orders", "providers", "stats", "supplier"],
+  alerts: ["notifications"],
+};
+const EDGE = [
+  "../triggers/*",
+  "../wiring",
+  "../operations",
+  "../index",
+  "../config",
+  "../settings",
+];
+const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          {
+            group: [
+              ...Object.keys(LAYERS)
+                .filter((other) => other !== folder && !allowed.includes(other))
+                .map((other) => `../${other}/*`),
+              ...EDGE,
+            ],
+            message: `${folder}/ imports only ${["domain", ...allowed].join(", ")} and the shared modules`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ["lib/", "node_modules/", "eslint.config.mjs"] },
   eslint.configs.recommended,
@@ -33,6 +79,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules,
   {
     // The contract is imported by the admin console's bundle: names and types only.
     files: ["src/contract.ts"],

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   for (const user of emulatorDataUsers()) {
     await db().collection(COLLECTIONS.users).doc(user.uid).set(user.data);
     for (const token of user.pushTokens)
-      await registerPushToken(db(), user.uid, { token, platform: "android" });
+      await registerPushToken({ db: db() }, user.uid, { token, platform: "android" });
   }
 
   rmSync(out, { recursive: true, force: true });

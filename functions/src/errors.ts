@@ -43,3 +43,9 @@ export const documentId = (field: string) =>
       (id) => !id.includes("/") && id !== "." && id !== ".." && !/^__.*__$/.test(id),
       `${field} is not a valid id`,
     );
+
+/** An order's id as users send it: a document id, and no longer than DataSell's ever are. */
+export const transactionIdSchema = documentId("transactionId").refine(
+  (id) => id.length <= 128,
+  "transactionId is too long",
+);

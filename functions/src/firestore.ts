@@ -11,6 +11,11 @@ export function defaultApp(): App {
   return getApps().find((app) => app.name === "[DEFAULT]") ?? initializeApp();
 }
 
+/** The dependencies of a use case that needs only the store. */
+export interface StoreDeps {
+  db: Firestore;
+}
+
 /** The default app's Firestore, created on first use with `undefined` fields ignored. */
 export function db(): Firestore {
   if (!firestore) {

@@ -1,6 +1,6 @@
 import { datamartApiKey, datamartWebhookSecret, mnotifyApiKey } from "./config";
 import { getAuth } from "firebase-admin/auth";
-import { db, defaultApp } from "./firestore";
+import { db, defaultApp, type StoreDeps } from "./firestore";
 import { emailChannel } from "./notifications/emailChannel";
 import { pushMessaging } from "./notifications/fcmTransport";
 import { pushChannel } from "./notifications/pushChannel";
@@ -12,14 +12,25 @@ import type { OrderStatusDeps } from "./orders/orderStatusQuery";
 import { DatamartClient } from "./providers/datamart";
 import { MnotifyClient } from "./providers/mnotify";
 import { readSettings, type Settings } from "./settings";
+import type { AdoptionDeps } from "./sync/adoptions";
 import type { SyncDeps } from "./sync/syncEngine";
 import type { ReconcileDeps } from "./reconciliation/reconcile";
+import { readDeliveryExpectation } from "./supplier/deliveryExpectation";
 import type { SupplierHealthDeps } from "./supplier/supplierHealth";
 import type { AlertDeps } from "./alerts/alertCheck";
 import type { WebhookDeps } from "./webhooks/datamartWebhook";
 
 // The composition root: params are read here, once per invocation (readSettings), secrets by the
 // functions that bind them, and handed to plain code as its dependencies.
+
+/** For the use cases that need only the store. */
+export const storeDeps = (): StoreDeps => ({ db: db() });
+
+/** For the order triggers' adoption of orders the sync's queries would not find soon. */
+export const adoptionDeps = (settings = readSettings()): AdoptionDeps => ({
+  db: db(),
+  freshForMs: settings.sync.freshForMs,
+});
 
 function datamartClient(settings: Settings): DatamartClient {
   return new DatamartClient({ ...settings.datamart, apiKey: datamartApiKey.value() });
@@ -49,10 +60,12 @@ export function supplierHealthDeps(settings = readSettings()): SupplierHealthDep
 }
 
 export function orderStatusDeps(settings = readSettings()): OrderStatusDeps {
+  const firestore = db();
   return {
-    db: db(),
+    db: firestore,
     datamart: datamartClient(settings),
     refreshLimits: settings.refreshLimits,
+    expectedDelivery: (network, now) => readDeliveryExpectation(firestore, network, now),
     ...statusOptions(settings),
   };
 }

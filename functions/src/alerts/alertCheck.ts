@@ -1,3 +1,4 @@
+import type { StoreDeps } from "../firestore";
 import {
   Timestamp,
   type DocumentReference,
@@ -194,7 +195,7 @@ async function gatherFacts(db: Firestore, nowMs: number): Promise<AlertFacts> {
 
 /** An admin has seen an active alert: named on it until the condition clears and starts again. */
 export async function acknowledgeAlert(
-  db: Firestore,
+  { db }: StoreDeps,
   adminUid: string,
   alertId: string,
   now = new Date(),

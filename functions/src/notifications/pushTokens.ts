@@ -1,3 +1,4 @@
+import type { StoreDeps } from "../firestore";
 import { createHash } from "node:crypto";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
@@ -31,7 +32,7 @@ const tokens = (db: Firestore, uid: string) =>
  * devices beyond MAX_DEVICES_PER_CUSTOMER are forgotten.
  */
 export async function registerPushToken(
-  db: Firestore,
+  { db }: StoreDeps,
   uid: string,
   input: unknown,
   now = new Date(),
@@ -65,7 +66,7 @@ export async function registerPushToken(
 
 /** Forgets one of the signed-in customer's devices (sign-out, notifications off). */
 export async function unregisterPushToken(
-  db: Firestore,
+  { db }: StoreDeps,
   uid: string,
   input: unknown,
 ): Promise<{ success: true }> {

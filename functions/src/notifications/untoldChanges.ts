@@ -2,7 +2,7 @@ import { Timestamp, type DocumentReference } from "firebase-admin/firestore";
 import { notificationId } from "./notificationRecord";
 import { notifyStatusChange, type NotifyDeps } from "./notifyStatusChange";
 import { COLLECTIONS } from "../contract";
-import { placedSince } from "../sync/dueOrders";
+import { placedSince } from "../orders/orderQueries";
 import { placedAt } from "../domain/pollSchedule";
 
 /** How far back the sweep looks for status changes that were never told. */

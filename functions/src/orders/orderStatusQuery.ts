@@ -1,19 +1,15 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { applyStatus } from "./applyStatus";
+import type { DeliveryExpectation } from "../domain/deliveryExpectation";
 import { datamartReferences, orderSchema, toDate, type Order } from "../domain/order";
 import { effectiveStatus, isFinalStatus } from "../domain/orderStatus";
-import { AppError, documentId, parseInput } from "../errors";
+import type { Caller } from "../domain/caller";
+import { AppError, parseInput, transactionIdSchema } from "../errors";
 import { logDamagedOrder, logRefreshFailed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { takeRefreshToken, type RefreshLimits } from "./refreshQuota";
-import { readDeliveryExpectation } from "../supplier/deliveryExpectation";
 import { COLLECTIONS, type OrderStatusAnswer } from "../contract";
-
-export const transactionIdSchema = documentId("transactionId").refine(
-  (id) => id.length <= 128,
-  "transactionId is too long",
-);
 
 const orderStatusRequestSchema = z.object({
   transactionId: transactionIdSchema,
@@ -21,16 +17,16 @@ const orderStatusRequestSchema = z.object({
 });
 export type OrderStatusRequest = z.infer<typeof orderStatusRequestSchema>;
 
-export interface Caller {
-  uid: string;
-  admin: boolean;
-}
-
 export interface OrderStatusDeps {
   db: Firestore;
   datamart: Pick<DatamartClient, "getOrderStatusByAnyReference">;
   /** How often users' refreshes may ask Datamart. */
   refreshLimits: RefreshLimits;
+  /** What a customer with an open order on the network may expect now (supplier health's figures). */
+  expectedDelivery: (
+    network: string | null | undefined,
+    now: Date,
+  ) => Promise<DeliveryExpectation | null>;
   /** Whether Datamart's failed answer refunds a wallet order (applyStatus). */
   walletRefunds: boolean;
   /** How long a failed order stays under watch (applyStatus); absent: not watched. */
@@ -97,7 +93,7 @@ export async function answerOrderStatus(
   }
   const expectedDelivery = isFinalStatus(order.status)
     ? null
-    : await readDeliveryExpectation(deps.db, order.network, now);
+    : await deps.expectedDelivery(order.network, now);
   return { success: true, transaction: { ...present(ref.id, order), expectedDelivery } };
 }
 

@@ -1,3 +1,4 @@
+import type { StoreDeps } from "../firestore";
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import type { Mismatch } from "../domain/reconciliation";
@@ -22,7 +23,7 @@ const caseUpdateSchema = z.object({
  * through adminRefundOrder.
  */
 export async function updateCaseByAdmin(
-  db: Firestore,
+  { db }: StoreDeps,
   adminUid: string,
   input: unknown,
   now = new Date(),

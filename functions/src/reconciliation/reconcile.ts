@@ -20,8 +20,8 @@ import {
 import { logReconciliationCompleted } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
-import { tryAcquireLease } from "../sync/lease";
-import { RateLimiter } from "../sync/rateLimiter";
+import { tryAcquireLease } from "../platform/lease";
+import { RateLimiter } from "../platform/rateLimiter";
 import { COLLECTIONS, type ReconciliationReport } from "../contract";
 import { recordCases } from "./cases";
 import { markCharged, readMarks } from "./chargeMarks";

@@ -19,7 +19,7 @@ import { logSupplierHealth } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
 import { readDailyStats } from "../stats/dailyStats";
-import { youngOrders } from "../sync/dueOrders";
+import { youngOrders } from "../orders/orderQueries";
 import { COLLECTIONS } from "../contract";
 
 export interface SupplierHealthDeps {

@@ -1,5 +1,5 @@
 import type { DocumentReference } from "firebase-admin/firestore";
-import { liveLeaseHolder } from "./lease";
+import { liveLeaseHolder } from "../platform/lease";
 import { runSync, SYNC_LEASE, type SyncDeps } from "./syncEngine";
 import { awaitTaken, fileSyncRequest } from "./syncRequests";
 import type { AdminSyncAnswer } from "../contract";

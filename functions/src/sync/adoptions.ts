@@ -12,14 +12,19 @@ export interface OrderWrite {
   writtenAt: Date;
 }
 
+/** What an adoption needs: the store, and how long an order counts as young. */
+export interface AdoptionDeps {
+  db: Firestore;
+  freshForMs: number;
+}
+
 /**
  * Called by the order triggers on every write: when the write made the order checkable where the
  * sync's own queries will not find it soon (see adoptionReason), records it in `syncAdoptions` for
  * the next run. One small write per such order, none for any other write.
  */
 export async function adoptIfUnreachable(
-  db: Firestore,
-  freshForMs: number,
+  { db, freshForMs }: AdoptionDeps,
   write: OrderWrite,
 ): Promise<AdoptionReason | undefined> {
   const after = orderSchema.safeParse(write.after);

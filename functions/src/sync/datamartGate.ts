@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import type { DatamartClient, DatamartOrderStatus } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
-import { RateLimiter } from "./rateLimiter";
+import { RateLimiter } from "../platform/rateLimiter";
 
 /**
  * How a sync run asks Datamart: at most `concurrency` requests in flight, at most `ratePerMinute`

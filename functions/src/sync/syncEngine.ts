@@ -22,16 +22,14 @@ import {
   adoptions,
   agingOrders,
   countNeedsAttention,
-  countOf,
   cursorOf,
   openOrdersRound,
-  paged,
   watchedOrdersRound,
-  youngOrders,
   type Cursor,
   type Round,
 } from "./dueOrders";
-import { tryAcquireLease } from "./lease";
+import { countOf, paged, youngOrders } from "../orders/orderQueries";
+import { tryAcquireLease } from "../platform/lease";
 import { completeRequests, SyncRequestListener, takeWaitingRequests } from "./syncRequests";
 import { countError, newRunSummary } from "./runSummary";
 import { COLLECTIONS, type SyncSummary, type SyncTrigger } from "../contract";

@@ -10,8 +10,8 @@ import {
 import { AppError } from "../errors";
 import { defaultApp } from "../firestore";
 import { checkOrderStatus, syncAsAdmin } from "../operations";
-import { webhookDeps } from "../wiring";
-import type { Caller } from "../orders/orderStatusQuery";
+import { orderStatusDeps, storeDeps, webhookDeps } from "../wiring";
+import type { Caller } from "../domain/caller";
 import { handleDatamartWebhook } from "../webhooks/datamartWebhook";
 import { currentCaller } from "./caller";
 import { HTTP_STATUS, publicError } from "./clientErrors";
@@ -39,7 +39,7 @@ const ROUTES: readonly Route[] = [
     method: "GET",
     path: /^\/order-status\/([^/]+)\/?$/,
     handle: asCaller((caller, [transactionId], req) =>
-      checkOrderStatus(caller, {
+      checkOrderStatus(orderStatusDeps(), caller, {
         transactionId,
         refresh: req.query.refresh === "true" || undefined,
       }),
@@ -48,7 +48,7 @@ const ROUTES: readonly Route[] = [
   {
     method: "POST",
     path: /^\/admin\/sync-datamart-orders\/?$/,
-    handle: asCaller((caller) => syncAsAdmin(caller)),
+    handle: asCaller((caller) => syncAsAdmin(storeDeps(), caller)),
   },
   {
     // Datamart, not a user: authenticated by the signature over the raw body.

@@ -1,7 +1,7 @@
 import { getAuth } from "firebase-admin/auth";
 import { AppError } from "../errors";
 import { defaultApp } from "../firestore";
-import type { Caller } from "../orders/orderStatusQuery";
+import type { Caller } from "../domain/caller";
 
 /** The claims of a verified Firebase ID token this code reads. */
 export interface TokenClaims {

@@ -3,10 +3,9 @@ import { mnotifyApiKey } from "../config";
 import { eventStillTimely } from "../domain/deliveryVerdict";
 import { logStatusEventDropped } from "../logs";
 import { notifyStatusChange } from "../notifications/notifyStatusChange";
-import { db } from "../firestore";
 import { readSettings } from "../settings";
 import { adoptIfUnreachable } from "../sync/adoptions";
-import { notifyDeps } from "../wiring";
+import { adoptionDeps, notifyDeps } from "../wiring";
 
 /**
  * Tells the customer when an order's status changes, and hands the sync an order this write made
@@ -29,7 +28,7 @@ export const notifyOrderStatusChange = onDocumentUpdated(
     }
     await Promise.all([
       notifyStatusChange(notifyDeps(settings), { transactionId: orderId, before, after }),
-      adoptIfUnreachable(db(), settings.sync.freshForMs, {
+      adoptIfUnreachable(adoptionDeps(settings), {
         orderId,
         before,
         after,

@@ -1,9 +1,8 @@
-import type { Firestore } from "firebase-admin/firestore";
+import type { StoreDeps } from "../firestore";
 import { z } from "zod";
 import { orderSchema } from "../domain/order";
 import { adminRefundBlocker, ledgerEntryId, toPesewas } from "../domain/walletRefund";
-import { AppError, parseInput } from "../errors";
-import { transactionIdSchema } from "../orders/orderStatusQuery";
+import { AppError, parseInput, transactionIdSchema } from "../errors";
 import { readWallet, writeMoneyMove } from "./walletLedger";
 import { type AdminRefundAnswer, COLLECTIONS } from "../contract";
 
@@ -32,7 +31,7 @@ export const adminRefundRequestSchema = z.object({
  * only an override with a written reason credits it, and the reason is kept on the ledger entry.
  */
 export async function refundByAdmin(
-  db: Firestore,
+  { db }: StoreDeps,
   adminUid: string,
   input: unknown,
   now = new Date(),

@@ -191,11 +191,15 @@ describe("operators' alerts (Firestore emulator, stand-in mNotify)", () => {
   it("lets an admin acknowledge an active alert, and says so when it has cleared or never was", async () => {
     await health({ level: "low", balance: 420, stalledNetworks: [] });
     await checkAlerts(deps());
-    expect(await acknowledgeAlert(testDb(), "admin-1", "balance-low")).to.equal("acknowledged");
+    expect(await acknowledgeAlert({ db: testDb() }, "admin-1", "balance-low")).to.equal(
+      "acknowledged",
+    );
     expect(await alert("balance-low")).to.deep.include({ acknowledgedBy: "admin-1" });
-    expect(await acknowledgeAlert(testDb(), "admin-1", "nothing")).to.equal("not-found");
+    expect(await acknowledgeAlert({ db: testDb() }, "admin-1", "nothing")).to.equal("not-found");
     await health({ level: "ok", balance: 900, stalledNetworks: [] });
     await checkAlerts(deps());
-    expect(await acknowledgeAlert(testDb(), "admin-1", "balance-low")).to.equal("not-active");
+    expect(await acknowledgeAlert({ db: testDb() }, "admin-1", "balance-low")).to.equal(
+      "not-active",
+    );
   });
 });

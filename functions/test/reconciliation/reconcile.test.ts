@@ -281,7 +281,7 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     await reconcile();
     const [found] = (await testDb().collection(COLLECTIONS.reconciliationCases).get()).docs;
 
-    const answer = await updateCaseByAdmin(testDb(), "admin-1", {
+    const answer = await updateCaseByAdmin({ db: testDb() }, "admin-1", {
       caseId: found.id,
       state: "explained",
       note: "Datamart confirmed the refund is on its way",
@@ -299,7 +299,9 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
       [{ caseId: found.id, state: "resolved", note: " " }, "invalid-argument"],
       [{ caseId: "nope", state: "resolved", note: "x" }, "not-found"],
     ] as const) {
-      const error = await updateCaseByAdmin(testDb(), "admin-1", input).catch((e: unknown) => e);
+      const error = await updateCaseByAdmin({ db: testDb() }, "admin-1", input).catch(
+        (e: unknown) => e,
+      );
       expect(error, JSON.stringify(input)).to.have.property("code", code);
     }
   });

@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/sync/rateLimiter";
+import type { Clock } from "../../src/platform/rateLimiter";
 
 /**
  * Time that moves only when every waiter sleeps: `run` lets the work go on until it waits, then jumps

@@ -363,11 +363,14 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
       await placeOrder(standIn, id, "completed", { timestamp });
       // What the status trigger does on each write (tested through the functions emulator in
       // test/triggers/adoptNewOrder.test.ts).
-      await adoptIfUnreachable(testDb(), HOUR, {
-        orderId: id,
-        after: await order(id),
-        writtenAt: new Date(now),
-      });
+      await adoptIfUnreachable(
+        { db: testDb(), freshForMs: HOUR },
+        {
+          orderId: id,
+          after: await order(id),
+          writtenAt: new Date(now),
+        },
+      );
     }
     const reopenedFrom = await placeOrder(standIn, "reopened", "completed", {
       status: "delivered",
@@ -375,12 +378,15 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     });
     const reopened = { ...reopenedFrom, status: "success" };
     await testDb().collection(COLLECTIONS.transactions).doc("reopened").set(reopened);
-    await adoptIfUnreachable(testDb(), HOUR, {
-      orderId: "reopened",
-      before: reopenedFrom,
-      after: reopened,
-      writtenAt: new Date(now),
-    });
+    await adoptIfUnreachable(
+      { db: testDb(), freshForMs: HOUR },
+      {
+        orderId: "reopened",
+        before: reopenedFrom,
+        after: reopened,
+        writtenAt: new Date(now),
+      },
+    );
     const adoptions = await testDb().collection(COLLECTIONS.syncAdoptions).get();
     expect(adoptions.docs.map((d) => [d.id, d.get("reason") as string]).sort()).to.deep.equal([
       ["missing", "no-usable-timestamp"],

@@ -172,8 +172,8 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
       .collection(COLLECTIONS.users)
       .doc("user-1")
       .update({ walletBalance: NOISY_BALANCE });
-    const first = await refundByAdmin(testDb(), "admin-9", { transactionId: "r-7" });
-    const again = await refundByAdmin(testDb(), "admin-9", { transactionId: "r-7" });
+    const first = await refundByAdmin({ db: testDb() }, "admin-9", { transactionId: "r-7" });
+    const again = await refundByAdmin({ db: testDb() }, "admin-9", { transactionId: "r-7" });
     expect(first).to.include({ outcome: "credited", amount: 6.5, ledgerEntryId: "refund_r-7" });
     expect(again).to.include({ outcome: "already-refunded", amount: 6.5 });
     const { balance, entries } = await wallet();
@@ -198,7 +198,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
       const ref = await storeOrder(id, fields);
       // With WALLET_REFUNDS off the automatic path decides nothing; the admin path still refuses.
       await applyStatus(testDb(), ref, report("failed"), { walletRefunds: false });
-      const error = await refundByAdmin(testDb(), "admin-9", { transactionId: id }).then(
+      const error = await refundByAdmin({ db: testDb() }, "admin-9", { transactionId: id }).then(
         () => undefined,
         (e: { code?: string; message?: string }) => e,
       );
@@ -211,7 +211,7 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   it("credits an admin's override once, with the written reason and the admin on the ledger entry", async () => {
     const ref = await storeOrder("o-1", { paymentMethod: "card", amount: 6.5 });
     await applyStatus(testDb(), ref, report("failed"), REFUNDS_ON);
-    const tooShort = await refundByAdmin(testDb(), "admin-9", {
+    const tooShort = await refundByAdmin({ db: testDb() }, "admin-9", {
       transactionId: "o-1",
       override: { reason: "ok" },
     }).then(
@@ -220,8 +220,14 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
     );
     expect(tooShort).to.equal("invalid-argument");
     const override = { reason: "Card payment returned as store credit, per ticket 41" };
-    const first = await refundByAdmin(testDb(), "admin-9", { transactionId: "o-1", override });
-    const again = await refundByAdmin(testDb(), "admin-7", { transactionId: "o-1", override });
+    const first = await refundByAdmin({ db: testDb() }, "admin-9", {
+      transactionId: "o-1",
+      override,
+    });
+    const again = await refundByAdmin({ db: testDb() }, "admin-7", {
+      transactionId: "o-1",
+      override,
+    });
     expect(first).to.include({ outcome: "credited", amount: 6.5 });
     expect(again).to.include({ outcome: "already-refunded" });
     const { balance, entries } = await wallet();
@@ -238,11 +244,11 @@ describe("wallet refunds, exactly once (Firestore emulator)", () => {
   it("refuses an admin refund of an order already credited automatically, and of an open order", async () => {
     const ref = await storeOrder("r-8", { amount: 6.5 });
     await applyStatus(testDb(), ref, report("failed"), REFUNDS_ON);
-    expect(await refundByAdmin(testDb(), "admin-9", { transactionId: "r-8" })).to.include({
+    expect(await refundByAdmin({ db: testDb() }, "admin-9", { transactionId: "r-8" })).to.include({
       outcome: "already-refunded",
     });
     await storeOrder("r-9");
-    const error = await refundByAdmin(testDb(), "admin-9", { transactionId: "r-9" }).then(
+    const error = await refundByAdmin({ db: testDb() }, "admin-9", { transactionId: "r-9" }).then(
       () => undefined,
       (e: { code?: string }) => e.code,
     );

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { RateLimiter } from "../../src/sync/rateLimiter";
+import { RateLimiter } from "../../src/platform/rateLimiter";
 import { VirtualClock } from "../support/virtualClock";
 
 describe("rate limiter (virtual clock)", () => {
