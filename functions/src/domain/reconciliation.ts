@@ -142,6 +142,42 @@ export function reconcileOrder(key: string, movements: Movement[], order?: Order
   return found;
 }
 
+/** Refunds held for their purchase at most; past it the longest held are judged on their own. */
+export const MAX_AWAITING_PURCHASE = 200;
+
+/**
+ * A page's purchases and refunds by order (match key), with the refunds still held from earlier
+ * pages: an order with a purchase among them is ready to judge; one with only refunds waits for its
+ * purchase, which the newest-first list gives on a later page. Past `maxAwaiting` held, the longest
+ * held are judged on their own (a refund whose purchase is a day older, say), so what is carried
+ * between runs stays small.
+ */
+export function groupByOrder(
+  movements: Movement[],
+  held: Record<string, Movement[]>,
+  maxAwaiting = MAX_AWAITING_PURCHASE,
+): { ready: Map<string, Movement[]>; awaiting: Record<string, Movement[]> } {
+  const groups = new Map<string, Movement[]>();
+  for (const m of movements) {
+    const key = matchKey(m);
+    if (key && (m.type === DEBIT || m.type === CREDIT))
+      groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  const awaiting = { ...held };
+  const ready = new Map<string, Movement[]>();
+  for (const [key, group] of groups) {
+    const all = [...group, ...(awaiting[key] ?? [])];
+    delete awaiting[key];
+    if (all.some((m) => m.type === DEBIT)) ready.set(key, all);
+    else awaiting[key] = all;
+  }
+  for (const key of Object.keys(awaiting).slice(0, -maxAwaiting)) {
+    ready.set(key, awaiting[key]);
+    delete awaiting[key];
+  }
+  return { ready, awaiting };
+}
+
 /** A delivered order with no Datamart charge in the window. */
 export function deliveredWithoutCharge(key: string, order: OrderView): Mismatch {
   return {

@@ -1,15 +1,8 @@
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
-import {
-  advance,
-  pageNow,
-  reportWindow,
-  startsReport,
-  unread,
-  type LedgerPosition,
-} from "../domain/ledgerCursor";
+import { advance, pageNow, startsReport, unread } from "../domain/ledgerCursor";
 import {
   addToTotals,
-  emptyTotals,
+  groupByOrder,
   matchKey,
   movementOf,
   reconcileOrder,
@@ -20,13 +13,14 @@ import {
 import { logReconciliationCompleted } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
-import { tryAcquireLease } from "../platform/lease";
+import { runLeasedJob } from "../platform/leasedJob";
 import { RateLimiter } from "../platform/rateLimiter";
 import { COLLECTIONS, type ReconciliationReport } from "../contract";
 import { recordCases } from "./cases";
 import { markCharged, readMarks } from "./chargeMarks";
-import { deliveredUncharged, type DeliveredPlace } from "./deliveredCheck";
+import { deliveredUncharged } from "./deliveredCheck";
 import { ordersByKey } from "./ledgerOrders";
+import { newProgress, newReport, type Progress, type ReconcileState } from "./reportProgress";
 
 export interface ReconcileOptions {
   /** How far back the first report reaches; each later one starts where the last ended. */
@@ -45,43 +39,8 @@ export interface ReconcileDeps {
   now?: () => Date;
 }
 
-/** `syncState/datamartReconciliation`: where the last complete report ended, and one in progress. */
-interface ReconcileState {
-  coveredUntil?: string;
-  lastCompleteReportId?: string;
-  inProgress?: Progress;
-}
-
-/** Where an unfinished report stands, so the next run goes on from there. Small at any size. */
-interface Progress {
-  report: ReconciliationReport;
-  ledger: LedgerPosition;
-  /** Charges from here to the window's start are read only to mark their orders paid for. */
-  readFrom: string;
-  /**
-   * Refunds read before their purchase (the list is newest first, so a purchase comes on the same
-   * page as its refund or a later one), by match key: an order is judged on all its movements.
-   */
-  refundsAwaitingPurchase: Record<string, Movement[]>;
-  ledgerRead?: boolean;
-  /** The delivered-without-charge check's place: the last order it read. */
-  deliveredAfter?: DeliveredPlace;
-  deliveredChecked?: boolean;
-}
-
 export const RECONCILE_LEASE = "datamartReconciliation";
 const STATE_DOC = "datamartReconciliation";
-/** Each report re-reads this much before the last one's end: movements Datamart lists late. */
-const OVERLAP_MS = 2 * 3_600_000;
-/**
- * How far before the first report's window charges are read, only to know an order was paid for: an
- * order charged just before may be delivered inside it (slow portals, the 24-hour failed watch).
- * Later reports find those charges marked by the report before.
- */
-const FIRST_LOOKBACK_MS = 3 * 86_400_000;
-/** Refunds held for their purchase at most; past it the longest held are judged on their own. */
-const MAX_AWAITING = 200;
-
 /**
  * One report a day (admins may ask for one any time): Datamart's wallet movements since the last
  * report ended (less an overlap), newest first, each matched to an order by its transaction
@@ -96,96 +55,57 @@ export async function runReconciliation(
   const { db, options } = deps;
   const now = deps.now ?? (() => new Date());
   const stateRef = db.collection(COLLECTIONS.syncState).doc(STATE_DOC);
-  const nothing = () => ({ ...newReport("", trigger, now(), undefined, options), skipped: true });
-  const lease = await tryAcquireLease(
+  const nothing = () => ({
+    ...newReport("", trigger, now(), undefined, options.windowDays),
+    skipped: true,
+  });
+  const ran = await runLeasedJob(
     db,
-    RECONCILE_LEASE,
-    `reconcile-${now().toISOString()}`,
-    options.timeBudgetMs + 60_000,
-    now,
+    {
+      lease: RECONCILE_LEASE,
+      holder: `reconcile-${now().toISOString()}`,
+      budgetMs: options.timeBudgetMs,
+      now,
+    },
+    async (run) => {
+      const state = ((await stateRef.get()).data() ?? {}) as ReconcileState;
+      // A report saved by an earlier version of this code (page numbers, no cursor) starts afresh.
+      const saved = state.inProgress?.ledger ? state.inProgress : undefined;
+      if (!saved && !startsReport(trigger, state.coveredUntil, now().getTime())) return undefined;
+      const progress =
+        saved ?? newProgress(db, trigger, state.coveredUntil, now(), options.windowDays);
+      progress.report.runs += 1;
+      delete progress.report.stoppedEarly;
+      const done = await new ReconciliationRun(deps, progress, now, run.deadline).work();
+      const { report } = progress;
+      report.complete = done;
+      await db.collection(COLLECTIONS.reconciliationReports).doc(report.reportId).set(report);
+      await stateRef.set(
+        done
+          ? {
+              coveredUntil: report.windowEnd,
+              lastCompleteReportId: report.reportId,
+              inProgress: FieldValue.delete(),
+            }
+          : { inProgress: progress },
+        { merge: true },
+      );
+      logReconciliationCompleted(report);
+      return report;
+    },
   );
-  if (!lease) return nothing();
-  try {
-    const state = ((await stateRef.get()).data() ?? {}) as ReconcileState;
-    // A report saved by an earlier version of this code (page numbers, no cursor) starts afresh.
-    const saved = state.inProgress?.ledger ? state.inProgress : undefined;
-    if (!saved && !startsReport(trigger, state.coveredUntil, now().getTime())) return nothing();
-    const progress = saved ?? newProgress(db, trigger, state.coveredUntil, now(), options);
-    progress.report.runs += 1;
-    delete progress.report.stoppedEarly;
-    const done = await new ReconciliationRun(deps, progress, now).work();
-    const { report } = progress;
-    report.complete = done;
-    await db.collection(COLLECTIONS.reconciliationReports).doc(report.reportId).set(report);
-    await stateRef.set(
-      done
-        ? {
-            coveredUntil: report.windowEnd,
-            lastCompleteReportId: report.reportId,
-            inProgress: FieldValue.delete(),
-          }
-        : { inProgress: progress },
-      { merge: true },
-    );
-    logReconciliationCompleted(report);
-    return report;
-  } finally {
-    await lease.release();
-  }
-}
-
-function newProgress(
-  db: Firestore,
-  trigger: ReconciliationReport["trigger"],
-  coveredUntil: string | undefined,
-  at: Date,
-  options: ReconcileOptions,
-): Progress {
-  const id = db.collection(COLLECTIONS.reconciliationReports).doc().id;
-  const report = newReport(id, trigger, at, coveredUntil, options);
-  const readFromMs = Date.parse(report.windowStart) - (coveredUntil ? 0 : FIRST_LOOKBACK_MS);
-  return {
-    report,
-    ledger: { page: 1 },
-    readFrom: new Date(readFromMs).toISOString(),
-    refundsAwaitingPurchase: {},
-  };
-}
-
-function newReport(
-  reportId: string,
-  trigger: ReconciliationReport["trigger"],
-  at: Date,
-  coveredUntil: string | undefined,
-  options: ReconcileOptions,
-): ReconciliationReport {
-  return {
-    reportId,
-    trigger,
-    skipped: false,
-    complete: false,
-    ...reportWindow(coveredUntil, at.getTime(), options.windowDays * 86_400_000, OVERLAP_MS),
-    runs: 0,
-    pages: 0,
-    movements: 0,
-    matchedOrders: 0,
-    mismatches: 0,
-    mismatchesByKind: {},
-    newCases: 0,
-    totals: emptyTotals(),
-  };
+  return ran?.result ?? nothing();
 }
 
 class ReconciliationRun {
-  private readonly deadline: number;
   private readonly limiter: RateLimiter;
 
   constructor(
     private readonly deps: ReconcileDeps,
     private readonly progress: Progress,
     private readonly now: () => Date,
+    private readonly deadline: number,
   ) {
-    this.deadline = Date.now() + deps.options.timeBudgetMs;
     this.limiter = new RateLimiter(deps.options.ratePerMinute);
   }
 
@@ -276,27 +196,11 @@ class ReconciliationRun {
     const inWindow = movements.filter(
       (m) => m.createdAt >= report.windowStart && m.createdAt <= report.windowEnd,
     );
-    const groups = new Map<string, Movement[]>();
-    for (const m of inWindow) {
-      const key = matchKey(m);
-      if (key && (m.type === "purchase" || m.type === "refund"))
-        groups.set(key, [...(groups.get(key) ?? []), m]);
-    }
-    const awaiting = this.progress.refundsAwaitingPurchase;
-    for (const [key, group] of groups) {
-      group.push(...(awaiting[key] ?? []));
-      delete awaiting[key];
-      if (group.some((m) => m.type === "purchase")) continue;
-      awaiting[key] = group;
-      groups.delete(key);
-    }
-    for (const key of Object.keys(awaiting).slice(0, -MAX_AWAITING)) {
-      groups.set(key, awaiting[key]);
-      delete awaiting[key];
-    }
+    const { ready, awaiting } = groupByOrder(inWindow, this.progress.refundsAwaitingPurchase);
+    this.progress.refundsAwaitingPurchase = awaiting;
     report.movements += inWindow.length;
     report.totals = addToTotals(report.totals, inWindow, []);
-    await this.judge(groups);
+    await this.judge(ready);
   }
 
   /** Matches each order's movements to the order (marked once per report); records disagreements. */

@@ -5,10 +5,17 @@ import {
   type Query,
   type QueryDocumentSnapshot,
 } from "firebase-admin/firestore";
-import { AGING_UNTIL_MS } from "../domain/pollSchedule";
+import { AGING_UNTIL_MS, agingDue, placedAt } from "../domain/pollSchedule";
+import { ignoreIfMoved } from "../firestore";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { COLLECTIONS } from "../contract";
-import { countOf, openOrders as open, placedSince, transactions } from "../orders/orderQueries";
+import {
+  countOf,
+  openOrders as open,
+  paged,
+  placedSince,
+  transactions,
+} from "../orders/orderQueries";
 
 /*
  * Where a run finds the orders it checks. Every query is indexed and reads only what it returns:
@@ -66,4 +73,40 @@ export function adoptions(db: Firestore): Query {
 /** Open orders flagged needsAttention, counted without reading them. */
 export function countNeedsAttention(db: Firestore): Promise<number> {
   return countOf(transactions(db).where(SYNC_FIELDS.needsAttention, "==", true));
+}
+
+/** An order to check, and what to do once it was dealt with (or not). */
+export interface Item {
+  snapshot: QueryDocumentSnapshot;
+  settle?: (settled: boolean) => Promise<void> | void;
+}
+
+/** The adopted orders; each adoption ends once its order was dealt with. */
+export async function* adoptedOrders(db: Firestore, pageSize: number): AsyncGenerator<Item> {
+  for await (const adoption of paged(adoptions(db), pageSize)) {
+    const done = () => ignoreIfMoved(adoption.ref.delete({ lastUpdateTime: adoption.updateTime }));
+    const order = await db.collection(COLLECTIONS.transactions).doc(adoption.id).get();
+    if (!order.exists) {
+      await done();
+      continue;
+    }
+    yield {
+      snapshot: order as QueryDocumentSnapshot,
+      settle: (settled) => (settled ? done() : undefined),
+    };
+  }
+}
+
+/** The orders past their young hour that are due this run (domain/pollSchedule.ts, agingDue). */
+export async function* agingDueOrders(
+  db: Firestore,
+  runNow: Date,
+  lastPassAt: Date | undefined,
+  freshForMs: number,
+  pageSize: number,
+): AsyncGenerator<Item> {
+  for await (const snapshot of agingOrders(db, runNow, freshForMs, pageSize)) {
+    const placed = placedAt(snapshot.data());
+    if (placed && agingDue(placed, runNow, lastPassAt, freshForMs)) yield { snapshot };
+  }
 }

@@ -1,4 +1,6 @@
-import { type SyncSummary, type SyncTrigger } from "../contract";
+import type { Firestore, Timestamp } from "firebase-admin/firestore";
+import { logSyncRunCrashed } from "../logs";
+import { COLLECTIONS, type SyncSummary, type SyncTrigger } from "../contract";
 export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Date): SyncSummary {
   return {
     runId,
@@ -32,4 +34,26 @@ export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Da
 export function countError(summary: SyncSummary, kind: string): void {
   summary.errors += 1;
   summary.errorsByKind[kind] = (summary.errorsByKind[kind] ?? 0) + 1;
+}
+
+/**
+ * A run that died holding the lease (a crash, or the function's timeout) never wrote its summary:
+ * the run that takes the expired lease closes its `running` summary, so none stays open for ever.
+ */
+export async function closeCrashedRun(
+  db: Firestore,
+  crashed: { holder: string; expiresAt: Timestamp },
+): Promise<void> {
+  const ref = db.collection(COLLECTIONS.syncRuns).doc(crashed.holder);
+  await db.runTransaction(async (tx) => {
+    const run = await tx.get(ref);
+    if (run.get("running") !== true) return;
+    tx.update(ref, {
+      running: false,
+      crashed: true,
+      message: "ended without a summary: its lease expired (the run crashed or timed out)",
+      finishedAt: crashed.expiresAt.toDate().toISOString(),
+    });
+  });
+  logSyncRunCrashed(crashed.holder);
 }

@@ -5,33 +5,24 @@ import {
   type QueryDocumentSnapshot,
 } from "firebase-admin/firestore";
 import { toDate } from "../domain/order";
-import {
-  agingDue,
-  lapSteps,
-  nextPassAt,
-  placedAt,
-  WATCH_INTERVAL_MS,
-  type PollPolicy,
-} from "../domain/pollSchedule";
-import { ignoreIfMoved } from "../firestore";
-import { logSyncCompleted, logSyncOrderFailed, logSyncRunCrashed } from "../logs";
+import { nextPassAt, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
+import { logSyncCompleted, logSyncOrderFailed } from "../logs";
+import { youngOrders } from "../orders/orderQueries";
+import { runLeasedJob } from "../platform/leasedJob";
 import type { DatamartClient } from "../providers/datamart";
 import { checkOrder, type CheckContext } from "./checkOrder";
 import { DatamartGate } from "./datamartGate";
 import {
-  adoptions,
-  agingOrders,
+  adoptedOrders,
+  agingDueOrders,
   countNeedsAttention,
-  cursorOf,
   openOrdersRound,
   watchedOrdersRound,
-  type Cursor,
-  type Round,
+  type Item,
 } from "./dueOrders";
-import { countOf, paged, youngOrders } from "../orders/orderQueries";
-import { tryAcquireLease } from "../platform/lease";
+import { goRound, type RoundState } from "./rounds";
+import { closeCrashedRun, countError, newRunSummary } from "./runSummary";
 import { completeRequests, SyncRequestListener, takeWaitingRequests } from "./syncRequests";
-import { countError, newRunSummary } from "./runSummary";
 import { COLLECTIONS, type SyncSummary, type SyncTrigger } from "../contract";
 
 export interface SyncOptions extends PollPolicy {
@@ -61,11 +52,6 @@ export interface SyncDeps {
 export const SYNC_LEASE = "datamartSync";
 const SYNC_STATE_DOC = "datamartSync";
 
-/** Where the rounds stand between runs: the run's only bookkeeping, one document. */
-interface RoundState {
-  cursor: Cursor | null;
-  lapStartedAt: Timestamp;
-}
 interface SyncState {
   sweep?: RoundState;
   watch?: RoundState;
@@ -89,25 +75,19 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
     ? { expireAt: Timestamp.fromMillis(now().getTime() + options.runRetentionMs) }
     : {};
 
-  const lease = await tryAcquireLease(
+  const ran = await runLeasedJob(
     db,
-    SYNC_LEASE,
-    runRef.id,
-    options.timeBudgetMs + 60_000,
-    now,
-  );
-  if (!lease) {
-    summary.skipped = true;
-    summary.message = "skipped: another run holds the lease";
-  } else {
-    try {
-      if (lease.expiredHolder) await closeCrashedRun(db, lease.expiredHolder);
+    { lease: SYNC_LEASE, holder: runRef.id, budgetMs: options.timeBudgetMs, now },
+    async (run) => {
+      if (run.expiredHolder) await closeCrashedRun(db, run.expiredHolder);
       // Visible while it runs (an admin's request may be taken by it); replaced when it ends.
       await runRef.set({ ...summary, ...expiry, running: true });
-      await new SyncRun(deps, summary, now).run(trigger === "schedule");
-    } finally {
-      await lease.release();
-    }
+      await new SyncRun(deps, summary, now, run.deadline).run(trigger === "schedule");
+    },
+  );
+  if (!ran) {
+    summary.skipped = true;
+    summary.message = "skipped: another run holds the lease";
   }
   summary.finishedAt = now().toISOString();
   await runRef.set({ ...summary, ...expiry });
@@ -115,37 +95,7 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
   return summary;
 }
 
-/**
- * A run that died holding the lease (a crash, or the function's timeout) never wrote its summary:
- * the run that takes the expired lease closes its `running` summary, so none stays open for ever.
- */
-async function closeCrashedRun(
-  db: Firestore,
-  crashed: { holder: string; expiresAt: Timestamp },
-): Promise<void> {
-  const ref = db.collection(COLLECTIONS.syncRuns).doc(crashed.holder);
-  await db.runTransaction(async (tx) => {
-    const run = await tx.get(ref);
-    if (run.get("running") !== true) return;
-    tx.update(ref, {
-      running: false,
-      crashed: true,
-      message: "ended without a summary: its lease expired (the run crashed or timed out)",
-      finishedAt: crashed.expiresAt.toDate().toISOString(),
-    });
-  });
-  logSyncRunCrashed(crashed.holder);
-}
-
-/** An order to check, and what to do once it was dealt with (or not). */
-interface Item {
-  snapshot: QueryDocumentSnapshot;
-  settle?: (settled: boolean) => Promise<void> | void;
-}
-
 class SyncRun {
-  private readonly started = Date.now();
-  private readonly deadline: number;
   private readonly gate: DatamartGate;
   private readonly pageSize: number;
   private outOfTime = false;
@@ -156,9 +106,9 @@ class SyncRun {
     private readonly deps: SyncDeps,
     private readonly summary: SyncSummary,
     private readonly now: () => Date,
+    private readonly deadline: number,
   ) {
     const { options } = deps;
-    this.deadline = this.started + options.timeBudgetMs;
     this.gate = new DatamartGate(deps.datamart, { ...options, deadline: this.deadline });
     this.pageSize = options.pageSize ?? 200;
   }
@@ -177,29 +127,25 @@ class SyncRun {
     const passStarted = Date.now();
     const requested = await takeWaitingRequests(db, this.summary.runId);
     const context = this.context(runNow);
-    await this.drain(context, this.adopted(), () => (this.summary.adopted += 1));
+    await this.drain(context, adoptedOrders(db, this.pageSize), () => (this.summary.adopted += 1));
     await this.drain(context, youngOrders(db, this.since(runNow), this.pageSize));
     await this.drain(
       context,
-      this.aging(runNow, toDate(state.agingPassAt)),
+      agingDueOrders(db, runNow, toDate(state.agingPassAt), options.freshForMs, this.pageSize),
       () => (this.summary.aging += 1),
     );
     const young: ReadonlySet<string> = new Set(this.seen);
-    const watch = await this.goRound(
-      context,
-      watchedOrdersRound(db, runNow),
-      state.watch,
-      WATCH_INTERVAL_MS,
-      young,
-    );
-    const sweep = await this.goRound(
-      context,
-      openOrdersRound(db),
-      state.sweep,
-      options.sweepPeriodMs,
-      young,
-      () => (this.summary.swept += 1),
-    );
+    const lap = { runNow, skip: young, pageSize: this.pageSize };
+    const drain = (source: AsyncGenerator<Item>) => this.drain(context, source);
+    const watch = await goRound(watchedOrdersRound(db, runNow), state.watch, drain, {
+      ...lap,
+      periodMs: WATCH_INTERVAL_MS,
+    });
+    const sweep = await goRound(openOrdersRound(db), state.sweep, drain, {
+      ...lap,
+      periodMs: options.sweepPeriodMs,
+      onVisit: () => (this.summary.swept += 1),
+    });
     this.summary.passes = 1;
     await this.answerRequests(requested, { checked: 0, updated: 0 });
 
@@ -240,7 +186,11 @@ class SyncRun {
         const passNow = this.now();
         const context = this.context(passNow);
         if (taken.length > 0)
-          await this.drain(context, this.adopted(), () => (this.summary.adopted += 1));
+          await this.drain(
+            context,
+            adoptedOrders(db, this.pageSize),
+            () => (this.summary.adopted += 1),
+          );
         await this.drain(context, youngOrders(db, this.since(passNow), this.pageSize));
         this.summary.passes += 1;
         await this.answerRequests(taken, before);
@@ -277,80 +227,6 @@ class SyncRun {
       runNow,
       walletRefunds,
       failedWatchMs,
-    };
-  }
-
-  /** The orders past their young hour that are due this run (domain/pollSchedule.ts, agingDue). */
-  private async *aging(runNow: Date, lastPassAt: Date | undefined): AsyncGenerator<Item> {
-    const { db, options } = this.deps;
-    for await (const snapshot of agingOrders(db, runNow, options.freshForMs, this.pageSize)) {
-      const placed = placedAt(snapshot.data());
-      if (placed && agingDue(placed, runNow, lastPassAt, options.freshForMs)) yield { snapshot };
-    }
-  }
-
-  /** The adopted orders; each adoption ends once its order was dealt with. */
-  private async *adopted(): AsyncGenerator<Item> {
-    for await (const adoption of paged(adoptions(this.deps.db), this.pageSize)) {
-      const done = () =>
-        ignoreIfMoved(adoption.ref.delete({ lastUpdateTime: adoption.updateTime }));
-      const order = await this.deps.db.collection(COLLECTIONS.transactions).doc(adoption.id).get();
-      if (!order.exists) {
-        await done();
-        continue;
-      }
-      yield {
-        snapshot: order as QueryDocumentSnapshot,
-        settle: (settled) => (settled ? done() : undefined),
-      };
-    }
-  }
-
-  /**
-   * This run's slice of a round (see lapSteps), from where the last run stopped. Orders in `skip`,
-   * checked already in this run, are stepped over. The cursor moves past the orders dealt with, in
-   * order, and no further; past the last one, the next run begins a new lap.
-   */
-  private async goRound(
-    context: CheckContext,
-    round: Round,
-    saved: RoundState | undefined,
-    periodMs: number,
-    skip: ReadonlySet<string>,
-    onVisit: () => void = () => undefined,
-  ): Promise<RoundState> {
-    const runNow = context.runNow;
-    const cursor = saved?.cursor ?? undefined;
-    const ahead = cursor ? round.query.startAfter(...cursor) : round.query;
-    const [done, remaining] = await Promise.all([
-      cursor ? countOf(round.query.endAt(...cursor)) : 0,
-      countOf(ahead),
-    ]);
-    const lapStartedAt = toDate(saved?.lapStartedAt);
-    const steps = lapSteps(done, remaining, lapStartedAt, runNow, periodMs);
-    const lap: { cursor: Cursor; settled: boolean }[] = [];
-    const pageSize = this.pageSize;
-    async function* orders(): AsyncGenerator<Item> {
-      if (steps === 0) return;
-      for await (const snapshot of paged(ahead, pageSize, steps)) {
-        const step = { cursor: cursorOf(round, snapshot), settled: skip.has(snapshot.id) };
-        lap.push(step);
-        if (!step.settled) {
-          onVisit();
-          yield { snapshot, settle: (settled) => void (step.settled = settled) };
-        }
-        if (lap.length >= steps) return;
-      }
-    }
-    await this.drain(context, orders());
-    const firstLeft = lap.findIndex((step) => !step.settled);
-    if (firstLeft === -1 && lap.length >= remaining)
-      return { cursor: null, lapStartedAt: Timestamp.fromDate(runNow) };
-    const dealtWith = firstLeft === -1 ? lap : lap.slice(0, firstLeft);
-    return {
-      cursor: dealtWith.at(-1)?.cursor ?? cursor ?? null,
-      // A first lap, begun with no state, goes on at full pace until it is done.
-      lapStartedAt: saved?.lapStartedAt ?? Timestamp.fromMillis(runNow.getTime() - periodMs),
     };
   }
 

@@ -3,6 +3,7 @@ import {
   addToTotals,
   deliveredWithoutCharge,
   emptyTotals,
+  groupByOrder,
   matchKey,
   movementOf,
   reconcileOrder,
@@ -110,6 +111,42 @@ describe("reconciliation", () => {
       revenuePesewas: 1300,
       refundsPaidPesewas: 650,
       marginPesewas: 1300 - 650 - (1196 - 598),
+    });
+  });
+
+  describe("groupByOrder", () => {
+    const of = (reference: string, type = "purchase") => ({ ...purchase(), reference, type });
+
+    it("groups a page by order, and holds an order with only refunds for its purchase", () => {
+      const { ready, awaiting } = groupByOrder(
+        [of("TRX-A", "refund"), of("TRX-B", "refund"), of("TRX-A"), of("TRX-C")],
+        {},
+      );
+      expect([...ready.keys()]).to.deep.equal(["TRX-A", "TRX-C"]);
+      expect(ready.get("TRX-A")).to.have.length(2);
+      expect(Object.keys(awaiting)).to.deep.equal(["TRX-B"]);
+    });
+
+    it("joins a held refund to its purchase on a later page", () => {
+      const { ready, awaiting } = groupByOrder([of("TRX-B")], { "TRX-B": [of("TRX-B", "refund")] });
+      expect(ready.get("TRX-B")?.map((m) => m.type)).to.deep.equal(["purchase", "refund"]);
+      expect(awaiting).to.deep.equal({});
+    });
+
+    it("judges the longest held on their own past the limit, so what is carried stays small", () => {
+      const held = { "TRX-OLD": [of("TRX-OLD", "refund")], "TRX-MID": [of("TRX-MID", "refund")] };
+      const { ready, awaiting } = groupByOrder([of("TRX-NEW", "refund")], held, 2);
+      expect([...ready.keys()]).to.deep.equal(["TRX-OLD"]);
+      expect(Object.keys(awaiting)).to.deep.equal(["TRX-MID", "TRX-NEW"]);
+    });
+
+    it("leaves movements of other types and without a key out of every group", () => {
+      const { ready, awaiting } = groupByOrder(
+        [of("TRX-A", "topup"), { ...purchase(), reference: undefined }],
+        {},
+      );
+      expect(ready.size).to.equal(0);
+      expect(awaiting).to.deep.equal({});
     });
   });
 });
