@@ -13,7 +13,7 @@ export const HOST = "127.0.0.1";
 
 /** Firestore triggers this codebase exports, registered with the Firestore emulator. */
 const FIRESTORE_TRIGGERS: readonly { name: string; document: string; event: string }[] = [
-  { name: "notifyOrderStatusChange", document: "transactions/{transactionId}", event: "updated" },
+  { name: "onOrderUpdated", document: "transactions/{transactionId}", event: "updated" },
   { name: "adoptNewOrder", document: "transactions/{transactionId}", event: "created" },
   { name: "runRequestedSync", document: "syncRequests/{requestId}", event: "created" },
 ];

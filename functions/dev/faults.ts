@@ -12,7 +12,7 @@ import { CLAIM_LEASE_MS } from "../src/notifications/delivery";
 import type { NotifyDeps } from "../src/notifications/notifyStatusChange";
 import { notifyStatusChange } from "../src/notifications/notifyStatusChange";
 import { smsChannel } from "../src/notifications/smsChannel";
-import { sweepNotifications } from "../src/notifications/sweep";
+import { runNotificationSweep } from "../src/notifications/sweep";
 import { MnotifyClient } from "../src/providers/mnotify";
 import { freePort, startFirestoreEmulator } from "./emulators";
 import { appOrder } from "./orderFactory";
@@ -240,7 +240,7 @@ async function runScenario(
   for (let sweep = 0; sweep < 100; sweep++) {
     clock += SWEEP_MS;
     scenario.tick?.(context, clock - started);
-    await sweepNotifications(deps, { timeBudgetMs: 60_000, concurrency: 2 });
+    await runNotificationSweep(deps, { timeBudgetMs: 60_000, concurrency: 2 });
     const open = await db
       .collection(COLLECTIONS.orderNotifications)
       .where("state", "in", ["PENDING", "PROCESSING"])

@@ -158,7 +158,7 @@ async function startLocalStack(config: LocalConfig): Promise<LocalStack> {
     tick += 1;
     await Promise.all([
       invoke("syncDatamartOrderStatus"),
-      invoke("retrySmsNotifications"),
+      invoke("sweepNotifications"),
       invoke("checkAlerts"),
       tick % 6 === 1 ? invoke("checkSupplierHealth") : undefined,
       tick % 12 === 1 ? invoke("reconcileDatamartWallet") : undefined,

@@ -4,9 +4,9 @@ setGlobalOptions({ region: "us-central1", memory: "256MiB" });
 
 export { syncDatamartOrderStatus } from "./triggers/syncDatamartOrderStatus";
 export { runRequestedSync } from "./triggers/runRequestedSync";
-export { notifyOrderStatusChange } from "./triggers/notifyOrderStatusChange";
+export { onOrderUpdated } from "./triggers/onOrderUpdated";
 export { adoptNewOrder } from "./triggers/adoptNewOrder";
-export { retrySmsNotifications } from "./triggers/retrySmsNotifications";
+export { sweepNotifications } from "./triggers/sweepNotifications";
 export {
   adminAcknowledgeAlert,
   adminCheckSupplierHealth,

@@ -181,11 +181,11 @@ describe("time margins: every function ends at least 30 s inside its timeout", (
         reconcileDatamartWallet: reconcile,
         adminReconcileDatamart: reconcile,
         // The sweep never starts a send it cannot finish within its budget.
-        retrySmsNotifications: SWEEP_TIME_BUDGET_MS / 1000,
+        sweepNotifications: SWEEP_TIME_BUDGET_MS / 1000,
         checkSupplierHealth: datamart,
         adminCheckSupplierHealth: datamart,
         checkAlerts: messages,
-        notifyOrderStatusChange: messages,
+        onOrderUpdated: messages,
         adminResendNotification: messages,
         adoptNewOrder: 0,
         getOrderStatus: refresh,

@@ -232,7 +232,7 @@ async function main(): Promise<void> {
       if (!functionsDown)
         await Promise.all([
           invoke("syncDatamartOrderStatus"),
-          invoke("retrySmsNotifications"),
+          invoke("sweepNotifications"),
           invoke("checkAlerts"),
           // Every 30 minutes, as deployed: the figures customers with open orders are told.
           tick % 6 === 0 && invoke("checkSupplierHealth"),
@@ -485,7 +485,7 @@ async function main(): Promise<void> {
   // leaves the app's last writes to their triggers for a grace period, so it waits that out first.
   await sleep(Math.max(0, lastAppWriteAt + TRIGGER_GRACE_MS + 5_000 - Date.now()));
   await invoke("checkAlerts");
-  await invoke("retrySmsNotifications");
+  await invoke("sweepNotifications");
   await invoke("syncDatamartOrderStatus");
   // A report its time budget stopped is resumed by the next run: run it until it is complete.
   let report = await call("adminReconcileDatamart", {});

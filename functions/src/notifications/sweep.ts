@@ -49,7 +49,7 @@ const REPORT_RECHECK_MS = 30 * 60_000;
  * (with bounded concurrency, never starting a send it cannot finish within its time budget), and
  * asks the provider about SENT messages' delivery. Writes a summary every run.
  */
-export async function sweepNotifications(
+export async function runNotificationSweep(
   deps: NotifyDeps,
   options: SweepOptions,
 ): Promise<SweepSummary> {
@@ -85,7 +85,7 @@ export async function sweepNotifications(
             return;
           }
           await work(doc).catch((error: unknown) =>
-            logUnexpectedError("sweepNotifications", error),
+            logUnexpectedError("runNotificationSweep", error),
           );
         }),
       ),

@@ -4,7 +4,7 @@ import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
 import { acknowledgeAlert, checkAlerts, type AlertDeps } from "../../src/alerts/alertCheck";
 import { emailChannel } from "../../src/notifications/emailChannel";
 import { smsChannel } from "../../src/notifications/smsChannel";
-import { sweepNotifications } from "../../src/notifications/sweep";
+import { runNotificationSweep } from "../../src/notifications/sweep";
 import { MnotifyClient } from "../../src/providers/mnotify";
 import { handleDatamartWebhook } from "../../src/webhooks/datamartWebhook";
 import { clearFirestore, testDb } from "../support/firestore";
@@ -127,7 +127,7 @@ describe("operators' alerts (Firestore emulator, stand-in mNotify)", () => {
     expect(mnotify.messages).to.have.length(0);
     mnotify.setOutage(undefined);
     clock += 10 * 60_000;
-    await sweepNotifications(
+    await runNotificationSweep(
       {
         ...deps().delivery,
         maxOrderAgeMs: 48 * 3_600_000,

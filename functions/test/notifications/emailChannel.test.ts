@@ -3,7 +3,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { CLAIM_LEASE_MS } from "../../src/notifications/delivery";
 import type { NotifyDeps } from "../../src/notifications/notifyStatusChange";
 import { emailChannel } from "../../src/notifications/emailChannel";
-import { sweepNotifications } from "../../src/notifications/sweep";
+import { runNotificationSweep } from "../../src/notifications/sweep";
 import { clearFirestore, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
 
@@ -60,12 +60,14 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
     // The dead sender had queued it already.
     await testDb().collection("mail").doc("o-1_delivered").set({ to: "ama@datasell.test" });
     clock += 5 * 60_000;
-    expect(await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 })).to.include({
-      recoveredToPending: 1,
-      recoveredAsUnknown: 0,
-    });
+    expect(await runNotificationSweep(deps(), { timeBudgetMs: 60_000, concurrency: 2 })).to.include(
+      {
+        recoveredToPending: 1,
+        recoveredAsUnknown: 0,
+      },
+    );
     clock += 5 * 60_000;
-    await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
+    await runNotificationSweep(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
     expect((await record.get()).get("state")).to.equal("SENT");
     expect((await testDb().collection("mail").get()).size).to.equal(1);
   });
@@ -76,7 +78,7 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
       attempts: 0,
       nextAttemptAt: Timestamp.fromMillis(clock),
     });
-    await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
+    await runNotificationSweep(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
     expect((await record.get()).get("state")).to.equal("SENT");
     const mail = await testDb().collection("mail").doc("o-3_delivered").get();
     expect(mail.get("to")).to.equal("ama@datasell.test");
@@ -92,12 +94,12 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
       attempts: 0,
       nextAttemptAt: Timestamp.fromMillis(clock),
     });
-    await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
+    await runNotificationSweep(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
     const mail = testDb().collection("mail").doc("o-2_failed");
     expect((await mail.get()).get("to")).to.equal("ama@datasell.test");
     await mail.update({ delivery: { state: "ERROR", error: "550 mailbox unavailable" } });
     clock += 6 * 60_000;
-    await sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
+    await runNotificationSweep(deps(), { timeBudgetMs: 60_000, concurrency: 2 });
     expect((await record.get()).get("report.state")).to.equal("undelivered");
   });
 });

@@ -7,7 +7,7 @@ import type { NotificationRecord } from "../../src/notifications/notificationRec
 import { notifyStatusChange, type NotifyDeps } from "../../src/notifications/notifyStatusChange";
 import { CLAIM_LEASE_MS, deliver } from "../../src/notifications/delivery";
 import { smsChannel } from "../../src/notifications/smsChannel";
-import { sweepNotifications } from "../../src/notifications/sweep";
+import { runNotificationSweep } from "../../src/notifications/sweep";
 import { MnotifyClient } from "../../src/providers/mnotify";
 import { capturedLogs } from "../../dev/capturedLogs";
 import { anOrder, clearFirestore, dailyFigures, testDb } from "../support/firestore";
@@ -59,7 +59,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     createdAt: Timestamp.fromMillis(clock),
     ...fields,
   });
-  const sweep = (d = deps()) => sweepNotifications(d, { timeBudgetMs: 60_000, concurrency: 2 });
+  const sweep = (d = deps()) => runNotificationSweep(d, { timeBudgetMs: 60_000, concurrency: 2 });
   const order = anOrder({ phoneNumber: "024 123 4567" });
   const change = (from: string, to: string, extra: Record<string, unknown> = {}) => ({
     transactionId: "order-1",
@@ -517,7 +517,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     await change("lost-late", 10 * 60_000, false);
     // Each sweep looks at 4 history entries (twice its batch of 2).
     const small = () =>
-      sweepNotifications(deps(), { timeBudgetMs: 60_000, concurrency: 2, batchSize: 2 });
+      runNotificationSweep(deps(), { timeBudgetMs: 60_000, concurrency: 2, batchSize: 2 });
     for (let i = 0; i < 3; i++) await small();
     expect(mnotify.messages).to.have.length(1);
     const lost = await testDb()

@@ -14,7 +14,7 @@ import { adoptionDeps, notifyDeps } from "../wiring";
  * and stops. A message that was not sent stays PENDING on its record and the sweep sends it. An
  * event older than the retry window is dropped with an alert instead of being retried for days.
  */
-export const notifyOrderStatusChange = onDocumentUpdated(
+export const onOrderUpdated = onDocumentUpdated(
   { document: "transactions/{transactionId}", secrets: [mnotifyApiKey], retry: true },
   async (event) => {
     if (!event.data) return;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
 import { applyStatus } from "../../src/orders/applyStatus";
-import { notifyOrderStatusChange } from "../../src/triggers/notifyOrderStatusChange";
+import { onOrderUpdated } from "../../src/triggers/onOrderUpdated";
 import { eventually } from "../support/eventually";
 import { anOrder, clearFirestore, REFUNDS_ON, testDb } from "../support/firestore";
 import { useFunctionsTest } from "../support/functionsTest";
@@ -13,7 +13,7 @@ import {
 } from "../support/functionsStack";
 import { COLLECTIONS } from "../../src/contract";
 
-describe("notifyOrderStatusChange", function () {
+describe("onOrderUpdated", function () {
   this.timeout(120_000);
 
   describe("wrapped with firebase-functions-test", () => {
@@ -55,8 +55,8 @@ describe("notifyOrderStatusChange", function () {
       );
 
     it("is retried by the platform, so a change whose trigger failed before its records existed is told once", async () => {
-      expect(notifyOrderStatusChange.__endpoint.eventTrigger?.retry).to.equal(true);
-      const wrapped = fft().wrap(notifyOrderStatusChange);
+      expect(onOrderUpdated.__endpoint.eventTrigger?.retry).to.equal(true);
+      const wrapped = fft().wrap(onOrderUpdated);
       const event = statusEvent("fail-once");
       // The first invocation dies before its create-once transaction: a setting it cannot read.
       const good = process.env.MNOTIFY_BASE_URL;
@@ -77,14 +77,14 @@ describe("notifyOrderStatusChange", function () {
     });
 
     it("drops an event the platform retried past the retry window, making no message", async () => {
-      const wrapped = fft().wrap(notifyOrderStatusChange);
+      const wrapped = fft().wrap(onOrderUpdated);
       await wrapped(statusEvent("too-old", new Date(Date.now() - 7 * 3_600_000)));
       expect(mnotify.messages).to.have.length(0);
       expect(await records("too-old")).to.have.length(0);
     });
 
     it("sends one SMS when the same status-change event is delivered three times", async () => {
-      const wrapped = fft().wrap(notifyOrderStatusChange);
+      const wrapped = fft().wrap(onOrderUpdated);
       const path = "transactions/wrapped-1";
       // firebase-functions-test types its snapshots loosely.
       const before = fft().firestore.makeDocumentSnapshot(

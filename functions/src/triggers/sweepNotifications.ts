@@ -5,14 +5,14 @@ import {
   SWEEP_TIME_BUDGET_MS,
   SWEEP_TIMEOUT_SECONDS,
 } from "../config";
-import { sweepNotifications } from "../notifications/sweep";
+import { runNotificationSweep } from "../notifications/sweep";
 import { notifyDeps } from "../wiring";
 
 /**
  * Every 5 minutes: takes back crashed claims, sends the messages that are due, reads delivery
  * reports. Its time budget stays 30 s below its timeout, so it never dies mid-send.
  */
-export const retrySmsNotifications = onSchedule(
+export const sweepNotifications = onSchedule(
   {
     schedule: SMS_RETRY_SCHEDULE,
     maxInstances: 1,
@@ -21,7 +21,7 @@ export const retrySmsNotifications = onSchedule(
     secrets: [mnotifyApiKey],
   },
   async () => {
-    await sweepNotifications(notifyDeps(), {
+    await runNotificationSweep(notifyDeps(), {
       timeBudgetMs: SWEEP_TIME_BUDGET_MS,
       concurrency: 4,
     });
