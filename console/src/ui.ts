@@ -248,3 +248,21 @@ export function receipts(label: string): {
     add: (text) => list.prepend(h("li", {}, `${when(new Date())}: ${text}`)),
   };
 }
+
+/**
+ * A live query's error handler: the panel says it could not load and why, instead of "Loading…"
+ * for ever (a lost connection, or rules that refuse this user).
+ */
+export function showListenerError(
+  body: HTMLElement,
+  what: string,
+): (error: { code: string }) => void {
+  return (error) =>
+    body.replaceChildren(
+      h(
+        "p",
+        { class: "error", role: "alert" },
+        `Could not load ${what} (${error.code}). Reload the page to try again.`,
+      ),
+    );
+}

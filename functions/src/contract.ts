@@ -181,6 +181,8 @@ export interface ReconciliationReport {
   mismatches: number;
   mismatchesByKind: Record<string, number>;
   newCases: number;
+  /** Open cases of earlier reports this one found settled, and resolved (an order then in flight). */
+  clearedCases?: number;
   totals: ReconciliationTotals;
   /** DataSell's Datamart wallet, GHS, when the report began and when it completed. */
   balanceStart?: number;

@@ -26,7 +26,14 @@ import {
 } from "../../../functions/src/contract";
 import { chartFigure, type ChartSpec } from "../charts";
 import type { Backend } from "../firebase";
-import { deliveryMinutes, h, panel, table, when } from "../ui";
+import {
+  deliveryMinutes,
+  h,
+  panel,
+  showListenerError,
+  table,
+  when,
+} from "../ui";
 import type { PanelFactory } from "./panel";
 
 const FINALS = ["delivered", "failed", "cancelled", "refunded"] as const;
@@ -89,6 +96,7 @@ export const overviewPanel: PanelFactory = (backend) => {
       h("div", { class: "charts" }, ...built.map((c) => c.figure)),
     );
   };
+  const failed = showListenerError(body, "the overview");
   const stops = [
     onSnapshot(
       query(
@@ -99,6 +107,7 @@ export const overviewPanel: PanelFactory = (backend) => {
         figures.days = snapshot.docs.map((d) => d.data() as DailyStats);
         render();
       },
+      failed,
     ),
     onSnapshot(
       query(
@@ -111,6 +120,7 @@ export const overviewPanel: PanelFactory = (backend) => {
           .sort((a, b) => a.atMs - b.atMs);
         render();
       },
+      failed,
     ),
     onSnapshot(
       query(
@@ -122,6 +132,7 @@ export const overviewPanel: PanelFactory = (backend) => {
         figures.lastRun = snapshot.docs[0]?.data() as SyncRunRecord | undefined;
         render();
       },
+      failed,
     ),
   ];
   const refresh = () =>

@@ -4,7 +4,7 @@ import {
   type QueryDocumentSnapshot,
 } from "firebase/firestore";
 import type { Backend } from "../firebase";
-import { table, type Child } from "../ui";
+import { showListenerError, table, type Child } from "../ui";
 
 /** What every panel module exports: a function building its section from the backend. */
 export interface Panel {
@@ -26,7 +26,10 @@ export function liveTable(
   headers: string[],
   rows: (docs: QueryDocumentSnapshot[]) => Child[][],
 ): () => void {
-  return onSnapshot(source, (snapshot) =>
-    body.replaceChildren(table(caption, headers, rows(snapshot.docs))),
+  return onSnapshot(
+    source,
+    (snapshot) =>
+      body.replaceChildren(table(caption, headers, rows(snapshot.docs))),
+    showListenerError(body, caption.toLowerCase()),
   );
 }

@@ -13,6 +13,7 @@ import {
   h,
   panel,
   rowActions,
+  showListenerError,
   statusLine,
   when,
 } from "../ui";
@@ -59,6 +60,10 @@ export const reconciliationPanel: PanelFactory = (backend) => {
                   `${r.movements}, ${r.matchedOrders} orders matched, ${r.mismatches} mismatches`,
                 ],
                 [
+                  "Cases",
+                  `${r.newCases} new, ${r.clearedCases ?? 0} earlier ones found settled and resolved`,
+                ],
+                [
                   "Datamart debits / credits",
                   `${ghs(r.totals.debitsPesewas)} / ${ghs(r.totals.creditsPesewas)}`,
                 ],
@@ -79,6 +84,7 @@ export const reconciliationPanel: PanelFactory = (backend) => {
           : h("p", { class: "empty" }, "No reconciliation report yet."),
       );
     },
+    showListenerError(report, "the latest report"),
   );
   const stopCases = liveTable(
     body,

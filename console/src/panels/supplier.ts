@@ -5,6 +5,7 @@ import {
   deliveryMinutes,
   h,
   panel,
+  showListenerError,
   statusLine,
   table,
   when,
@@ -145,6 +146,7 @@ export const supplierPanel: PanelFactory = (backend) => {
         deliveryTable("Deliveries in the last 7 days", delivery.last7d, open),
       );
     },
+    showListenerError(body, "supplier health"),
   );
   return { section, stop };
 };

@@ -23,21 +23,35 @@ const errorsText = (run: SyncSummary) =>
         .map(([kind, n]) => `${kind} ${n}`)
         .join(", ");
 
-/** Resolves with the admin's request once a run's pass for it is done. */
+/**
+ * A run lives at most its function's 300 s timeout: a request not answered a minute after that was
+ * taken by a run that stopped (crashed or timed out); the scheduled runs go on regardless.
+ */
+const LONGEST_WAIT_MS = 6 * 60_000;
+
+/** Resolves with the admin's request once a run's pass for it is done, or undefined past the wait. */
 function requestDone(
   backend: Backend,
   requestId: string,
-): Promise<SyncRequest> {
+): Promise<SyncRequest | undefined> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      resolve(undefined);
+    }, LONGEST_WAIT_MS);
     const stop = onSnapshot(
       doc(backend.db, COLLECTIONS.syncRequests, requestId),
       (snapshot) => {
         const request = snapshot.data() as SyncRequest | undefined;
         if (request?.state !== "done") return;
+        clearTimeout(timer);
         stop();
         resolve(request);
       },
-      reject,
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
     );
   });
 }
@@ -55,7 +69,9 @@ export const syncPanel: PanelFactory = (backend) => {
     const answer = await backend.call("adminSyncDatamartOrders", {});
     result.textContent = `${answer.message}…`;
     const done = await requestDone(backend, answer.requestId);
-    return `Done: checked ${done.checked ?? 0}, updated ${done.updated ?? 0}.`;
+    return done
+      ? `Done: checked ${done.checked ?? 0}, updated ${done.updated ?? 0}.`
+      : "No answer: the run that took it stopped before its pass ended. The scheduled sync goes on every 5 minutes.";
   });
   body.before(h("div", { class: "actions" }, button, result));
   const stop = liveTable(

@@ -251,6 +251,7 @@ async function main(): Promise<void> {
       await act();
     });
   const simulatedMinute = (SETTINGS.syncEverySeconds * 1000) / 5;
+  let midReport: unknown;
   const faultPlan = Promise.all([
     fault(0.1, "Datamart 5xx burst", async () => {
       datamart.setOutage({ httpStatus: 502, body: "<html>Bad gateway</html>" });
@@ -321,6 +322,12 @@ async function main(): Promise<void> {
       functions = await startFunctions();
       await signInAdmin();
       functionsDown = false;
+    }),
+    fault(0.75, "an admin reconciles while orders are in flight", async () => {
+      // Its report may name what is only late (a refund not listed yet): the final report, whose
+      // window overlaps this one's, must find those settled and resolve them.
+      const report = await call("adminReconcileDatamart", {});
+      midReport = report.result ?? report.error;
     }),
   ]);
 
@@ -491,14 +498,17 @@ async function main(): Promise<void> {
   let report = await call("adminReconcileDatamart", {});
   for (let i = 0; i < 20 && report.result?.complete === false; i += 1)
     report = await call("adminReconcileDatamart", {});
-  const cases = (await firestoreDb.collection(COLLECTIONS.reconciliationCases).get()).docs.map(
-    (d) => ({
+  const stored = (await firestoreDb.collection(COLLECTIONS.reconciliationCases).get()).docs;
+  // Open cases are what the reports stand by; those a later report found settled are resolved.
+  const cases = stored
+    .filter((d) => d.get("state") === "open")
+    .map((d) => ({
       kind: String(d.get("kind")),
       orderId: d.get("orderId") as string | undefined,
-    }),
-  );
+    }));
+  const casesCleared = stored.filter((d) => d.get("updatedBy") === "reconciliation").length;
   say(
-    `reconciliation: ${JSON.stringify(report.result?.mismatchesByKind ?? report.error)}; ${cases.length} cases stored`,
+    `reconciliation: mid-run ${JSON.stringify((midReport as { mismatchesByKind?: object } | undefined)?.mismatchesByKind ?? midReport)}; final ${JSON.stringify(report.result?.mismatchesByKind ?? report.error)}; ${cases.length} cases open, ${casesCleared} found settled`,
   );
   const planted = new Set<string>();
   for (const order of orders) {
@@ -581,6 +591,8 @@ async function main(): Promise<void> {
     // Two hours old, webhook lost: found by the aging orders' check on each run (#25).
     slowPortalOrders: freshness.slowPortal.length,
     freshnessSlowPortalMax: Math.max(0, ...freshness.slowPortal),
+    // Named by the mid-run report for an order then in flight, found settled by the final one.
+    reconciliationCasesCleared: casesCleared,
     datamartRequestsPerOrder: datamart.requests.length / accepted,
     functionInvocationsPerOrder: invocations / orders.length,
     firestoreReadsPerOrder: tally.reads / orders.length,

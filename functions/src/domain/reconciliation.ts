@@ -178,6 +178,24 @@ export function groupByOrder(
   return { ready, awaiting };
 }
 
+/**
+ * The kinds an order in flight shows for a moment (Datamart's refund listed a little after the
+ * failure, a status change not yet polled): a later report that judges the order and no longer
+ * finds them clears their cases.
+ */
+export const PASSING_KINDS: readonly MismatchKind[] = [
+  "charged-but-failed",
+  "refund-not-passed-on",
+  "open-but-settled",
+];
+
+/** The passing kinds' case ids for this order that this judgement did not find again. */
+export function passedCaseIds(key: string, found: Mismatch[]): string[] {
+  return PASSING_KINDS.map((kind) => caseIdOf(kind, key)).filter(
+    (id) => !found.some((m) => m.caseId === id),
+  );
+}
+
 /** A delivered order with no Datamart charge in the window. */
 export function deliveredWithoutCharge(key: string, order: OrderView): Mismatch {
   return {

@@ -72,3 +72,37 @@ export async function recordCases(
     }),
   );
 }
+
+/**
+ * Resolves the open cases among `caseIds` that an earlier report found and this one, judging the
+ * same order on all its movements, no longer does: the note says which report found it settled.
+ * A case an admin has already explained or resolved is left as the admin left it.
+ */
+export async function clearSettledCases(
+  db: Firestore,
+  report: ReconciliationReport,
+  caseIds: string[],
+  now: Date,
+): Promise<void> {
+  if (caseIds.length === 0) return;
+  const cases = db.collection(COLLECTIONS.reconciliationCases);
+  const snapshots = await db.getAll(...caseIds.map((id) => cases.doc(id)));
+  const at = Timestamp.fromDate(now);
+  const note = `Settled: report ${report.reportId} found Datamart and DataSell agree on this order`;
+  await Promise.all(
+    snapshots
+      .filter(
+        (c) => c.exists && c.get("state") === "open" && c.get("lastReportId") !== report.reportId,
+      )
+      .map(async (c) => {
+        await c.ref.update({
+          state: "resolved",
+          note,
+          updatedBy: "reconciliation",
+          updatedAt: at,
+          history: FieldValue.arrayUnion({ state: "resolved", note, by: "reconciliation", at }),
+        });
+        report.clearedCases = (report.clearedCases ?? 0) + 1;
+      }),
+  );
+}

@@ -5,6 +5,7 @@ import {
   groupByOrder,
   matchKey,
   movementOf,
+  passedCaseIds,
   reconcileOrder,
   type Mismatch,
   type Movement,
@@ -16,7 +17,7 @@ import { ProviderError } from "../providers/providerError";
 import { runLeasedJob } from "../platform/leasedJob";
 import { RateLimiter } from "../platform/rateLimiter";
 import { COLLECTIONS, type ReconciliationReport } from "../contract";
-import { recordCases } from "./cases";
+import { clearSettledCases, recordCases } from "./cases";
 import { markCharged, readMarks } from "./chargeMarks";
 import { deliveredUncharged } from "./deliveredCheck";
 import { ordersByKey } from "./ledgerOrders";
@@ -222,9 +223,15 @@ class ReconciliationRun {
     );
     report.matchedOrders += newlyMatched.length;
     report.totals = addToTotals(report.totals, [], newlyMatched);
-    await this.record(
-      [...groups].flatMap(([key, group]) => reconcileOrder(key, group, orders.get(key))),
+    const found = [...groups].flatMap(([key, group]) =>
+      reconcileOrder(key, group, orders.get(key)),
     );
+    await this.record(found);
+    // What an earlier report saw of an order in flight, this one may find settled.
+    const settled = [...orders]
+      .filter(([, order]) => order.status !== "delivered")
+      .flatMap(([key]) => passedCaseIds(key, found));
+    await clearSettledCases(db, report, settled, this.now());
   }
 
   /** One page of the delivered-without-charge check, from where the last stopped. */

@@ -5,6 +5,7 @@ import {
   emptyTotals,
   groupByOrder,
   matchKey,
+  passedCaseIds,
   movementOf,
   reconcileOrder,
   type Movement,
@@ -147,6 +148,18 @@ describe("reconciliation", () => {
       );
       expect(ready.size).to.equal(0);
       expect(awaiting).to.deep.equal({});
+    });
+  });
+
+  describe("passedCaseIds", () => {
+    it("names the passing kinds' cases an order no longer shows, never one it still shows", () => {
+      const stillFound = reconcileOrder("TRX-1", [purchase()], order({ status: "failed" }));
+      expect(stillFound.map((m) => m.kind)).to.deep.equal(["charged-but-failed"]);
+      expect(passedCaseIds("TRX-1", stillFound)).to.deep.equal([
+        "refund-not-passed-on_TRX-1",
+        "open-but-settled_TRX-1",
+      ]);
+      expect(passedCaseIds("TRX-1", [])).to.have.length(3);
     });
   });
 });

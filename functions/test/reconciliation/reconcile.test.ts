@@ -14,6 +14,8 @@ type StoredCase = Mismatch & {
   firstFoundAt: Timestamp;
   lastFoundAt: Timestamp;
   lastReportId: string;
+  note?: string;
+  updatedBy?: string;
 };
 
 describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () => {
@@ -272,6 +274,37 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     expect(next).to.include({ complete: true, movements: 1, matchedOrders: 1 });
     expect(next.mismatchesByKind).to.deep.equal({ "delivered-without-charge": 1 });
     expect((await cases()).map((c) => c.orderId)).to.deep.equal(["free"]);
+  });
+
+  it("clears a case it found for an order in flight once a later report finds it settled, and leaves an admin's verdict alone", async () => {
+    // Failed here and refunded to the customer, while Datamart's refund is not listed yet.
+    const inFlight = async (id: string) => {
+      const order = await placeOrder(standIn, id, "processing");
+      standIn.setStatus(trx(order), "failed");
+      await settle(id, { status: "failed", refund: { state: "credited", amountPesewas: 650 } });
+      return standIn.ledger.pop()!;
+    };
+    const refunds = [await inFlight("soon"), await inFlight("explained")];
+    const first = await reconcile();
+    expect(first.mismatchesByKind).to.deep.equal({ "charged-but-failed": 2 });
+    const caseOf = (id: string) => cases().then((all) => all.find((c) => c.orderId === id)!);
+    await updateCaseByAdmin({ db: testDb() }, "admin-1", {
+      caseId: (await caseOf("explained")).caseId,
+      state: "explained",
+      note: "Datamart says the refund is on its way",
+    });
+    for (const refund of refunds)
+      standIn.addMovement({ ...refund, createdAt: new Date().toISOString() });
+
+    const second = await reconcile();
+
+    expect(second).to.include({ mismatches: 0, clearedCases: 1 });
+    expect(await caseOf("soon")).to.deep.include({
+      state: "resolved",
+      updatedBy: "reconciliation",
+    });
+    expect((await caseOf("soon")).note).to.contain(second.reportId);
+    expect((await caseOf("explained")).state).to.equal("explained");
   });
 
   it("lets an admin explain or resolve a case with a note, and moves no money", async () => {
