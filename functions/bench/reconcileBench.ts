@@ -205,6 +205,21 @@ async function benchSize(firestore: Firestore, standIn: DatamartStandIn, perDay:
   };
 }
 
+/** Merges rows into bench/results/latest.json: a run of some sizes keeps the figures of the others. */
+function writeRows(rows: Awaited<ReturnType<typeof benchSize>>[]): void {
+  const dir = join(__dirname, "results");
+  const file = join(dir, "latest.json");
+  mkdirSync(dir, { recursive: true });
+  const latest = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as { reconciliation?: typeof rows })
+    : {};
+  const kept = (latest.reconciliation ?? []).filter(
+    (row) => !rows.some((r) => r.ordersPerDay === row.ordersPerDay),
+  );
+  const reconciliation = [...kept, ...rows].sort((a, b) => a.ordersPerDay - b.ordersPerDay);
+  writeFileSync(file, JSON.stringify({ ...latest, reconciliation }, null, 2) + "\n");
+}
+
 async function main(): Promise<void> {
   const projectId = "demo-datasell-bench";
   const emulator = await startFirestoreEmulator({ projectId, port: await freePort() });
@@ -223,6 +238,7 @@ async function main(): Promise<void> {
         { method: "DELETE" },
       );
       rows.push(await benchSize(firestore, standIn, perDay));
+      writeRows(rows);
       console.log(`  ${fmt(perDay)} orders a day: ${rows.at(-1)!.runs} runs`);
     }
   } finally {
@@ -234,18 +250,6 @@ Nightly reconciliation: runs of ${RUN_SECONDS} s here, five minutes of new order
 | orders a day | window movements | runs here | runs in production (5 min apart) | pages | Datamart requests | ms a page on the emulator | each movement once | exactly the planted mismatches | largest doc KiB | heap growth MiB | Firestore reads | writes |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.map((r) => `| ${fmt(r.ordersPerDay)} | ${fmt(r.windowMovements)} | ${r.runs} | ${r.productionRuns} (${r.productionRuns * 5} min) | ${fmt(r.pages)} | ${fmt(r.datamartRequests)} | ${fmt(r.msPerPageOnEmulator)} | ${r.eachMovementOnce ? "yes" : `no (${fmt(r.movementsRead)})`} | ${r.exactlyThePlanted ? "yes" : JSON.stringify(r.mismatchesByKind)} | ${fmt(r.largestDocKiB, 1)} | ${fmt(r.heapGrowthMiB, 1)} | ${fmt(r.firestoreReads)} | ${fmt(r.firestoreWrites)} |`).join("\n")}`);
-  const dir = join(__dirname, "results");
-  const file = join(dir, "latest.json");
-  mkdirSync(dir, { recursive: true });
-  const latest = existsSync(file)
-    ? (JSON.parse(readFileSync(file, "utf8")) as { reconciliation?: typeof rows })
-    : {};
-  // A run of some sizes keeps the figures of the others.
-  const kept = (latest.reconciliation ?? []).filter(
-    (row) => !rows.some((r) => r.ordersPerDay === row.ordersPerDay),
-  );
-  const reconciliation = [...kept, ...rows].sort((a, b) => a.ordersPerDay - b.ordersPerDay);
-  writeFileSync(file, JSON.stringify({ ...latest, reconciliation }, null, 2) + "\n");
   console.log("\nWrote the reconciliation figures into bench/results/latest.json");
 }
 
