@@ -1,4 +1,4 @@
-import { FieldValue, type Firestore } from "firebase-admin/firestore";
+import type { Firestore } from "firebase-admin/firestore";
 import { advance, pageNow, startsReport, unread } from "../domain/ledgerCursor";
 import {
   addToTotals,
@@ -81,15 +81,16 @@ export async function runReconciliation(
       const { report } = progress;
       report.complete = done;
       await db.collection(COLLECTIONS.reconciliationReports).doc(report.reportId).set(report);
+      // Written whole, never merged: a merge would keep the held refunds this run let go.
+      const covered: ReconcileState = { ...state };
+      delete covered.inProgress;
       await stateRef.set(
         done
-          ? {
+          ? ({
               coveredUntil: report.windowEnd,
               lastCompleteReportId: report.reportId,
-              inProgress: FieldValue.delete(),
-            }
-          : { inProgress: progress },
-        { merge: true },
+            } satisfies ReconcileState)
+          : ({ ...covered, inProgress: progress } satisfies ReconcileState),
       );
       logReconciliationCompleted(report);
       return report;

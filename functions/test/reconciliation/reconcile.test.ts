@@ -3,6 +3,7 @@ import type { Timestamp } from "firebase-admin/firestore";
 import type { Mismatch } from "../../src/domain/reconciliation";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
 import { DatamartClient } from "../../src/providers/datamart";
+import { ProviderError } from "../../src/providers/providerError";
 import { updateCaseByAdmin } from "../../src/reconciliation/cases";
 import { runReconciliation, type ReconcileOptions } from "../../src/reconciliation/reconcile";
 import { placeOrder } from "../support/datamart";
@@ -208,6 +209,60 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     const second = await reconcile({ pageSize: 1 });
     expect(second).to.include({ complete: true, mismatches: 0, movements: 5, matchedOrders: 4 });
     expect(await cases()).to.deep.equal([]);
+  });
+
+  it("lets go of a held refund for good once its purchase is read, however many runs the report takes", async () => {
+    const far = await placeOrder(standIn, "failed-farther", "processing");
+    await placeOrder(standIn, "oldest", "processing");
+    const near = await placeOrder(standIn, "failed-far", "processing");
+    for (let i = 0; i < 3; i++) await placeOrder(standIn, `o${i}`, "processing");
+    // Pages of 1, newest first: the two refunds, o2, o1, o0, near's purchase, oldest, far's purchase.
+    for (const [id, order] of [
+      ["failed-farther", far],
+      ["failed-far", near],
+    ] as const) {
+      standIn.setStatus(trx(order), "failed");
+      await settle(id, { status: "failed", refund: { state: "credited", amountPesewas: 598 } });
+    }
+    // Datamart goes down after so many pages: each run stops exactly there.
+    const downAfter = (pages: number) => {
+      const client = new DatamartClient({
+        baseUrl: standIn.baseUrl,
+        apiKey: "k",
+        timeoutMs: 2_000,
+      });
+      let left = pages;
+      return {
+        fetchBalance: () => client.fetchBalance(),
+        fetchTransactions: (page: number, size: number) =>
+          left-- > 0
+            ? client.fetchTransactions(page, size)
+            : Promise.reject(new ProviderError("datamart", "server", "down")),
+      };
+    };
+    const run = (pages: number) =>
+      runReconciliation(
+        {
+          db: testDb(),
+          datamart: downAfter(pages),
+          options: { windowDays: 7, ratePerMinute: 60_000, timeBudgetMs: 30_000, pageSize: 1 },
+        },
+        "admin",
+      );
+    const held = async () =>
+      Object.keys(
+        ((await testDb().collection(COLLECTIONS.syncState).doc("datamartReconciliation").get()).get(
+          "inProgress.refundsAwaitingPurchase",
+        ) as object) ?? {},
+      );
+
+    expect(await run(2)).to.include({ complete: false, stoppedEarly: "provider-down" });
+    expect(await held()).to.have.members([trx(near), trx(far)]);
+    // Reads o2, o1, o0 and near's purchase, which lets its refund go; then Datamart is down again.
+    expect(await run(4)).to.include({ complete: false });
+    expect(await held()).to.deep.equal([trx(far)]);
+    const last = await run(10);
+    expect(last).to.include({ complete: true, movements: 8, matchedOrders: 6, mismatches: 0 });
   });
 
   it("resumes a report its time budget stopped, counting every movement once", async () => {
