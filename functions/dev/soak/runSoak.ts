@@ -514,9 +514,14 @@ async function main(): Promise<void> {
   for (const order of orders) {
     if (order.chargeDiffers) planted.add(`amount-differs:${order.id}`);
     const doc = await firestoreDb.collection(COLLECTIONS.transactions).doc(order.id).get();
-    // A failed order Datamart refunded, whose customer was not credited (a direct payment no admin
-    // returned as credit): Datamart passed a refund on that DataSell did not.
-    if (order.fate === "failed" && doc.get("refund.state") !== "credited")
+    // An order failed here that Datamart refunded, whose customer was not credited (a direct payment
+    // no admin returned as credit): Datamart passed a refund on that DataSell did not. That includes
+    // one Datamart delivered after failing it, whose lost webhook the watch has not yet made up for.
+    if (
+      (order.fate === "failed" || order.fate === "failed-then-delivered") &&
+      doc.get("status") === "failed" &&
+      doc.get("refund.state") !== "credited"
+    )
       planted.add(`refund-not-passed-on:${order.id}`);
   }
 
