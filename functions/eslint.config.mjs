@@ -14,7 +14,7 @@ const LAYERS = {
   sync: ["orders", "platform", "providers"],
   webhooks: ["orders", "providers"],
   reconciliation: ["platform", "providers"],
-  notifications: ["orders", "providers", "stats", "supplier"],
+  notifications: ["orders", "platform", "providers", "stats", "supplier"],
   alerts: ["notifications"],
 };
 const EDGE = [

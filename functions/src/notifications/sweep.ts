@@ -6,6 +6,7 @@ import {
 } from "firebase-admin/firestore";
 import pLimit from "p-limit";
 import { logNotificationSweep, logUnexpectedError } from "../logs";
+import { runLeasedJob } from "../platform/leasedJob";
 import { deliver, recoverClaim } from "./delivery";
 import type { NotifyDeps } from "./notifyStatusChange";
 import { recoverUntoldChanges } from "./untoldChanges";
@@ -37,27 +38,28 @@ export interface SweepSummary {
   reports: Record<string, number>;
   /** Due work left for the next sweep because the time budget ran out. */
   leftForNextSweep: boolean;
+  /** Another sweep was running: this one did nothing. */
+  skipped?: boolean;
 }
+
+export const SWEEP_LEASE = "notificationSweep";
 
 /** Reports are asked for this long after sending; after that a message counts as not reported. */
 const REPORT_WINDOW_MS = 24 * 3_600_000;
 const REPORT_RECHECK_MS = 30 * 60_000;
 
 /**
- * Every few minutes: makes the records of status changes the trigger never told (then sent below),
- * takes back claims whose sender stopped, sends every PENDING message that is due
- * (with bounded concurrency, never starting a send it cannot finish within its time budget), and
- * asks the provider about SENT messages' delivery. Writes a summary every run.
+ * Every few minutes, one sweep at a time: makes the records of status changes the trigger never
+ * told (then sent below), takes back claims whose sender stopped, sends every PENDING message that
+ * is due (with bounded concurrency, never starting a send it cannot finish within its time budget),
+ * and asks the provider about SENT messages' delivery. Writes a summary every run.
  */
 export async function runNotificationSweep(
   deps: NotifyDeps,
   options: SweepOptions,
 ): Promise<SweepSummary> {
-  const started = Date.now();
   const now = deps.now?.() ?? new Date();
-  const at = Timestamp.fromDate(now);
-  const batch = options.batchSize ?? 100;
-  const records = deps.db.collection(COLLECTIONS.orderNotifications);
+  const summaryRef = deps.db.collection(COLLECTIONS.notificationSweeps).doc();
   const summary: SweepSummary = {
     startedAt: now.toISOString(),
     finishedAt: "",
@@ -70,9 +72,39 @@ export async function runNotificationSweep(
     reports: {},
     leftForNextSweep: false,
   };
+  const ran = await runLeasedJob(
+    deps.db,
+    {
+      lease: SWEEP_LEASE,
+      holder: summaryRef.id,
+      budgetMs: options.timeBudgetMs,
+      now: () => deps.now?.() ?? new Date(),
+    },
+    async (run) => ({ result: await sweep(deps, options, summary, now, run.deadline) }),
+  );
+  if (!ran) summary.skipped = true;
+  summary.finishedAt = new Date().toISOString();
+  await summaryRef.set({
+    ...summary,
+    expireAt: Timestamp.fromMillis(Date.now() + deps.retention.runsMs),
+  });
+  logNotificationSweep(summary);
+  return summary;
+}
+
+async function sweep(
+  deps: NotifyDeps,
+  options: SweepOptions,
+  summary: SweepSummary,
+  now: Date,
+  deadline: number,
+): Promise<void> {
+  const at = Timestamp.fromDate(now);
+  const batch = options.batchSize ?? 100;
+  const records = deps.db.collection(COLLECTIONS.orderNotifications);
   // A send started now must end before the budget does.
   const longestSend = Math.max(0, ...Object.values(deps.channels).map((c) => c.sendTimeoutMs));
-  const canStart = () => Date.now() - started + longestSend + 5_000 <= options.timeBudgetMs;
+  const canStart = () => Date.now() + longestSend + 5_000 <= deadline;
   const each = async (query: Query, work: (doc: QueryDocumentSnapshot) => Promise<void>) => {
     const limit = pLimit(options.concurrency);
     const found = await query.limit(batch).get();
@@ -143,12 +175,4 @@ export async function runNotificationSweep(
       summary.reports[key] = (summary.reports[key] ?? 0) + 1;
     },
   );
-
-  summary.finishedAt = new Date().toISOString();
-  await deps.db.collection(COLLECTIONS.notificationSweeps).add({
-    ...summary,
-    expireAt: Timestamp.fromMillis(Date.now() + deps.retention.runsMs),
-  });
-  logNotificationSweep(summary);
-  return summary;
 }

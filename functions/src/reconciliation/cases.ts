@@ -73,26 +73,40 @@ export async function recordCases(
   );
 }
 
+/** Firestore's limit on the values of one `in` filter. */
+const IN_LIMIT = 30;
+
 /**
  * Resolves the open cases among `caseIds` that an earlier report found and this one, judging the
- * same order on all its movements, no longer does: the note says which report found it settled.
- * A case an admin has already explained or resolved is left as the admin left it.
+ * same orders on all their movements, no longer does: the note says which report found it settled.
+ * A case an admin has already explained or resolved is left as the admin left it. The judged orders'
+ * cases are found by order, 30 orders a query: most orders have none, so it costs a read or so per
+ * query, not one per case id.
  */
 export async function clearSettledCases(
   db: Firestore,
   report: ReconciliationReport,
-  caseIds: string[],
+  judged: { orderIds: string[]; caseIds: string[] },
   now: Date,
 ): Promise<void> {
-  if (caseIds.length === 0) return;
+  const passed = new Set(judged.caseIds);
   const cases = db.collection(COLLECTIONS.reconciliationCases);
-  const snapshots = await db.getAll(...caseIds.map((id) => cases.doc(id)));
+  const chunks = Array.from({ length: Math.ceil(judged.orderIds.length / IN_LIMIT) }, (_, i) =>
+    judged.orderIds.slice(i * IN_LIMIT, (i + 1) * IN_LIMIT),
+  );
+  const found = await Promise.all(
+    chunks.map(async (ids) => (await cases.where("orderId", "in", ids).get()).docs),
+  );
   const at = Timestamp.fromDate(now);
   const note = `Settled: report ${report.reportId} found Datamart and DataSell agree on this order`;
   await Promise.all(
-    snapshots
+    found
+      .flat()
       .filter(
-        (c) => c.exists && c.get("state") === "open" && c.get("lastReportId") !== report.reportId,
+        (c) =>
+          passed.has(c.id) &&
+          c.get("state") === "open" &&
+          c.get("lastReportId") !== report.reportId,
       )
       .map(async (c) => {
         await c.ref.update({

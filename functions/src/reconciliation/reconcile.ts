@@ -41,7 +41,6 @@ export interface ReconcileDeps {
 }
 
 export const RECONCILE_LEASE = "datamartReconciliation";
-const STATE_DOC = "datamartReconciliation";
 /**
  * One report a day (admins may ask for one any time): Datamart's wallet movements since the last
  * report ended (less an overlap), newest first, each matched to an order by its transaction
@@ -55,12 +54,11 @@ export async function runReconciliation(
 ): Promise<ReconciliationReport> {
   const { db, options } = deps;
   const now = deps.now ?? (() => new Date());
-  const stateRef = db.collection(COLLECTIONS.syncState).doc(STATE_DOC);
   const nothing = () => ({
     ...newReport("", trigger, now(), undefined, options.windowDays),
     skipped: true,
   });
-  const ran = await runLeasedJob(
+  const ran = await runLeasedJob<ReconcileState, ReconciliationReport | undefined>(
     db,
     {
       lease: RECONCILE_LEASE,
@@ -69,10 +67,11 @@ export async function runReconciliation(
       now,
     },
     async (run) => {
-      const state = ((await stateRef.get()).data() ?? {}) as ReconcileState;
+      const state = await run.saved();
       // A report saved by an earlier version of this code (page numbers, no cursor) starts afresh.
       const saved = state.inProgress?.ledger ? state.inProgress : undefined;
-      if (!saved && !startsReport(trigger, state.coveredUntil, now().getTime())) return undefined;
+      if (!saved && !startsReport(trigger, state.coveredUntil, now().getTime()))
+        return { result: undefined };
       const progress =
         saved ?? newProgress(db, trigger, state.coveredUntil, now(), options.windowDays);
       progress.report.runs += 1;
@@ -81,19 +80,13 @@ export async function runReconciliation(
       const { report } = progress;
       report.complete = done;
       await db.collection(COLLECTIONS.reconciliationReports).doc(report.reportId).set(report);
-      // Written whole, never merged: a merge would keep the held refunds this run let go.
-      const covered: ReconcileState = { ...state };
-      delete covered.inProgress;
-      await stateRef.set(
-        done
-          ? ({
-              coveredUntil: report.windowEnd,
-              lastCompleteReportId: report.reportId,
-            } satisfies ReconcileState)
-          : ({ ...covered, inProgress: progress } satisfies ReconcileState),
-      );
       logReconciliationCompleted(report);
-      return report;
+      // Written whole (runLeasedJob), never merged: a merge would keep the held refunds this run
+      // let go.
+      const save: ReconcileState = done
+        ? { coveredUntil: report.windowEnd, lastCompleteReportId: report.reportId }
+        : { ...state, inProgress: progress };
+      return { result: report, save };
     },
   );
   return ran?.result ?? nothing();
@@ -228,11 +221,10 @@ class ReconciliationRun {
       reconcileOrder(key, group, orders.get(key)),
     );
     await this.record(found);
-    // What an earlier report saw of an order in flight, this one may find settled.
-    const settled = [...orders]
-      .filter(([, order]) => order.status !== "delivered")
-      .flatMap(([key]) => passedCaseIds(key, found));
-    await clearSettledCases(db, report, settled, this.now());
+    // What an earlier report saw of an order in flight (a failed order since delivered, too), this
+    // one may find settled.
+    const caseIds = [...orders.keys()].flatMap((key) => passedCaseIds(key, found));
+    await clearSettledCases(db, report, { orderIds: [...byId.keys()], caseIds }, this.now());
   }
 
   /** One page of the delivered-without-charge check, from where the last stopped. */

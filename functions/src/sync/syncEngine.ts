@@ -9,6 +9,7 @@ import { nextPassAt, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSc
 import { logSyncCompleted, logSyncOrderFailed } from "../logs";
 import { youngOrders } from "../orders/orderQueries";
 import { runLeasedJob } from "../platform/leasedJob";
+import { drainWithWorkers } from "../platform/workerPool";
 import type { DatamartClient } from "../providers/datamart";
 import { checkOrder, type CheckContext } from "./checkOrder";
 import { DatamartGate } from "./datamartGate";
@@ -50,7 +51,6 @@ export interface SyncDeps {
 }
 
 export const SYNC_LEASE = "datamartSync";
-const SYNC_STATE_DOC = "datamartSync";
 
 interface SyncState {
   sweep?: RoundState;
@@ -75,14 +75,15 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
     ? { expireAt: Timestamp.fromMillis(now().getTime() + options.runRetentionMs) }
     : {};
 
-  const ran = await runLeasedJob(
+  const ran = await runLeasedJob<SyncState, void>(
     db,
     { lease: SYNC_LEASE, holder: runRef.id, budgetMs: options.timeBudgetMs, now },
     async (run) => {
       if (run.expiredHolder) await closeCrashedRun(db, run.expiredHolder);
       // Visible while it runs (an admin's request may be taken by it); replaced when it ends.
       await runRef.set({ ...summary, ...expiry, running: true });
-      await new SyncRun(deps, summary, now, run.deadline).run(trigger === "schedule");
+      const sync = new SyncRun(deps, summary, now, run.deadline);
+      return { result: undefined, save: await sync.run(await run.saved(), trigger === "schedule") };
     },
   );
   if (!ran) {
@@ -118,17 +119,14 @@ class SyncRun {
     return this.outOfTime || this.gate.down;
   }
 
-  async run(repeatPasses: boolean): Promise<void> {
+  /** @returns where the rounds stand, for the next run. */
+  async run(state: SyncState, repeatPasses: boolean): Promise<SyncState> {
     const { db, options } = this.deps;
-    const stateRef = db.collection(COLLECTIONS.syncState).doc(SYNC_STATE_DOC);
-    const state = ((await stateRef.get()).data() ?? {}) as SyncState;
     const runNow = this.now();
 
     const passStarted = Date.now();
     const requested = await takeWaitingRequests(db, this.summary.runId);
-    const context = this.context(runNow);
-    await this.drain(context, adoptedOrders(db, this.pageSize), () => (this.summary.adopted += 1));
-    await this.drain(context, youngOrders(db, this.since(runNow), this.pageSize));
+    const context = await this.freshPass(runNow, true);
     await this.drain(
       context,
       agingDueOrders(db, runNow, toDate(state.agingPassAt), options.freshForMs, this.pageSize),
@@ -156,12 +154,8 @@ class SyncRun {
       this.summary.stoppedEarly = this.gate.down ? "provider-down" : "time-budget";
       this.summary.leftForNextRun = true;
     }
-    await stateRef.set({
-      sweep,
-      watch,
-      agingPassAt: Timestamp.fromDate(runNow),
-    } satisfies SyncState);
     this.summary.needsAttention = await countNeedsAttention(db);
+    return { sweep, watch, agingPassAt: Timestamp.fromDate(runNow) };
   }
 
   /**
@@ -183,15 +177,7 @@ class SyncRun {
         const before = { checked: this.gate.asked, updated: this.summary.updated };
         passStarted = Date.now();
         this.seen = new Set();
-        const passNow = this.now();
-        const context = this.context(passNow);
-        if (taken.length > 0)
-          await this.drain(
-            context,
-            adoptedOrders(db, this.pageSize),
-            () => (this.summary.adopted += 1),
-          );
-        await this.drain(context, youngOrders(db, this.since(passNow), this.pageSize));
+        await this.freshPass(this.now(), taken.length > 0);
         this.summary.passes += 1;
         await this.answerRequests(taken, before);
       }
@@ -213,8 +199,19 @@ class SyncRun {
     });
   }
 
-  private since(now: Date): Date {
-    return new Date(now.getTime() - this.deps.options.freshForMs);
+  /** What each pass checks first: the adopted orders (when asked to) and the young ones. */
+  private async freshPass(passNow: Date, withAdopted: boolean): Promise<CheckContext> {
+    const { db, options } = this.deps;
+    const context = this.context(passNow);
+    if (withAdopted)
+      await this.drain(
+        context,
+        adoptedOrders(db, this.pageSize),
+        () => (this.summary.adopted += 1),
+      );
+    const since = new Date(passNow.getTime() - options.freshForMs);
+    await this.drain(context, youngOrders(db, since, this.pageSize));
+    return context;
   }
 
   private context(runNow: Date): CheckContext {
@@ -238,17 +235,15 @@ class SyncRun {
   ): Promise<void> {
     // Twice as many workers as request slots, so one worker's Firestore reads and writes overlap the
     // others' Datamart requests instead of idling a slot.
-    const worker = async () => {
-      for (;;) {
-        if (this.stopped) return;
-        const next = await source.next();
-        if (next.done) return;
-        const item = "snapshot" in next.value ? next.value : { snapshot: next.value };
+    const workers = this.deps.options.concurrency * 2;
+    await drainWithWorkers(
+      source,
+      workers,
+      () => this.stopped,
+      async (next) => {
+        const item = "snapshot" in next ? next : { snapshot: next };
         const { snapshot } = item;
-        if (this.seen.has(snapshot.id)) {
-          await item.settle?.(true);
-          continue;
-        }
+        if (this.seen.has(snapshot.id)) return item.settle?.(true);
         this.seen.add(snapshot.id);
         this.summary.due += 1;
         // One order's trouble (even an unexpected one) never stops the run.
@@ -259,9 +254,7 @@ class SyncRun {
         });
         if (settled) onChecked?.();
         await item.settle?.(settled);
-      }
-    };
-    await Promise.all(Array.from({ length: this.deps.options.concurrency * 2 }, worker));
-    await source.return(undefined);
+      },
+    );
   }
 }

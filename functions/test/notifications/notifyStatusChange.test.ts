@@ -7,7 +7,8 @@ import type { NotificationRecord } from "../../src/notifications/notificationRec
 import { notifyStatusChange, type NotifyDeps } from "../../src/notifications/notifyStatusChange";
 import { CLAIM_LEASE_MS, deliver } from "../../src/notifications/delivery";
 import { smsChannel } from "../../src/notifications/smsChannel";
-import { runNotificationSweep } from "../../src/notifications/sweep";
+import { runNotificationSweep, SWEEP_LEASE } from "../../src/notifications/sweep";
+import { tryAcquireLease } from "../../src/platform/lease";
 import { MnotifyClient } from "../../src/providers/mnotify";
 import { capturedLogs } from "../../dev/capturedLogs";
 import { anOrder, clearFirestore, dailyFigures, testDb } from "../support/firestore";
@@ -564,6 +565,25 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     const sweeps = await testDb().collection(COLLECTIONS.notificationSweeps).get();
     expect(sweeps.size).to.equal(1);
     expect(sweeps.docs[0].data()).to.include({ tried: 0, leftForNextSweep: false });
+  });
+
+  it("sweeps one at a time: a sweep started while another runs sends nothing and says it was skipped", async () => {
+    const ref = testDb().collection(COLLECTIONS.orderNotifications).doc("order-1_delivered");
+    await ref.set(aRecord({ state: "PENDING", nextAttemptAt: Timestamp.fromMillis(clock) }));
+    const other = await tryAcquireLease(
+      testDb(),
+      SWEEP_LEASE,
+      "other-sweep",
+      60_000,
+      () => new Date(clock),
+    );
+    expect(await sweep()).to.deep.include({ skipped: true, tried: 0 });
+    expect(mnotify.messages).to.have.length(0);
+    expect((await ref.get()).get("state")).to.equal("PENDING");
+
+    await other!.release();
+    expect(await sweep()).to.deep.include({ tried: 1, outcomes: { SENT: 1 } });
+    expect(mnotify.messages).to.have.length(1);
   });
 
   it("sends only a PENDING record: SENT, PROCESSING, FAILED and SKIPPED ones are left alone", async () => {

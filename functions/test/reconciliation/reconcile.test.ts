@@ -362,6 +362,19 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     expect((await caseOf("explained")).state).to.equal("explained");
   });
 
+  it("clears the open-but-settled case of an order Datamart failed and then delivered once it is delivered here", async () => {
+    const order = await placeOrder(standIn, "reprocessed", "processing");
+    standIn.setStatus(trx(order), "failed"); // Datamart refunds; the change is not polled yet
+    expect((await reconcile()).mismatchesByKind).to.deep.equal({ "open-but-settled": 1 });
+
+    standIn.setStatus(trx(order), "completed"); // reprocessed, and delivered after all
+    await settle("reprocessed", { status: "delivered" });
+    const second = await reconcile();
+
+    expect(second).to.include({ mismatches: 0, clearedCases: 1 });
+    expect((await cases())[0]).to.include({ state: "resolved", updatedBy: "reconciliation" });
+  });
+
   it("lets an admin explain or resolve a case with a note, and moves no money", async () => {
     await testDb().collection(COLLECTIONS.users).doc("user-1").set({ walletBalance: 2 });
     await placeOrder(standIn, "kept", "processing");
