@@ -24,14 +24,24 @@ export interface CheckContext extends ApplyOptions {
 /**
  * Checks one order: asks Datamart and applies its answer through applyStatus. An answer that changes
  * nothing writes nothing; an order that needs a human is flagged, once. Tallies the run's summary.
+ * One order's trouble, even an unexpected one, is counted and logged, never thrown: it never stops
+ * the run.
  *
  * @returns false when the order was not dealt with and must come round again: Datamart was not asked
  *   (down, or the run's time was up) or failed for a passing reason.
  */
-export async function checkOrder(
+export function checkOrder(
   context: CheckContext,
   snapshot: QueryDocumentSnapshot,
 ): Promise<boolean> {
+  return check(context, snapshot).catch((error: unknown) => {
+    countError(context.summary, "internal");
+    logSyncOrderFailed(snapshot.id, error);
+    return true;
+  });
+}
+
+async function check(context: CheckContext, snapshot: QueryDocumentSnapshot): Promise<boolean> {
   const { summary } = context;
   const parsed = orderSchema.safeParse(snapshot.data());
   if (!parsed.success) {

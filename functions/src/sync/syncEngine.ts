@@ -6,7 +6,7 @@ import {
 } from "firebase-admin/firestore";
 import { toDate } from "../domain/order";
 import { nextPassAt, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
-import { logSyncCompleted, logSyncOrderFailed } from "../logs";
+import { logSyncCompleted } from "../logs";
 import { youngOrders } from "../orders/orderQueries";
 import { runLeasedJob } from "../platform/leasedJob";
 import { drainWithWorkers } from "../platform/workerPool";
@@ -22,7 +22,7 @@ import {
   type Item,
 } from "./dueOrders";
 import { goRound, type RoundState } from "./rounds";
-import { closeCrashedRun, countError, newRunSummary } from "./runSummary";
+import { closeCrashedRun, newRunSummary } from "./runSummary";
 import { completeRequests, SyncRequestListener, takeWaitingRequests } from "./syncRequests";
 import { COLLECTIONS, type SyncSummary, type SyncTrigger } from "../contract";
 
@@ -99,6 +99,8 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
 class SyncRun {
   private readonly gate: DatamartGate;
   private readonly pageSize: number;
+  /** What checking an order needs, but for the pass's clock. */
+  private readonly checking: Omit<CheckContext, "runNow">;
   private outOfTime = false;
   /** Orders checked in this pass. */
   private seen = new Set<string>();
@@ -109,9 +111,18 @@ class SyncRun {
     private readonly now: () => Date,
     private readonly deadline: number,
   ) {
-    const { options } = deps;
+    const { db, options, walletRefunds, failedWatchMs } = deps;
     this.gate = new DatamartGate(deps.datamart, { ...options, deadline: this.deadline });
     this.pageSize = options.pageSize ?? 200;
+    const { attentionAfterMs } = options;
+    this.checking = {
+      db,
+      gate: this.gate,
+      summary,
+      attentionAfterMs,
+      walletRefunds,
+      failedWatchMs,
+    };
   }
 
   private get stopped(): boolean {
@@ -191,7 +202,6 @@ class SyncRun {
     requests: DocumentReference[],
     before: { checked: number; updated: number },
   ): Promise<void> {
-    if (requests.length === 0) return;
     this.summary.adminRequests += requests.length;
     await completeRequests(requests, {
       checked: this.gate.asked - before.checked,
@@ -202,7 +212,7 @@ class SyncRun {
   /** What each pass checks first: the adopted orders (when asked to) and the young ones. */
   private async freshPass(passNow: Date, withAdopted: boolean): Promise<CheckContext> {
     const { db, options } = this.deps;
-    const context = this.context(passNow);
+    const context = { ...this.checking, runNow: passNow };
     if (withAdopted)
       await this.drain(
         context,
@@ -212,19 +222,6 @@ class SyncRun {
     const since = new Date(passNow.getTime() - options.freshForMs);
     await this.drain(context, youngOrders(db, since, this.pageSize));
     return context;
-  }
-
-  private context(runNow: Date): CheckContext {
-    const { db, options, walletRefunds, failedWatchMs } = this.deps;
-    return {
-      db,
-      gate: this.gate,
-      attentionAfterMs: options.attentionAfterMs,
-      summary: this.summary,
-      runNow,
-      walletRefunds,
-      failedWatchMs,
-    };
   }
 
   /** Checks what `source` yields with `2 x concurrency` workers, until it ends, time is up or Datamart is down. */
@@ -246,12 +243,7 @@ class SyncRun {
         if (this.seen.has(snapshot.id)) return item.settle?.(true);
         this.seen.add(snapshot.id);
         this.summary.due += 1;
-        // One order's trouble (even an unexpected one) never stops the run.
-        const settled = await checkOrder(context, snapshot).catch((error: unknown) => {
-          countError(this.summary, "internal");
-          logSyncOrderFailed(snapshot.id, error);
-          return true;
-        });
+        const settled = await checkOrder(context, snapshot);
         if (settled) onChecked?.();
         await item.settle?.(settled);
       },
