@@ -112,17 +112,11 @@ class SyncRun {
     private readonly deadline: number,
   ) {
     const { db, options, walletRefunds, failedWatchMs } = deps;
-    this.gate = new DatamartGate(deps.datamart, { ...options, deadline: this.deadline });
+    const gate = new DatamartGate(deps.datamart, { ...options, deadline: this.deadline });
+    this.gate = gate;
     this.pageSize = options.pageSize ?? 200;
     const { attentionAfterMs } = options;
-    this.checking = {
-      db,
-      gate: this.gate,
-      summary,
-      attentionAfterMs,
-      walletRefunds,
-      failedWatchMs,
-    };
+    this.checking = { db, gate, summary, attentionAfterMs, walletRefunds, failedWatchMs };
   }
 
   private get stopped(): boolean {
@@ -213,12 +207,8 @@ class SyncRun {
   private async freshPass(passNow: Date, withAdopted: boolean): Promise<CheckContext> {
     const { db, options } = this.deps;
     const context = { ...this.checking, runNow: passNow };
-    if (withAdopted)
-      await this.drain(
-        context,
-        adoptedOrders(db, this.pageSize),
-        () => (this.summary.adopted += 1),
-      );
+    const adopted = () => (this.summary.adopted += 1);
+    if (withAdopted) await this.drain(context, adoptedOrders(db, this.pageSize), adopted);
     const since = new Date(passNow.getTime() - options.freshForMs);
     await this.drain(context, youngOrders(db, since, this.pageSize));
     return context;
