@@ -44,22 +44,35 @@ export function panel(
 }
 
 /**
- * A table with a caption, header cells with scope, and one row per item. Each cell carries its
- * column's name (`data-label`), and a cell holding a control is marked `act`: on a phone the rows
- * stack as cards, each fact under its label and the action first.
+ * A table with a caption, header cells with scope, and one row per item (see tableRow); a sentence
+ * saying so when there are none.
  */
 export function table(
   caption: string,
   headers: string[],
   rows: Child[][],
 ): HTMLElement {
-  if (rows.length === 0)
-    return h(
-      "p",
-      { class: "empty" },
-      `Nothing here: ${caption.charAt(0).toLowerCase()}${caption.slice(1)}.`,
-    );
-  return h(
+  if (rows.length === 0) return emptyTable(caption);
+  const { element, tbody } = tableShell(caption, headers);
+  tbody.append(...rows.map((cells) => tableRow(headers, cells)));
+  return element;
+}
+
+/** What an empty table shows instead. */
+export const emptyTable = (caption: string): HTMLElement =>
+  h(
+    "p",
+    { class: "empty" },
+    `Nothing here: ${caption.charAt(0).toLowerCase()}${caption.slice(1)}.`,
+  );
+
+/** A table's frame, caption and header, with the body its rows go in. */
+export function tableShell(
+  caption: string,
+  headers: string[],
+): { element: HTMLElement; tbody: HTMLTableSectionElement } {
+  const tbody = h("tbody", {});
+  const element = h(
     "div",
     { class: "table-wrap" },
     h(
@@ -71,30 +84,36 @@ export function table(
         {},
         h("tr", {}, ...headers.map((text) => h("th", { scope: "col" }, text))),
       ),
+      tbody,
+    ),
+  );
+  return { element, tbody };
+}
+
+/**
+ * One row. Each cell carries its column's name (`data-label`), and a cell holding a control is
+ * marked `act`: on a phone the rows stack as cards, each fact under its label and the action first.
+ */
+export function tableRow(
+  headers: string[],
+  cells: Child[],
+): HTMLTableRowElement {
+  return h(
+    "tr",
+    {},
+    ...cells.map((c, i) =>
       h(
-        "tbody",
-        {},
-        ...rows.map((cells) =>
-          h(
-            "tr",
-            {},
-            ...cells.map((c, i) =>
-              h(
-                "td",
-                {
-                  "data-label": headers[i] ?? "",
-                  class:
-                    c instanceof HTMLElement &&
-                    (c.matches("button, select, input") ||
-                      !!c.querySelector("button, select, input"))
-                      ? "act"
-                      : false,
-                },
-                c,
-              ),
-            ),
-          ),
-        ),
+        "td",
+        {
+          "data-label": headers[i] ?? "",
+          class:
+            c instanceof HTMLElement &&
+            (c.matches("button, select, input") ||
+              !!c.querySelector("button, select, input"))
+              ? "act"
+              : false,
+        },
+        c,
       ),
     ),
   );

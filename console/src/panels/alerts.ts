@@ -40,9 +40,9 @@ export const alertsPanel: PanelFactory = (backend) => {
     ["Alert", "State", "Since", "Told", "Acknowledged", "Act"],
     (docs) =>
       docs
-        .map((d) => d.data() as AlertRecord)
-        .sort((a, b) => Number(b.active === true) - Number(a.active))
-        .map((a) => {
+        .map((doc) => ({ doc, a: doc.data() as AlertRecord }))
+        .sort((x, y) => Number(y.a.active === true) - Number(x.a.active))
+        .map(({ doc, a }) => {
           const out = statusLine();
           const acknowledge =
             a.active && !a.acknowledgedBy
@@ -60,7 +60,7 @@ export const alertsPanel: PanelFactory = (backend) => {
                   `Acknowledge alert ${a.id}`,
                 )
               : "";
-          return [
+          const cells = [
             a.text,
             a.active ? "active" : `cleared ${when(a.clearedAtMs)}`,
             when(a.startedAtMs),
@@ -70,6 +70,7 @@ export const alertsPanel: PanelFactory = (backend) => {
               : "",
             rowActions(acknowledge, out),
           ];
+          return { doc, cells };
         }),
   );
   return { section, stop };

@@ -58,13 +58,16 @@ export const attentionPanel: PanelFactory = (backend) => {
           "History",
           `Show the history of order ${doc.id}`,
         );
-        return [
-          doc.id,
-          order.status,
-          when(order.timestamp),
-          order.sync?.needsAttentionReason ?? "",
-          rowActions(check, history, out),
-        ];
+        return {
+          doc: doc,
+          cells: [
+            doc.id,
+            order.status,
+            when(order.timestamp),
+            order.sync?.needsAttentionReason ?? "",
+            rowActions(check, history, out),
+          ],
+        };
       }),
   );
   return { section, stop };

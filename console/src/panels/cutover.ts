@@ -25,15 +25,18 @@ export const cutoverPanel: PanelFactory = (backend) => {
     (docs) =>
       docs.map((doc) => {
         const order = doc.data();
-        return [
-          doc.id,
-          order.status,
-          when(order.timestamp),
-          ghs(Math.round(Number(order.amount) * 100)),
-          order.refund
-            ? `${order.refund.state}${order.refund.reason ? `: ${order.refund.reason}` : ""}`
-            : "—",
-        ];
+        return {
+          doc: doc,
+          cells: [
+            doc.id,
+            order.status,
+            when(order.timestamp),
+            ghs(Math.round(Number(order.amount) * 100)),
+            order.refund
+              ? `${order.refund.state}${order.refund.reason ? `: ${order.refund.reason}` : ""}`
+              : "—",
+          ],
+        };
       }),
   );
   return { section, stop };

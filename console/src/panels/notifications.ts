@@ -78,7 +78,7 @@ export const notificationsPanel: PanelFactory = (backend) => {
                   },
                   `Resend ${r.channel} message ${d.id}`,
                 );
-          return [
+          const cells = [
             r.transactionId,
             r.channel,
             r.state,
@@ -87,6 +87,7 @@ export const notificationsPanel: PanelFactory = (backend) => {
             r.reason ?? r.lastError?.message ?? "",
             rowActions(resend, out),
           ];
+          return { doc: d, cells };
         });
     },
   );

@@ -12,6 +12,7 @@ import {
   ghs,
   h,
   panel,
+  receipts,
   rowActions,
   showListenerError,
   statusLine,
@@ -28,6 +29,8 @@ export const reconciliationPanel: PanelFactory = (backend) => {
   );
   const report = h("div", { class: "report" });
   body.before(report);
+  const done = receipts("Cases settled");
+  body.before(done.element);
   const result = statusLine("p");
   const reconcile = actionButton("Reconcile now", result, async () => {
     const r = await backend.call("adminReconcileDatamart", {});
@@ -116,9 +119,11 @@ export const reconciliationPanel: PanelFactory = (backend) => {
             state: state.value as CaseState,
             note: note.value,
           });
-          return "Saved.";
+          const receipt = `Case ${doc.id} (${String(c.kind)}, order ${String(c.orderId ?? "—")}): ${state.value}.`;
+          done.add(receipt);
+          return receipt;
         });
-        return [
+        const cells = [
           c.kind,
           c.orderId ?? "—",
           c.reference ?? "—",
@@ -126,6 +131,7 @@ export const reconciliationPanel: PanelFactory = (backend) => {
           when(c.firstFoundAt),
           rowActions(state, note, save, out),
         ];
+        return { doc, cells };
       }),
   );
   return { section, stop: () => (stopReport(), stopCases()) };

@@ -76,14 +76,17 @@ export const refundsPanel: PanelFactory = (backend) => {
                 `Refund order ${doc.id}`,
               )
             : "a reversal the wallet could not cover: settle with the customer";
-        return [
-          doc.id,
-          order.status,
-          ghs(Math.round(Number(order.amount) * 100)),
-          order.paymentMethod ?? "",
-          order.refund.reason ?? "",
-          rowActions(act, out),
-        ];
+        return {
+          doc: doc,
+          cells: [
+            doc.id,
+            order.status,
+            ghs(Math.round(Number(order.amount) * 100)),
+            order.paymentMethod ?? "",
+            order.refund.reason ?? "",
+            rowActions(act, out),
+          ],
+        };
       }),
   );
   return { section, stop };

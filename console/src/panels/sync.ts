@@ -94,21 +94,24 @@ export const syncPanel: PanelFactory = (backend) => {
     (docs) =>
       docs.map((d) => {
         const run = d.data() as SyncRunRecord;
-        return [
-          when(run.startedAt),
-          [
-            run.trigger,
-            run.running && "running",
-            run.adminRequests && `took ${run.adminRequests} admin request(s)`,
-          ]
-            .filter(Boolean)
-            .join(", "),
-          run.skipped ? "skipped" : run.running ? "…" : run.checked,
-          run.updated,
-          errorsText(run),
-          run.stoppedEarly ?? "no",
-          run.needsAttention,
-        ];
+        return {
+          doc: d,
+          cells: [
+            when(run.startedAt),
+            [
+              run.trigger,
+              run.running && "running",
+              run.adminRequests && `took ${run.adminRequests} admin request(s)`,
+            ]
+              .filter(Boolean)
+              .join(", "),
+            run.skipped ? "skipped" : run.running ? "…" : run.checked,
+            run.updated,
+            errorsText(run),
+            run.stoppedEarly ?? "no",
+            run.needsAttention,
+          ],
+        };
       }),
   );
   return { section, stop };

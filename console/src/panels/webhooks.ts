@@ -28,20 +28,23 @@ export const webhooksPanel: PanelFactory = (backend) => {
     ],
     (docs) =>
       docs
-        .map((d) => d.data())
+        .map((doc) => ({ doc, e: doc.data() }))
         .sort(
-          (a, b) =>
-            (b.receivedAt?.toMillis?.() ?? 0) -
-            (a.receivedAt?.toMillis?.() ?? 0),
+          (x, y) =>
+            (y.e.receivedAt?.toMillis?.() ?? 0) -
+            (x.e.receivedAt?.toMillis?.() ?? 0),
         )
-        .map((e) => [
-          when(e.receivedAt),
-          e.event,
-          e.status,
-          e.orderReference ?? "",
-          e.transactionReference ?? "",
-          e.orderId ?? "",
-        ]),
+        .map(({ doc, e }) => ({
+          doc,
+          cells: [
+            when(e.receivedAt),
+            e.event,
+            e.status,
+            e.orderReference ?? "",
+            e.transactionReference ?? "",
+            e.orderId ?? "",
+          ],
+        })),
   );
   return { section, stop };
 };

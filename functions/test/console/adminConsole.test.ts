@@ -412,6 +412,49 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     expect((await alerts.doc("balance-low").get()).get("acknowledgedBy")).to.equal(ADMIN.uid);
   });
 
+  it("keeps a half-typed case note and its focus while other cases come; a verdict's answer stays after its row has gone", async () => {
+    const cases = stack.db.collection(COLLECTIONS.reconciliationCases);
+    const openCase = (orderId: string) =>
+      cases.doc(`amount-differs_TRX-${orderId}`).set({
+        kind: "amount-differs",
+        caseId: `amount-differs_TRX-${orderId}`,
+        orderId,
+        reference: `TRX-${orderId}`,
+        message: "Datamart charged GHS 6.00; its price at purchase was GHS 5.98",
+        evidence: { datamart: { chargedPesewas: 600, creditedPesewas: 0, movements: [] } },
+        state: "open",
+        firstFoundAt: new Date(),
+        lastFoundAt: new Date(),
+        lastReportId: "report-1",
+      });
+    const row = (orderId: string) =>
+      page.locator("#reconciliation tbody tr", { hasText: `TRX-${orderId}` });
+    await openCase("A");
+    await signIn(ADMIN.email);
+    const note = page.getByLabel("Note on case amount-differs_TRX-A");
+    await note.fill("Datamart's price changed that morning");
+
+    await openCase("B"); // the live table redraws
+    await row("B").waitFor();
+    expect(await note.inputValue()).to.equal("Datamart's price changed that morning");
+    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).to.equal(
+      "Note on case amount-differs_TRX-A",
+    );
+
+    await page.getByLabel("New state of case amount-differs_TRX-A").selectOption("explained");
+    await row("A").getByRole("button", { name: "Save" }).click();
+    await row("A").waitFor({ state: "detached" });
+    await page
+      .locator("#reconciliation .receipts", {
+        hasText: "Case amount-differs_TRX-A (amount-differs, order A): explained.",
+      })
+      .waitFor();
+    expect((await cases.doc("amount-differs_TRX-A").get()).get("note")).to.equal(
+      "Datamart's price changed that morning",
+    );
+    expect(await row("B").count()).to.equal(1);
+  });
+
   it("asks before a refund, showing the amount, and pays a non-wallet order only with a written reason", async () => {
     await stack.db.collection(COLLECTIONS.users).doc(CUSTOMER.uid).set({ walletBalance: 10 });
     await stack.db
