@@ -1,4 +1,8 @@
+import type { AlertPhase } from "./domain/alerts";
+import type { BalanceLevel, OpenOrders } from "./domain/supplierHealth";
+import type { StatsSummary } from "./domain/dailyStats";
 import type { DeliveryExpectation } from "./domain/deliveryExpectation";
+import type { DataSellStatus } from "./domain/orderStatus";
 import type { ReconciliationTotals } from "./domain/reconciliation";
 
 /*
@@ -226,4 +230,107 @@ export interface Callables {
     answer: { success: true; tokenId: string };
   };
   unregisterPushToken: { request: { token: string }; answer: { success: true } };
+}
+
+/*
+ * Stored documents that the console reads too, typed once: `Time` is the Firestore SDK's Timestamp
+ * on each side (firebase-admin's in the functions, the web SDK's in the console).
+ */
+
+export const CHANNELS = ["sms", "push", "email"] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** What the provider later said about a SENT message (delivery report), where it can say it. */
+export type DeliveryReport = "delivered" | "undelivered" | "pending";
+
+/**
+ * `orderNotifications/{transactionId}_{status}` (SMS) or `..._{status}_{channel}` (push, email): one per
+ * order, status and channel, server-only.
+ */
+export interface NotificationRecord<Time> {
+  /** The order's id; for an operators' alert, `alert-{condition}-{startedAtMs}-{n}`. */
+  transactionId: string;
+  userId: string | null;
+  status: DataSellStatus | AlertPhase;
+  channel: ChannelName;
+  /**
+   * Who gets it: `233…` for SMS, the user id for push (their devices are looked up when sending), the
+   * address for email. Kept server-side for retries; logs and admins see `recipientMasked`.
+   */
+  recipient: string | null;
+  /** The title of a push or the subject of an email. */
+  title?: string;
+  recipientMasked: string;
+  message: string;
+  state: DeliveryState;
+  reason?: string;
+  attempts: number;
+  providerIds?: { campaignId: string; messageId?: string };
+  lastError?: { kind: string; code?: string; status?: number; message: string };
+  createdAt: Time;
+  updatedAt: Time;
+  /** When Firestore's TTL deletes the record (MESSAGE_RETENTION_DAYS after it was made). */
+  expireAt?: Time;
+  /** Set whenever the record is PENDING, so the sweep's query finds it. */
+  nextAttemptAt?: Time;
+  leaseExpiresAt?: Time;
+  /** Written just before the request goes out: a claim without it provably sent nothing. */
+  sendStartedAt?: Time;
+  sentAt?: Time;
+  report?: { state: DeliveryReport; checkedAt: Time };
+  /** When the sweep next asks the provider for a delivery report of a SENT message. */
+  reportCheckAt?: Time;
+}
+
+/** `supplierHealth/current`: what the console shows and the logs carry. */
+export interface SupplierHealthRecord<Time> {
+  checkedAt: Time;
+  /** DataSell's Datamart wallet, GHS; absent when Datamart did not answer. */
+  balance?: number;
+  level: BalanceLevel | "unknown";
+  balanceError?: string;
+  /** Days the balance lasts at the last 7 days' spend; null when that cannot be told yet. */
+  daysOfCover: number | null;
+  thresholds: { lowGhs: number; criticalGhs: number };
+  /** Per network, from the day's figures (stats/dailyStats.ts): today and the last 7 days. */
+  delivery: { today: Record<string, StatsSummary>; last7d: Record<string, StatsSummary> };
+  /** Per network, the orders open now (placed in the last 7 days). */
+  open: Record<string, OpenOrders>;
+  stalledNetworks: string[];
+  /** Datamart's delivery tracker's message (what customers with open orders are told); null: none. */
+  trackerMessage: string | null;
+  trackerError?: string;
+}
+
+/** Who or what carried a status change to an order. */
+export type StatusSource = "poll" | "admin" | "user" | "webhook";
+
+/** A status history entry: `transactions/{id}/statusHistory/{auto}`, server-only. */
+export interface StatusHistoryEntry<Time> {
+  from: string;
+  to: DataSellStatus;
+  datamartStatus: string;
+  source: StatusSource;
+  at: Time;
+  /** Why a final status changed (the one allowed move: failed, then delivered after all). */
+  reason?: string;
+}
+
+/** `webhookEvents/{sha256 of the body}`: one per signed body received, kept for the retention period. */
+export interface WebhookEventRecord<Time> {
+  /** What became of it: `unmatched`, `changed`, `unchanged`, `stale`, ... */
+  outcome: string;
+  signatureValid: true;
+  bodyBytes: number;
+  receivedAt: Time;
+  expireAt: Time;
+  /** Once the body parsed as an event: */
+  event?: string;
+  eventTimestamp?: string | null;
+  orderId?: string | null;
+  orderReference?: string | null;
+  transactionReference?: string | null;
+  status?: string;
+  /** The order it was applied to, when one matched. */
+  transactionId?: string;
 }

@@ -11,6 +11,7 @@ import {
 } from "../ui";
 import { detailsButton } from "./orderDetails";
 import { liveTable, type PanelFactory } from "./panel";
+import type { Order } from "../../../functions/src/domain/order";
 
 /** Orders the sync flagged for a human, with "Check now" and their history. */
 export const attentionPanel: PanelFactory = (backend) => {
@@ -34,7 +35,7 @@ export const attentionPanel: PanelFactory = (backend) => {
     ["Order", "Status", "Placed", "Why", "Act"],
     (docs) =>
       docs.map((doc) => {
-        const order = doc.data();
+        const order = doc.data() as Order;
         const out = statusLine();
         const check = actionButton(
           "Check now",
@@ -64,7 +65,7 @@ export const attentionPanel: PanelFactory = (backend) => {
             doc.id,
             order.status,
             when(order.timestamp),
-            order.sync?.needsAttentionReason ?? "",
+            String(order.sync?.needsAttentionReason ?? ""),
             rowActions(check, history, out),
           ],
         };

@@ -2,6 +2,7 @@ import { collection, limit, orderBy, query } from "firebase/firestore";
 import { COLLECTIONS } from "../../../functions/src/contract";
 import { ghs, panel, when } from "../ui";
 import { liveTable, type PanelFactory } from "./panel";
+import type { Order } from "../../../functions/src/domain/order";
 
 /**
  * Orders the switch-on cutover marked (open at switch-on, placed days before): the sync corrects
@@ -24,7 +25,7 @@ export const cutoverPanel: PanelFactory = (backend) => {
     ["Order", "Status now", "Placed", "Amount", "Refund"],
     (docs) =>
       docs.map((doc) => {
-        const order = doc.data();
+        const order = doc.data() as Order;
         return {
           doc: doc,
           cells: [

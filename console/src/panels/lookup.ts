@@ -13,6 +13,7 @@ import { phoneSpellings } from "../../../functions/src/domain/phone";
 import type { Backend } from "../firebase";
 import { ghs, h, table, when } from "../ui";
 import { detailsButton, orderDetails } from "./orderDetails";
+import type { Order } from "../../../functions/src/domain/order";
 import type { Panel } from "./panel";
 
 /** The fields an order may be known by, besides its id. */
@@ -90,7 +91,7 @@ export function lookupPanel(backend: Backend): Panel {
     const spellings = phoneSpellings(text);
     const show = async (found: DocumentSnapshot) =>
       result.replaceChildren(
-        await orderDetails(backend, found.id, found.data() ?? {}),
+        await orderDetails(backend, found.id, (found.data() ?? {}) as Order),
       );
     void (
       spellings.length
@@ -109,7 +110,7 @@ export function lookupPanel(backend: Backend): Panel {
                   const open = detailsButton(
                     backend,
                     o.id,
-                    o.data() ?? {},
+                    (o.data() ?? {}) as Order,
                     details,
                     "Details",
                     `Show order ${o.id}`,

@@ -1,5 +1,14 @@
-import { collection, limit, query, where } from "firebase/firestore";
-import { COLLECTIONS } from "../../../functions/src/contract";
+import {
+  collection,
+  limit,
+  query,
+  where,
+  type Timestamp,
+} from "firebase/firestore";
+import {
+  COLLECTIONS,
+  type NotificationRecord,
+} from "../../../functions/src/contract";
 import {
   actionButton,
   confirmAction,
@@ -36,14 +45,14 @@ export const notificationsPanel: PanelFactory = (backend) => {
       const now = Date.now();
       return docs
         .filter((d) => {
-          const r = d.data();
+          const r = d.data() as NotificationRecord<Timestamp>;
           return (
             r.state !== "PENDING" ||
             now - (r.createdAt?.toMillis?.() ?? now) > LONG_PENDING_MS
           );
         })
         .map((d) => {
-          const r = d.data();
+          const r = d.data() as NotificationRecord<Timestamp>;
           const out = statusLine();
           const resend =
             r.state === "PENDING"

@@ -1,5 +1,17 @@
-import { collection, getDocs, orderBy, query, where } from "firebase/firestore";
-import { COLLECTIONS } from "../../../functions/src/contract";
+import {
+  collection,
+  getDocs,
+  orderBy,
+  query,
+  where,
+  type Timestamp,
+} from "firebase/firestore";
+import {
+  COLLECTIONS,
+  type NotificationRecord,
+  type StatusHistoryEntry,
+} from "../../../functions/src/contract";
+import type { Order } from "../../../functions/src/domain/order";
 import type { Backend } from "../firebase";
 import { networkName } from "../../../functions/src/domain/networks";
 import { ghs, h, table, when } from "../ui";
@@ -7,7 +19,7 @@ import { ghs, h, table, when } from "../ui";
 type Refund = { state?: string; amountPesewas?: number; reason?: string };
 
 /** Why an order has no refund, or what its refund is, in the operator's words. */
-function refundText(order: Record<string, unknown>): string {
+function refundText(order: Order): string {
   const refund = order.refund as Refund | undefined;
   if (refund)
     return [refund.state ?? "?", ghs(refund.amountPesewas), refund.reason]
@@ -28,7 +40,7 @@ function refundText(order: Record<string, unknown>): string {
 export async function orderDetails(
   backend: Backend,
   orderId: string,
-  order: Record<string, unknown>,
+  order: Order,
 ): Promise<HTMLElement> {
   const [history, messages] = await Promise.all([
     getDocs(
@@ -75,7 +87,7 @@ export async function orderDetails(
       `Status history of ${orderId}`,
       ["When", "From", "To", "Datamart said", "Source", "Reason"],
       history.docs.map((d) => {
-        const e = d.data();
+        const e = d.data() as StatusHistoryEntry<Timestamp>;
         return [
           when(e.at),
           e.from,
@@ -91,7 +103,7 @@ export async function orderDetails(
       `Messages about ${orderId}`,
       ["Channel", "For status", "State", "Reason or evidence"],
       messages.docs.map((d) => {
-        const m = d.data();
+        const m = d.data() as NotificationRecord<Timestamp>;
         return [
           m.channel,
           m.status,
@@ -109,7 +121,7 @@ export async function orderDetails(
 export function detailsButton(
   backend: Backend,
   orderId: string,
-  order: Record<string, unknown>,
+  order: Order,
   into: HTMLElement,
   label: string,
   ariaLabel: string,

@@ -11,6 +11,7 @@ import { COLLECTIONS } from "../../../functions/src/contract";
 import { networkName } from "../../../functions/src/domain/networks";
 import { ghs, h, panel, table, when } from "../ui";
 import { detailsButton } from "./orderDetails";
+import type { Order } from "../../../functions/src/domain/order";
 import type { PanelFactory } from "./panel";
 
 const STATUSES = ["processing", "delivered", "failed", "cancelled", "refunded"];
@@ -93,7 +94,7 @@ export const ordersPanel: PanelFactory = (backend) => {
           const open = detailsButton(
             backend,
             d.id,
-            d.data(),
+            d.data() as Order,
             details,
             "Details",
             `Show order ${d.id}`,

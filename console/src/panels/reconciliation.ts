@@ -6,7 +6,11 @@ import {
   query,
   where,
 } from "firebase/firestore";
-import { COLLECTIONS, type CaseState } from "../../../functions/src/contract";
+import {
+  COLLECTIONS,
+  type CaseState,
+  type ReconciliationReport,
+} from "../../../functions/src/contract";
 import {
   actionButton,
   ghs,
@@ -47,7 +51,7 @@ export const reconciliationPanel: PanelFactory = (backend) => {
       limit(1),
     ),
     (snapshot) => {
-      const r = snapshot.docs[0]?.data();
+      const r = snapshot.docs[0]?.data() as ReconciliationReport | undefined;
       report.replaceChildren(
         r
           ? h(

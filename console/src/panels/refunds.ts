@@ -10,6 +10,7 @@ import {
   statusLine,
 } from "../ui";
 import { liveTable, type PanelFactory } from "./panel";
+import type { Order } from "../../../functions/src/domain/order";
 
 /** Wallet refunds the automatic path left to an admin, with "Refund" where a credit is due. */
 export const refundsPanel: PanelFactory = (backend) => {
@@ -31,7 +32,9 @@ export const refundsPanel: PanelFactory = (backend) => {
     ["Order", "Status", "Amount", "Payment", "Why", "Act"],
     (docs) =>
       docs.map((doc) => {
-        const order = doc.data();
+        const order = doc.data() as Order & {
+          refund: NonNullable<Order["refund"]>;
+        };
         const out = statusLine();
         const act =
           order.refund.state === "manual"

@@ -1,5 +1,8 @@
-import { doc, onSnapshot } from "firebase/firestore";
-import { COLLECTIONS } from "../../../functions/src/contract";
+import { doc, onSnapshot, type Timestamp } from "firebase/firestore";
+import {
+  COLLECTIONS,
+  type SupplierHealthRecord,
+} from "../../../functions/src/contract";
 import {
   actionButton,
   deliveryMinutes,
@@ -83,17 +86,15 @@ export const supplierPanel: PanelFactory = (backend) => {
   const stop = onSnapshot(
     doc(backend.db, COLLECTIONS.supplierHealth, "current"),
     (snapshot) => {
-      const health = snapshot.data();
+      const health = snapshot.data() as
+        SupplierHealthRecord<Timestamp> | undefined;
       if (!health) {
         body.replaceChildren(h("p", { class: "empty" }, "Not checked yet."));
         return;
       }
-      const delivery = health.delivery as {
-        today: ByNetwork;
-        last7d: ByNetwork;
-      };
-      const open = (health.open ?? {}) as Record<string, OpenOrders>;
-      const stalled = (health.stalledNetworks ?? []) as string[];
+      const delivery = health.delivery;
+      const open = health.open ?? {};
+      const stalled = health.stalledNetworks ?? [];
       body.replaceChildren(
         h(
           "dl",

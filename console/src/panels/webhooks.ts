@@ -1,5 +1,14 @@
-import { collection, limit, query, where } from "firebase/firestore";
-import { COLLECTIONS } from "../../../functions/src/contract";
+import {
+  collection,
+  limit,
+  query,
+  where,
+  type Timestamp,
+} from "firebase/firestore";
+import {
+  COLLECTIONS,
+  type WebhookEventRecord,
+} from "../../../functions/src/contract";
 import { panel, when } from "../ui";
 import { liveTable, type PanelFactory } from "./panel";
 
@@ -28,12 +37,11 @@ export const webhooksPanel: PanelFactory = (backend) => {
     ],
     (docs) =>
       docs
-        .map((doc) => ({ doc, e: doc.data() }))
-        .sort(
-          (x, y) =>
-            (y.e.receivedAt?.toMillis?.() ?? 0) -
-            (x.e.receivedAt?.toMillis?.() ?? 0),
-        )
+        .map((doc) => ({
+          doc,
+          e: doc.data() as WebhookEventRecord<Timestamp>,
+        }))
+        .sort((x, y) => y.e.receivedAt.toMillis() - x.e.receivedAt.toMillis())
         .map(({ doc, e }) => ({
           doc,
           cells: [

@@ -57,7 +57,10 @@ export const orderSchema = z.looseObject({
   refundedAt: z.unknown().optional(),
   /** This project's sync bookkeeping: a failed order's watch (orders/applyStatus.ts). */
   sync: z
-    .looseObject({ watchUntil: z.unknown().optional() })
+    .looseObject({
+      watchUntil: z.unknown().optional(),
+      needsAttentionReason: z.string().optional().catch(undefined),
+    })
     .optional()
     .nullable()
     .catch(undefined),

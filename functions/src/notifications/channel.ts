@@ -1,5 +1,6 @@
 import type { SendFailure } from "../domain/deliveryVerdict";
-import type { DeliveryReport, NotificationRecord } from "./notificationRecord";
+import type { NotificationRecord } from "./notificationRecord";
+import type { DeliveryReport } from "../contract";
 
 /**
  * A way to reach a customer (SMS today). The delivery state machine (delivery.ts) is the same for

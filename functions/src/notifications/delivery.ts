@@ -8,8 +8,8 @@ import { deliveryVerdict, failureOutcome } from "../domain/deliveryVerdict";
 import { isFinalStatus } from "../domain/orderStatus";
 import { logNotificationOutcome } from "../logs";
 import type { Channel } from "./channel";
-import type { ChannelName, NotificationRecord } from "./notificationRecord";
-import { COLLECTIONS, type DeliveryState } from "../contract";
+import type { NotificationRecord } from "./notificationRecord";
+import { COLLECTIONS, type ChannelName, type DeliveryState } from "../contract";
 
 export interface DeliveryDeps {
   db: Firestore;

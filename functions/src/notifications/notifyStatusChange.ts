@@ -10,14 +10,9 @@ import { expectationWords } from "../domain/deliveryExpectation";
 import { readDeliveryExpectation } from "../supplier/deliveryExpectation";
 import { logNotificationOutcome, maskPhone } from "../logs";
 import { chosenChannels } from "../domain/notificationPreferences";
-import {
-  CHANNELS,
-  notificationId,
-  type ChannelName,
-  type NotificationRecord,
-} from "./notificationRecord";
+import { notificationId, type NotificationRecord } from "./notificationRecord";
 import { deliver, type DeliveryDeps } from "./delivery";
-import { COLLECTIONS, type DeliveryState } from "../contract";
+import { CHANNELS, COLLECTIONS, type ChannelName, type DeliveryState } from "../contract";
 
 export interface NotifyDeps extends DeliveryDeps {
   /** Changes to orders placed longer ago than this are not told (domain/customerNotice.ts). */

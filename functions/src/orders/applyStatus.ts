@@ -20,9 +20,11 @@ import { watchUntil } from "../domain/pollSchedule";
 import { SYNC_FIELDS } from "../domain/syncFields";
 import { changeMovesMoney, moneyMove } from "../domain/walletRefund";
 import { readWallet, writeMoneyMove } from "../wallet/walletLedger";
-import { COLLECTIONS } from "../contract";
-
-export type StatusSource = "poll" | "admin" | "user" | "webhook";
+import {
+  COLLECTIONS,
+  type StatusHistoryEntry as StoredHistoryEntry,
+  type StatusSource,
+} from "../contract";
 
 export interface StatusReport {
   /** Datamart's raw order status, as it answered. */
@@ -34,16 +36,8 @@ export interface StatusReport {
 export type ApplyOutcome =
   StatusDecision | { kind: "unknown-status"; datamartStatus: string } | { kind: "not-found" };
 
-/** A status history entry: `transactions/{id}/statusHistory/{auto}`, server-only. */
-export interface StatusHistoryEntry {
-  from: string;
-  to: DataSellStatus;
-  datamartStatus: string;
-  source: StatusSource;
-  at: Timestamp;
-  /** Why a final status changed (the one allowed move: failed, then delivered after all). */
-  reason?: string;
-}
+/** A status history entry, as the functions write it. */
+export type StatusHistoryEntry = StoredHistoryEntry<Timestamp>;
 
 export interface ApplyOptions {
   /** Credit failed wallet orders (and reverse on a later delivery); off while DataSell's app refunds. */

@@ -6,21 +6,14 @@ import {
   statsDay,
   summarizeByNetwork,
   type BalanceSample,
-  type StatsSummary,
 } from "../domain/dailyStats";
-import {
-  balanceLevel,
-  openByNetwork,
-  stalledNetworks,
-  type BalanceLevel,
-  type OpenOrders,
-} from "../domain/supplierHealth";
+import { balanceLevel, openByNetwork, stalledNetworks } from "../domain/supplierHealth";
 import { logSupplierHealth } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
 import { readDailyStats } from "../stats/dailyStats";
 import { youngOrders } from "../orders/orderQueries";
-import { COLLECTIONS } from "../contract";
+import { COLLECTIONS, type SupplierHealthRecord } from "../contract";
 
 export interface SupplierHealthDeps {
   db: Firestore;
@@ -29,25 +22,8 @@ export interface SupplierHealthDeps {
   now?: () => Date;
 }
 
-/** `supplierHealth/current`: what the console shows and the logs carry. */
-export interface SupplierHealth {
-  checkedAt: Timestamp;
-  /** DataSell's Datamart wallet, GHS; absent when Datamart did not answer. */
-  balance?: number;
-  level: BalanceLevel | "unknown";
-  balanceError?: string;
-  /** Days the balance lasts at the last 7 days' spend; null when that cannot be told yet. */
-  daysOfCover: number | null;
-  thresholds: { lowGhs: number; criticalGhs: number };
-  /** Per network, from the day's figures (stats/dailyStats.ts): today and the last 7 days. */
-  delivery: { today: Record<string, StatsSummary>; last7d: Record<string, StatsSummary> };
-  /** Per network, the orders open now (placed in the last 7 days). */
-  open: Record<string, OpenOrders>;
-  stalledNetworks: string[];
-  /** Datamart's delivery tracker's message (what customers with open orders are told); null: none. */
-  trackerMessage: string | null;
-  trackerError?: string;
-}
+/** `supplierHealth/current`, as the functions write it. */
+export type SupplierHealth = SupplierHealthRecord<Timestamp>;
 
 const DAY = 86_400_000;
 

@@ -10,7 +10,7 @@ import { parseJsonBody } from "../providers/http";
 import { logWebhookEvent, logWebhookRejected } from "../logs";
 import { findOrderByDatamartIdentity } from "../orders/findByDatamartIdentity";
 import { isValidSignature } from "./signature";
-import { COLLECTIONS } from "../contract";
+import { COLLECTIONS, type WebhookEventRecord } from "../contract";
 
 export const WEBHOOK_EVENTS = [
   "order.created",
@@ -110,7 +110,7 @@ export async function handleDatamartWebhook(
     logWebhookEvent("duplicate", "duplicate");
     return { httpStatus: 200, body: { success: true, outcome: "duplicate" } };
   }
-  const record = (fields: Record<string, unknown>, outcome: Outcome) =>
+  const record = (fields: Partial<WebhookEventRecord<Timestamp>>, outcome: Outcome) =>
     eventRef.set({ ...fields, outcome }, { merge: true });
 
   const payload = payloadSchema.safeParse(parseJsonBody(request.rawBody.toString("utf8")));

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import type { DocumentReference } from "firebase-admin/firestore";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import { applyStatus, type StatusSource } from "../../src/orders/applyStatus";
+import { applyStatus } from "../../src/orders/applyStatus";
+import type { StatusSource } from "../../src/contract";
 import { refundByAdmin } from "../../src/wallet/adminRefund";
 import { handleDatamartWebhook } from "../../src/webhooks/datamartWebhook";
 import { sign } from "../../src/webhooks/signature";
