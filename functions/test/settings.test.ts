@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseSettings } from "../src/settings";
 import * as functions from "../src/index";
 import { PROVIDER_TIMEOUT_MAX_MS, SWEEP_TIME_BUDGET_MS, TIME_MARGIN_SECONDS } from "../src/config";
@@ -123,9 +123,16 @@ describe("settings", () => {
   });
 });
 
+/** The nearest `name` up from this folder: mutation testing runs a copy of functions/ elsewhere. */
+function nearest(name: string, dir = __dirname): string {
+  const path = join(dir, name);
+  if (existsSync(path) || dirname(dir) === dir) return path;
+  return nearest(name, dirname(dir));
+}
+
 describe("retention", () => {
   const overrides = (
-    JSON.parse(readFileSync(join(__dirname, "..", "..", "firestore.indexes.json"), "utf8")) as {
+    JSON.parse(readFileSync(nearest("firestore.indexes.json"), "utf8")) as {
       fieldOverrides: { collectionGroup: string; fieldPath: string; ttl?: boolean }[];
     }
   ).fieldOverrides;
