@@ -99,6 +99,8 @@ export interface SyncRequestRecord<Time = unknown> {
   doneAt?: Time;
   checked?: number;
   updated?: number;
+  /** A run that had taken it crashed: it waited again for the next run (this id is the crashed one). */
+  requeuedFrom?: string;
 }
 
 /**

@@ -71,7 +71,7 @@ export const syncPanel: PanelFactory = (backend) => {
     const done = await requestDone(backend, answer.requestId);
     return done
       ? `Done: checked ${done.checked ?? 0}, updated ${done.updated ?? 0}.`
-      : "No answer: the run that took it stopped before its pass ended. The scheduled sync goes on every 5 minutes.";
+      : "No answer yet: the run that took it stopped before its pass ended; the next run takes it again (the scheduled sync runs every 5 minutes).";
   });
   body.before(h("div", { class: "actions" }, button, result));
   const stop = liveTable(

@@ -1,6 +1,7 @@
 import type { Firestore, Timestamp } from "firebase-admin/firestore";
 import { logSyncRunCrashed } from "../logs";
 import { COLLECTIONS, type SyncSummary, type SyncTrigger } from "../contract";
+import { requeueTakenBy } from "./syncRequests";
 export function newRunSummary(runId: string, trigger: SyncTrigger, startedAt: Date): SyncSummary {
   return {
     runId,
@@ -38,7 +39,8 @@ export function countError(summary: SyncSummary, kind: string): void {
 
 /**
  * A run that died holding the lease (a crash, or the function's timeout) never wrote its summary:
- * the run that takes the expired lease closes its `running` summary, so none stays open for ever.
+ * the run that takes the expired lease closes its `running` summary, so none stays open for ever,
+ * and puts the admins' requests it had taken back to waiting, for itself to take.
  */
 export async function closeCrashedRun(
   db: Firestore,
@@ -55,5 +57,6 @@ export async function closeCrashedRun(
       finishedAt: crashed.expiresAt.toDate().toISOString(),
     });
   });
+  await requeueTakenBy(db, crashed.holder);
   logSyncRunCrashed(crashed.holder);
 }

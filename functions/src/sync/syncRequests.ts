@@ -42,6 +42,26 @@ export async function awaitTaken(
   }
 }
 
+/**
+ * Puts the requests a crashed run had taken back to waiting, for the run that found it crashed to
+ * take at once: an admin's sync now is never lost with the run that took it.
+ */
+export async function requeueTakenBy(db: Firestore, crashedRunId: string): Promise<void> {
+  const taken = await db
+    .collection(COLLECTIONS.syncRequests)
+    .where("runId", "==", crashedRunId)
+    .where("state", "==", "taken")
+    .get();
+  await Promise.all(
+    taken.docs.map((request) =>
+      request.ref.update({
+        state: "waiting",
+        requeuedFrom: crashedRunId,
+      } satisfies Partial<SyncRequest>),
+    ),
+  );
+}
+
 /** Marks these requests taken by the run, each in its own transaction; answers those it took. */
 async function take(
   db: Firestore,

@@ -322,9 +322,13 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     // The crashed run's summary, open since it started.
     const crashed = testDb().collection(COLLECTIONS.syncRuns).doc("crashed-run");
     await crashed.set({ runId: "crashed-run", running: true, finishedAt: "" });
+    // An admin's sync now, which the crashed run had taken.
+    const request = testDb().collection(COLLECTIONS.syncRequests).doc("asked");
+    await request.set({ uid: "admin-1", state: "taken", runId: "crashed-run" });
     expect((await sync({}, () => new Date(now))).skipped).to.be.true;
     const after = await sync({}, () => new Date(now + 5 * 60_000 + 1));
-    expect(after).to.include({ skipped: false, updated: 1 });
+    expect(after).to.include({ skipped: false, updated: 1, adminRequests: 1 });
+    expect((await request.get()).data()).to.include({ state: "done", runId: after.runId });
     expect((await testDb().collection(COLLECTIONS.leases).doc(SYNC_LEASE).get()).exists).to.be
       .false;
     // The run that took the expired lease closed the crashed run's summary.
