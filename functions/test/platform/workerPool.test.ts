@@ -4,7 +4,7 @@ import { drainWithWorkers } from "../../src/platform/workerPool";
 describe("drainWithWorkers", () => {
   async function* numbers(count: number, closed: { value: boolean }) {
     try {
-      for (let i = 0; i < count; i += 1) yield i;
+      for (let i = 0; i < count; i += 1) yield await Promise.resolve(i); // as a query's pages come
     } finally {
       closed.value = true;
     }
