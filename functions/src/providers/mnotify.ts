@@ -2,6 +2,7 @@ import type { AxiosInstance } from "axios";
 import { z } from "zod";
 import { jsonHttpClient, overloadOrServerError, parseJsonBody, transportError } from "./http";
 import { ProviderError } from "./providerError";
+import type { DeliveryReport } from "../contract";
 
 export interface MnotifyOptions {
   baseUrl: string;
@@ -179,8 +180,6 @@ export class MnotifyClient {
     return "pending";
   }
 }
-
-type DeliveryReport = "delivered" | "undelivered" | "pending";
 
 const senderStatusSchema = z.looseObject({
   status: z.literal("success"),
