@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { declaredParams } from "firebase-functions/params";
 import { parseSettings } from "../src/settings";
 import * as functions from "../src/index";
 import { PROVIDER_TIMEOUT_MAX_MS, SWEEP_TIME_BUDGET_MS, TIME_MARGIN_SECONDS } from "../src/config";
@@ -218,5 +219,27 @@ describe("time margins: every function ends at least 30 s inside its timeout", (
     expect(() => parseSettings({ ...production, MNOTIFY_TIMEOUT_MS: 30_000 })).to.throw(
       /MNOTIFY_TIMEOUT_MS must be at most 10000/,
     );
+  });
+});
+
+describe("declared params", () => {
+  /** `functions/.env`: the production value of every non-secret param. */
+  const production = new Map(
+    readFileSync(nearest(".env"), "utf8")
+      .split("\n")
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+  const plain = declaredParams.flatMap((param) => {
+    const options = (param as { options?: { default?: unknown; description?: string } }).options;
+    return options && "default" in options ? [{ name: param.name, ...options }] : [];
+  });
+
+  it("declares each setting with what it does and, as its default, its production value in functions/.env", () => {
+    expect(plain.map((p) => p.name).sort()).to.deep.equal([...production.keys()].sort());
+    for (const param of plain) {
+      expect(param.description, param.name).to.be.a("string").and.have.length.above(10);
+      expect(String(param.default), param.name).to.equal(production.get(param.name));
+    }
   });
 });
