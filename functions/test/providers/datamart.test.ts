@@ -8,8 +8,11 @@ import {
   INVALID_API_KEY,
   ORDER_NOT_FOUND,
   orderStatusReply,
+  balanceReply,
   rateLimitedReply,
+  transactionsPageReply,
 } from "../../dev/standins/datamartReplies";
+import { retryAfterMs } from "../../src/providers/http";
 import { DatamartClient } from "../../src/providers/datamart";
 
 const BASE = "https://datamart.test/api/developer";
@@ -52,6 +55,7 @@ describe("Datamart client", () => {
     nock(BASE).get("/order-status/GN-1").delay(300).reply(200, statusReply("completed"));
     const error = await failure(client(50).fetchOrderStatus("GN-1"));
     expect(error.kind).to.equal("timeout");
+    expect(error.message).to.equal("datamart timed out (ECONNABORTED)");
     expect(error.transient).to.be.true;
   });
 
@@ -63,6 +67,7 @@ describe("Datamart client", () => {
     });
     const error = await failure(closed.fetchOrderStatus("GN-1"));
     expect(error.kind).to.equal("network");
+    expect(error.message).to.equal("datamart unreachable (ECONNREFUSED)");
     expect(error.transient).to.be.true;
   });
 
@@ -157,5 +162,100 @@ describe("Datamart client", () => {
       .reply(200, { status: "success", data: { message: { text: "soon" } } });
     const error = await failure(client().fetchDeliveryTracker());
     expect(error.kind).to.equal("bad-response");
+  });
+
+  it("says what went wrong in words an operator can act on, naming Datamart", async () => {
+    const said = async (reply: [number, string | object], message: string) => {
+      nock(BASE)
+        .get("/order-status/GN-1")
+        .reply(...reply);
+      const error = await failure(client().fetchOrderStatus("GN-1"));
+      expect(error, message).to.include({ provider: "datamart", message });
+      return error;
+    };
+    await said([404, ORDER_NOT_FOUND], "Datamart does not know this reference");
+    await said([401, INVALID_API_KEY], "Datamart refused the API key (HTTP 401)");
+    await said([503, "down"], "Datamart answered HTTP 503");
+    await said([429, rateLimitedReply(200, 30)], "Datamart rate limit reached");
+    await said([200, { hello: "world" }], "Datamart answered an unexpected body");
+    await said([400, { status: "error" }], "Datamart rejected the request: HTTP 400");
+    await said([200, { status: "success", data: {} }], "Datamart's answer has no order status");
+    const rejected = await said(
+      [422, errorReply("Bad reference")],
+      "Datamart rejected the request: Bad reference",
+    );
+    expect(rejected.details).to.include({ status: 422 });
+    expect(await failure(client().getOrderStatusByAnyReference([]))).to.include({
+      provider: "datamart",
+      kind: "not-found",
+      message: "The order has no Datamart reference",
+    });
+  });
+
+  it("reads a page of wallet movements, asking for that page and size", async () => {
+    const movement = {
+      type: "purchase",
+      amount: "5.98",
+      status: "completed",
+      reference: "TRX-1",
+      createdAt: "2026-12-06T10:00:00.000Z",
+    };
+    nock(BASE)
+      .get("/transactions")
+      .query({ page: "2", limit: "1" })
+      .reply(200, transactionsPageReply([movement, movement], 2, 1));
+    const page = await client().fetchTransactions(2, 1);
+    expect(page.transactions).to.deep.equal([{ ...movement, amount: 5.98 }]);
+    expect(page.pagination).to.deep.include({ currentPage: 2, totalPages: 2 });
+    for (const bad of [
+      { ...movement, createdAt: "yesterday" },
+      { ...movement, type: "  " },
+      { ...movement, amount: "lots" },
+    ]) {
+      nock(BASE)
+        .get("/transactions")
+        .query(true)
+        .reply(200, transactionsPageReply([bad], 1, 10));
+      expect(await failure(client().fetchTransactions(1, 10)), JSON.stringify(bad)).to.include({
+        provider: "datamart",
+        kind: "bad-response",
+        message: "Datamart's transaction list does not parse",
+      });
+    }
+  });
+
+  it("reads DataSell's wallet balance, and says when it does not parse", async () => {
+    nock(BASE).get("/balance").reply(200, balanceReply(812.5));
+    expect(await client().fetchBalance()).to.include({ balance: 812.5, currency: "GHS" });
+    nock(BASE)
+      .get("/balance")
+      .reply(200, { status: "success", data: { balance: "a lot" } });
+    expect(await failure(client().fetchBalance())).to.include({
+      provider: "datamart",
+      kind: "bad-response",
+      message: "Datamart's balance does not parse",
+    });
+  });
+
+  it("says when the delivery tracker's answer does not parse", async () => {
+    nock(BASE)
+      .get("/delivery-tracker")
+      .reply(200, { status: "success", data: { message: 42 } });
+    expect(await failure(client().fetchDeliveryTracker())).to.include({
+      provider: "datamart",
+      message: "Datamart's delivery tracker does not parse",
+    });
+  });
+});
+
+describe("Retry-After", () => {
+  const now = Date.parse("2026-12-06T10:00:00Z");
+  it("reads seconds or an HTTP date, never a negative wait, and nothing from a blank or garbage", () => {
+    expect(retryAfterMs("120", now)).to.equal(120_000);
+    expect(retryAfterMs("-5", now)).to.equal(0);
+    expect(retryAfterMs("Sun, 06 Dec 2026 10:01:30 GMT", now)).to.equal(90_000);
+    expect(retryAfterMs("Sun, 06 Dec 2026 09:59:00 GMT", now)).to.equal(0);
+    for (const header of [undefined, 120, "", "   ", "soon"])
+      expect(retryAfterMs(header, now), String(header)).to.equal(undefined);
   });
 });
