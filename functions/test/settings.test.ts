@@ -55,6 +55,42 @@ const problem = (overrides: Record<string, unknown>) => {
 };
 
 describe("settings", () => {
+  it("accepts and refuses each rule at its edge", () => {
+    const accepted = [
+      { SYNC_CONCURRENCY: 1 },
+      { DATAMART_BASE_URL: "http://127.0.0.1:8080/api" },
+      { SYNC_FAILED_WATCH_HOURS: 0 },
+      { MAIL_COLLECTION: "mail_queue-2" },
+      { FCM_TRANSPORT_URL: "http://127.0.0.1:9099/" },
+      { ALERT_EMAIL_TO: "ops@datasell.test, boss@datasell.test" },
+    ];
+    for (const overrides of accepted)
+      expect(problem(overrides), JSON.stringify(overrides)).to.equal("accepted");
+    const refused: [Record<string, unknown>, string][] = [
+      [{ SYNC_CONCURRENCY: 0 }, "SYNC_CONCURRENCY must be a whole number >= 1"],
+      [{ SYNC_CONCURRENCY: 2.5 }, "SYNC_CONCURRENCY must be a whole number >= 1"],
+      [{ DATAMART_BASE_URL: "ftp://datamart.test" }, "DATAMART_BASE_URL must be an http(s) URL"],
+      [{ SYNC_FAILED_WATCH_HOURS: -1 }, "SYNC_FAILED_WATCH_HOURS must be a whole number >= 0"],
+      [{ SYNC_FAILED_WATCH_HOURS: 1.5 }, "SYNC_FAILED_WATCH_HOURS must be a whole number >= 0"],
+      [{ MAIL_COLLECTION: "mail/queue" }, "MAIL_COLLECTION must be a collection name"],
+      [{ FCM_TRANSPORT_URL: "https://fcm.test/http://127.0.0.1:1" }, "FCM_TRANSPORT_URL must be"],
+      [{ FCM_TRANSPORT_URL: "http://127.0.0.1:1/other" }, "FCM_TRANSPORT_URL must be"],
+      [{ ALERT_EMAIL_TO: "ops@datasell.test@x" }, "ALERT_EMAIL_TO must be email addresses"],
+      [{ ALERT_EMAIL_TO: "@ops@datasell.test" }, "ALERT_EMAIL_TO must be email addresses"],
+    ];
+    for (const [overrides, says] of refused)
+      expect(problem(overrides), JSON.stringify(overrides)).to.contain(says);
+  });
+
+  it("turns hours into the milliseconds the code counts in", () => {
+    const settings = parseSettings(production);
+    expect(settings).to.deep.include({
+      failedWatchMs: 24 * 3_600_000,
+      retryWindowMs: 6 * 3_600_000,
+      maxOrderAgeMs: 48 * 3_600_000,
+    });
+  });
+
   it("reads the production values into the shape the code uses", () => {
     const settings = parseSettings(production);
     expect(settings.sync).to.deep.include({
