@@ -237,6 +237,14 @@ describe("Datamart client", () => {
     });
   });
 
+  it("asks for JSON under its base URL, however many slashes the URL ends with", async () => {
+    nock(BASE, { reqheaders: { accept: "application/json", "x-api-key": KEY } })
+      .get("/balance")
+      .reply(200, balanceReply(10));
+    const slashed = new DatamartClient({ baseUrl: `${BASE}//`, apiKey: KEY, timeoutMs: 1_000 });
+    expect(await slashed.fetchBalance()).to.include({ balance: 10 });
+  });
+
   it("says when the delivery tracker's answer does not parse", async () => {
     nock(BASE)
       .get("/delivery-tracker")
