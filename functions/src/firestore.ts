@@ -1,5 +1,10 @@
 import { getApps, initializeApp, type App } from "firebase-admin/app";
-import { getFirestore, type Firestore } from "firebase-admin/firestore";
+import {
+  getFirestore,
+  type Firestore,
+  type Query,
+  type QueryDocumentSnapshot,
+} from "firebase-admin/firestore";
 
 let firestore: Firestore | undefined;
 
@@ -53,4 +58,20 @@ export async function ignoreIfMoved(write: Promise<unknown>): Promise<void> {
   } catch (error) {
     if (!isPreconditionFailure(error) && !hasGrpcStatus(error, GrpcStatus.NOT_FOUND)) throw error;
   }
+}
+
+/** Firestore's most values in one `in` filter. */
+const IN_QUERY_LIMIT = 30;
+
+/** The documents of `query` whose `field` is one of `values`: `in` queries of 30, run together. */
+export async function docsWhereIn(
+  query: Query,
+  field: string,
+  values: readonly string[],
+): Promise<QueryDocumentSnapshot[]> {
+  const chunks = Array.from({ length: Math.ceil(values.length / IN_QUERY_LIMIT) }, (_, i) =>
+    values.slice(i * IN_QUERY_LIMIT, (i + 1) * IN_QUERY_LIMIT),
+  );
+  const snapshots = await Promise.all(chunks.map((chunk) => query.where(field, "in", chunk).get()));
+  return snapshots.flatMap((snapshot) => snapshot.docs);
 }

@@ -60,7 +60,7 @@ export const attentionPanel: PanelFactory = (backend) => {
           `Show the history of order ${doc.id}`,
         );
         return {
-          doc: doc,
+          doc,
           cells: [
             doc.id,
             order.status,

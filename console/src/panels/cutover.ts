@@ -27,7 +27,7 @@ export const cutoverPanel: PanelFactory = (backend) => {
       docs.map((doc) => {
         const order = doc.data() as Order;
         return {
-          doc: doc,
+          doc,
           cells: [
             doc.id,
             order.status,

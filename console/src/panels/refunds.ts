@@ -80,7 +80,7 @@ export const refundsPanel: PanelFactory = (backend) => {
               )
             : "a reversal the wallet could not cover: settle with the customer";
         return {
-          doc: doc,
+          doc,
           cells: [
             doc.id,
             order.status,

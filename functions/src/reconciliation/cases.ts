@@ -3,7 +3,7 @@ import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore"
 import { z } from "zod";
 import type { Mismatch } from "../domain/reconciliation";
 import { AppError, documentId, parseInput } from "../errors";
-import { GrpcStatus, hasGrpcStatus } from "../firestore";
+import { docsWhereIn, GrpcStatus, hasGrpcStatus } from "../firestore";
 import {
   CASE_STATES,
   COLLECTIONS,
@@ -73,9 +73,6 @@ export async function recordCases(
   );
 }
 
-/** Firestore's limit on the values of one `in` filter. */
-const IN_LIMIT = 30;
-
 /**
  * Resolves the open cases among `caseIds` that an earlier report found and this one, judging the
  * same orders on all their movements, no longer does: the note says which report found it settled.
@@ -91,17 +88,11 @@ export async function clearSettledCases(
 ): Promise<void> {
   const passed = new Set(judged.caseIds);
   const cases = db.collection(COLLECTIONS.reconciliationCases);
-  const chunks = Array.from({ length: Math.ceil(judged.orderIds.length / IN_LIMIT) }, (_, i) =>
-    judged.orderIds.slice(i * IN_LIMIT, (i + 1) * IN_LIMIT),
-  );
-  const found = await Promise.all(
-    chunks.map(async (ids) => (await cases.where("orderId", "in", ids).get()).docs),
-  );
+  const found = await docsWhereIn(cases, "orderId", judged.orderIds);
   const at = Timestamp.fromDate(now);
   const note = `Settled: report ${report.reportId} found Datamart and DataSell agree on this order`;
   await Promise.all(
     found
-      .flat()
       .filter(
         (c) =>
           passed.has(c.id) &&

@@ -3,11 +3,10 @@ import { orderSchema } from "../domain/order";
 import type { OrderView } from "../domain/reconciliation";
 import { toPesewas } from "../domain/walletRefund";
 import { COLLECTIONS } from "../contract";
+import { docsWhereIn } from "../firestore";
 
 /** Where DataSell keeps Datamart's `TRX-…` reference of an order. */
 export const TRANSACTION_REFERENCE = "datamartResponse.transactionReference";
-/** Firestore's most values in one `in` filter. */
-const IN_QUERY_LIMIT = 30;
 
 /**
  * The orders a page of movements names, by match key: by transaction reference, then by purchase id
@@ -17,15 +16,8 @@ export async function ordersByKey(db: Firestore, keys: string[]): Promise<Map<st
   const found = new Map<string, OrderView>();
   for (const field of [TRANSACTION_REFERENCE, "datamartTransactionId"]) {
     const missing = keys.filter((k) => !found.has(k));
-    const chunks = Array.from({ length: Math.ceil(missing.length / IN_QUERY_LIMIT) }, (_, i) =>
-      missing.slice(i * IN_QUERY_LIMIT, (i + 1) * IN_QUERY_LIMIT),
-    );
-    const snapshots = await Promise.all(
-      chunks.map((chunk) =>
-        db.collection(COLLECTIONS.transactions).where(field, "in", chunk).get(),
-      ),
-    );
-    for (const doc of snapshots.flatMap((s) => s.docs)) {
+    const docs = await docsWhereIn(db.collection(COLLECTIONS.transactions), field, missing);
+    for (const doc of docs) {
       const view = orderView(doc);
       if (view) found.set(doc.get(field) as string, view);
     }
