@@ -9,13 +9,13 @@ const LAYERS = {
   providers: [],
   stats: [],
   wallet: ["stats"],
-  orders: ["providers", "wallet"],
-  supplier: ["orders", "providers", "stats"],
+  orders: ["platform", "providers", "wallet"],
+  supplier: ["orders", "platform", "providers", "stats"],
   sync: ["orders", "platform", "providers"],
-  webhooks: ["orders", "providers"],
+  webhooks: ["orders", "platform", "providers"],
   reconciliation: ["platform", "providers"],
   notifications: ["orders", "platform", "providers", "stats", "supplier"],
-  alerts: ["notifications"],
+  alerts: ["notifications", "platform"],
 };
 const EDGE = [
   "../triggers/*",

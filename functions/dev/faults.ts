@@ -19,6 +19,7 @@ import { appOrder } from "./orderFactory";
 import { stopAll } from "./processes";
 import { MnotifyStandIn, type AcceptedFault } from "./standins/mnotifyStandIn";
 import { COLLECTIONS, type DeliveryState } from "../src/contract";
+import { heldClock } from "./clocks";
 
 export interface FaultRow {
   fault: string;
@@ -211,7 +212,7 @@ async function runScenario(
     retryWindowMs: 6 * 3_600_000,
     maxOrderAgeMs: 48 * 3_600_000,
     retention: { messagesMs: 90 * 86_400_000, runsMs: 30 * 86_400_000 },
-    now: () => new Date(clock),
+    clock: heldClock(() => clock),
   };
   const injected = scenario.inject(context);
 

@@ -18,6 +18,7 @@ import { logAlertChange, maskPhone } from "../logs";
 import { deliver, type DeliveryDeps } from "../notifications/delivery";
 import { notificationId, type NotificationRecord } from "../notifications/notificationRecord";
 import { COLLECTIONS, type SyncRunRecord } from "../contract";
+import { clockOf, dateNow, type Clock } from "../platform/clock";
 
 export interface AlertDeps {
   delivery: DeliveryDeps;
@@ -26,7 +27,7 @@ export interface AlertDeps {
   throttleMs: number;
   /** How long an alert's message records are kept (MESSAGE_RETENTION_DAYS). */
   messageRetentionMs: number;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export interface AlertCheckOutcome {
@@ -48,7 +49,7 @@ const HOUR = 3_600_000;
  */
 export async function checkAlerts(deps: AlertDeps): Promise<AlertCheckOutcome> {
   const { db } = deps.delivery;
-  const now = deps.now?.() ?? new Date();
+  const now = dateNow(clockOf(deps));
   const conditions = new Map(
     activeConditions(await gatherFacts(db, now.getTime())).map((c) => [c.id, c] as const),
   );

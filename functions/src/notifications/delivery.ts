@@ -10,6 +10,7 @@ import { logNotificationOutcome } from "../logs";
 import type { Channel } from "./channel";
 import type { NotificationRecord } from "./notificationRecord";
 import { COLLECTIONS, type ChannelName, type DeliveryState } from "../contract";
+import { clockOf, dateNow, type Clock } from "../platform/clock";
 
 export interface DeliveryDeps {
   db: Firestore;
@@ -20,7 +21,7 @@ export interface DeliveryDeps {
   channels: Partial<Record<ChannelName, Channel>>;
   /** How long refused or unsent messages are tried again before they are FAILED. */
   retryWindowMs: number;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 /** How long a sender may hold a claim before the sweep takes it back (longer than any send). */
@@ -28,7 +29,7 @@ export const CLAIM_LEASE_MS = 2 * 60_000;
 /** Writes of a provider's acceptance are tried this often before the outcome counts as unknown. */
 const RECORD_ATTEMPTS = 3;
 
-const clock = (deps: DeliveryDeps) => deps.now?.() ?? new Date();
+const clock = (deps: DeliveryDeps) => dateNow(clockOf(deps));
 
 /**
  * Sends a PENDING message whose time has come, once. The claim (PENDING -> PROCESSING, with a lease)
@@ -81,7 +82,7 @@ export async function deliver(
     } catch (error) {
       // The provider took the message; if we cannot say so, the sweep records it UNKNOWN, never resends.
       if (attempt >= RECORD_ATTEMPTS) throw error;
-      await new Promise((r) => setTimeout(r, 200 * attempt));
+      await clockOf(deps).sleep(200 * attempt);
     }
   }
 }

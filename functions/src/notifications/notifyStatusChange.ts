@@ -1,3 +1,4 @@
+import { clockOf } from "../platform/clock";
 import { Timestamp } from "firebase-admin/firestore";
 import { noticeOf, silenceReason } from "../domain/customerNotice";
 import { orderSchema, toDate } from "../domain/order";
@@ -54,7 +55,7 @@ export async function notifyStatusChange(
   const notifications = db.collection(COLLECTIONS.orderNotifications);
   const refOf = (channel: ChannelName) =>
     notifications.doc(notificationId(change.transactionId, status, channel));
-  const now = Timestamp.fromDate(deps.now?.() ?? new Date());
+  const now = Timestamp.fromMillis(clockOf(deps).now());
   const expireAt = Timestamp.fromMillis(now.toMillis() + deps.retention.messagesMs);
   const silenced = silenceReason({
     before: before.success

@@ -6,6 +6,7 @@ import {
 } from "firebase-admin/firestore";
 import pLimit from "p-limit";
 import { logNotificationSweep, logUnexpectedError } from "../logs";
+import { clockOf, dateNow } from "../platform/clock";
 import { runLeasedJob } from "../platform/leasedJob";
 import { deliver, recoverClaim } from "./delivery";
 import type { NotifyDeps } from "./notifyStatusChange";
@@ -58,7 +59,8 @@ export async function runNotificationSweep(
   deps: NotifyDeps,
   options: SweepOptions,
 ): Promise<SweepSummary> {
-  const now = deps.now?.() ?? new Date();
+  const clock = clockOf(deps);
+  const now = dateNow(clock);
   const summaryRef = deps.db.collection(COLLECTIONS.notificationSweeps).doc();
   const summary: SweepSummary = {
     startedAt: now.toISOString(),
@@ -78,15 +80,15 @@ export async function runNotificationSweep(
       lease: SWEEP_LEASE,
       holder: summaryRef.id,
       budgetMs: options.timeBudgetMs,
-      now: () => deps.now?.() ?? new Date(),
+      clock,
     },
     async (run) => ({ result: await sweep(deps, options, summary, now, run.deadline) }),
   );
   if (!ran) summary.skipped = true;
-  summary.finishedAt = new Date().toISOString();
+  summary.finishedAt = dateNow(clock).toISOString();
   await summaryRef.set({
     ...summary,
-    expireAt: Timestamp.fromMillis(Date.now() + deps.retention.runsMs),
+    expireAt: Timestamp.fromMillis(clock.now() + deps.retention.runsMs),
   });
   logNotificationSweep(summary);
   return summary;
@@ -104,7 +106,7 @@ async function sweep(
   const records = deps.db.collection(COLLECTIONS.orderNotifications);
   // A send started now must end before the budget does.
   const longestSend = Math.max(0, ...Object.values(deps.channels).map((c) => c.sendTimeoutMs));
-  const canStart = () => Date.now() + longestSend + 5_000 <= deadline;
+  const canStart = () => clockOf(deps).now() + longestSend + 5_000 <= deadline;
   const each = async (query: Query, work: (doc: QueryDocumentSnapshot) => Promise<void>) => {
     const limit = pLimit(options.concurrency);
     const found = await query.limit(batch).get();

@@ -10,6 +10,7 @@ import { logDamagedOrder, logRefreshFailed } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { takeRefreshToken, type RefreshLimits } from "./refreshQuota";
 import { COLLECTIONS, type OrderStatusAnswer } from "../contract";
+import { clockOf, dateNow, type Clock } from "../platform/clock";
 
 const orderStatusRequestSchema = z.object({
   transactionId: transactionIdSchema,
@@ -31,7 +32,7 @@ export interface OrderStatusDeps {
   walletRefunds: boolean;
   /** How long a failed order stays under watch (applyStatus); absent: not watched. */
   failedWatchMs?: number;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 /** A refresh is not worth a Datamart request if the order was checked this recently. */
@@ -57,7 +58,7 @@ export async function answerOrderStatus(
   if (!owned) throw new AppError("not-found", "No such order");
   let order = readableOrder(ref.id, snapshot.data());
 
-  const now = deps.now?.() ?? new Date();
+  const now = dateNow(clockOf(deps));
   const lastChecked = toDate(snapshot.get("lastSyncedAt"));
   const stale = !lastChecked || now.getTime() - lastChecked.getTime() >= FRESH_ENOUGH_MS;
   const references = datamartReferences(order);

@@ -1,6 +1,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { GrpcStatus, hasGrpcStatus } from "../firestore";
 import { COLLECTIONS } from "../contract";
+import type { Clock } from "./clock";
 
 export interface Lease {
   release(): Promise<void>;
@@ -17,13 +18,13 @@ export async function tryAcquireLease(
   name: string,
   holder: string,
   ttlMs: number,
-  now: () => Date,
+  clock: Clock,
 ): Promise<Lease | undefined> {
   const ref = db.collection(COLLECTIONS.leases).doc(name);
   const lease = () => ({
     holder,
-    acquiredAt: Timestamp.fromDate(now()),
-    expiresAt: Timestamp.fromMillis(now().getTime() + ttlMs),
+    acquiredAt: Timestamp.fromMillis(clock.now()),
+    expiresAt: Timestamp.fromMillis(clock.now() + ttlMs),
   });
   let acquired: boolean;
   let expiredHolder: Lease["expiredHolder"];
@@ -36,7 +37,7 @@ export async function tryAcquireLease(
     acquired = await db.runTransaction(async (tx) => {
       const current = await tx.get(ref);
       const expiresAt = current.get("expiresAt") as Timestamp | undefined;
-      if (current.exists && expiresAt && expiresAt.toMillis() > now().getTime()) return false;
+      if (current.exists && expiresAt && expiresAt.toMillis() > clock.now()) return false;
       const previous = current.get("holder") as unknown;
       expiredHolder =
         typeof previous === "string" && expiresAt ? { holder: previous, expiresAt } : undefined;
@@ -59,11 +60,11 @@ export async function tryAcquireLease(
 export async function liveLeaseHolder(
   db: Firestore,
   name: string,
-  now: () => Date,
+  clock: Clock,
 ): Promise<string | undefined> {
   const lease = await db.collection(COLLECTIONS.leases).doc(name).get();
   const expiresAt = lease.get("expiresAt") as Timestamp | undefined;
-  return expiresAt && expiresAt.toMillis() > now().getTime()
+  return expiresAt && expiresAt.toMillis() > clock.now()
     ? (lease.get("holder") as string)
     : undefined;
 }

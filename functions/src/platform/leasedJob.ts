@@ -1,10 +1,11 @@
 import type { Firestore } from "firebase-admin/firestore";
+import type { Clock } from "./clock";
 import { tryAcquireLease, type Lease } from "./lease";
 import { COLLECTIONS } from "../contract";
 
 /** A scheduled job's run: alone (it holds the job's lease) and within its time budget. */
 export interface JobRun<State> {
-  /** Clock time (Date.now()) after which the run takes no new work. */
+  /** The job clock's time after which the run takes no new work. */
   deadline: number;
   /** The run that held the lease before and never released it (it crashed or timed out). */
   expiredHolder?: Lease["expiredHolder"];
@@ -26,14 +27,14 @@ export interface JobOutcome<State, T> {
  */
 export async function runLeasedJob<State extends object, T>(
   db: Firestore,
-  job: { lease: string; holder: string; budgetMs: number; now: () => Date },
+  job: { lease: string; holder: string; budgetMs: number; clock: Clock },
   work: (run: JobRun<State>) => Promise<JobOutcome<State, T>>,
 ): Promise<{ result: T } | undefined> {
-  const lease = await tryAcquireLease(db, job.lease, job.holder, job.budgetMs + 60_000, job.now);
+  const lease = await tryAcquireLease(db, job.lease, job.holder, job.budgetMs + 60_000, job.clock);
   if (!lease) return undefined;
   const stateRef = db.collection(COLLECTIONS.syncState).doc(job.lease);
   try {
-    const deadline = Date.now() + job.budgetMs;
+    const deadline = job.clock.now() + job.budgetMs;
     const saved = async () => ((await stateRef.get()).data() ?? {}) as Partial<State>;
     const { result, save } = await work({ deadline, expiredHolder: lease.expiredHolder, saved });
     if (save) await stateRef.set(save);

@@ -1,13 +1,4 @@
-/** Time as the limiter sees it; tests give it a virtual one. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-};
+import { systemClock, type Clock } from "./clock";
 
 /**
  * Spaces request starts at least `60s / perMinute` apart, so no 60-second window ever holds more
@@ -20,7 +11,7 @@ export class RateLimiter {
 
   constructor(
     perMinute: number,
-    private readonly clock: Clock = realClock,
+    private readonly clock: Clock = systemClock,
   ) {
     if (!(perMinute > 0)) throw new Error(`The rate limit must be positive, got ${perMinute}`);
     this.intervalMs = 60_000 / perMinute;

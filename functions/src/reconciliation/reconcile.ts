@@ -14,6 +14,7 @@ import {
 import { logReconciliationCompleted } from "../logs";
 import type { DatamartClient } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
+import { clockOf, dateNow, type Clock } from "../platform/clock";
 import { runLeasedJob } from "../platform/leasedJob";
 import { RateLimiter } from "../platform/rateLimiter";
 import { COLLECTIONS, type ReconciliationReport } from "../contract";
@@ -37,7 +38,7 @@ export interface ReconcileDeps {
   db: Firestore;
   datamart: Pick<DatamartClient, "fetchTransactions" | "fetchBalance">;
   options: ReconcileOptions;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export const RECONCILE_LEASE = "datamartReconciliation";
@@ -53,7 +54,8 @@ export async function runReconciliation(
   trigger: ReconciliationReport["trigger"],
 ): Promise<ReconciliationReport> {
   const { db, options } = deps;
-  const now = deps.now ?? (() => new Date());
+  const clock = clockOf(deps);
+  const now = () => dateNow(clock);
   const nothing = () => ({
     ...newReport("", trigger, now(), undefined, options.windowDays),
     skipped: true,
@@ -64,19 +66,19 @@ export async function runReconciliation(
       lease: RECONCILE_LEASE,
       holder: `reconcile-${now().toISOString()}`,
       budgetMs: options.timeBudgetMs,
-      now,
+      clock,
     },
     async (run) => {
       const state = await run.saved();
       // A report saved by an earlier version of this code (page numbers, no cursor) starts afresh.
       const saved = state.inProgress?.ledger ? state.inProgress : undefined;
-      if (!saved && !startsReport(trigger, state.coveredUntil, now().getTime()))
+      if (!saved && !startsReport(trigger, state.coveredUntil, clock.now()))
         return { result: undefined };
       const progress =
         saved ?? newProgress(db, trigger, state.coveredUntil, now(), options.windowDays);
       progress.report.runs += 1;
       delete progress.report.stoppedEarly;
-      const done = await new ReconciliationRun(deps, progress, now, run.deadline).work();
+      const done = await new ReconciliationRun(deps, progress, clock, run.deadline).work();
       const { report } = progress;
       report.complete = done;
       await db.collection(COLLECTIONS.reconciliationReports).doc(report.reportId).set(report);
@@ -98,10 +100,10 @@ class ReconciliationRun {
   constructor(
     private readonly deps: ReconcileDeps,
     private readonly progress: Progress,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
     private readonly deadline: number,
   ) {
-    this.limiter = new RateLimiter(deps.options.ratePerMinute);
+    this.limiter = new RateLimiter(deps.options.ratePerMinute, clock);
   }
 
   /** @returns true once the report is complete; false when stopped (the next run resumes). */
@@ -114,7 +116,7 @@ class ReconciliationRun {
         await this.readPage();
       }
       while (!this.progress.deliveredChecked) {
-        if (Date.now() >= this.deadline) return this.stop("time-budget");
+        if (this.clock.now() >= this.deadline) return this.stop("time-budget");
         await this.checkDelivered();
       }
       if (!(await this.turn())) return this.stop("time-budget");
@@ -133,7 +135,7 @@ class ReconciliationRun {
   }
 
   private async turn(): Promise<boolean> {
-    return Date.now() < this.deadline && (await this.limiter.acquire(this.deadline));
+    return this.clock.now() < this.deadline && (await this.limiter.acquire(this.deadline));
   }
 
   private async balance(): Promise<number | undefined> {
@@ -181,7 +183,7 @@ class ReconciliationRun {
       this.deps.db,
       orders.map((o) => o.id),
       undefined,
-      this.now(),
+      dateNow(this.clock),
     );
   }
 
@@ -213,7 +215,7 @@ class ReconciliationRun {
       db,
       newlyMatched.map((o) => o.id),
       report.reportId,
-      this.now(),
+      dateNow(this.clock),
     );
     report.matchedOrders += newlyMatched.length;
     report.totals = addToTotals(report.totals, [], newlyMatched);
@@ -224,7 +226,12 @@ class ReconciliationRun {
     // What an earlier report saw of an order in flight (a failed order since delivered, too), this
     // one may find settled.
     const caseIds = [...orders.keys()].flatMap((key) => passedCaseIds(key, found));
-    await clearSettledCases(db, report, { orderIds: [...byId.keys()], caseIds }, this.now());
+    await clearSettledCases(
+      db,
+      report,
+      { orderIds: [...byId.keys()], caseIds },
+      dateNow(this.clock),
+    );
   }
 
   /** One page of the delivered-without-charge check, from where the last stopped. */
@@ -240,6 +247,6 @@ class ReconciliationRun {
   }
 
   private record(mismatches: Mismatch[]): Promise<void> {
-    return recordCases(this.deps.db, this.progress.report, mismatches, this.now());
+    return recordCases(this.deps.db, this.progress.report, mismatches, dateNow(this.clock));
   }
 }

@@ -14,12 +14,13 @@ import { ProviderError } from "../providers/providerError";
 import { readDailyStats } from "../stats/dailyStats";
 import { youngOrders } from "../orders/orderQueries";
 import { COLLECTIONS, type SupplierHealthRecord } from "../contract";
+import { clockOf, dateNow, type Clock } from "../platform/clock";
 
 export interface SupplierHealthDeps {
   db: Firestore;
   datamart: Pick<DatamartClient, "fetchBalance" | "fetchDeliveryTracker">;
   thresholds: { lowGhs: number; criticalGhs: number };
-  now?: () => Date;
+  clock?: Clock;
 }
 
 /** `supplierHealth/current`, as the functions write it. */
@@ -34,7 +35,7 @@ const DAY = 86_400_000;
  * result for the console and logs it as structured fields for log-based alerts.
  */
 export async function checkSupplierHealth(deps: SupplierHealthDeps): Promise<SupplierHealth> {
-  const now = deps.now?.() ?? new Date();
+  const now = dateNow(clockOf(deps));
   const week = lastDays(now, 7);
   const [balance, tracker, days, open, samples] = await Promise.all([
     deps.datamart.fetchBalance().then((answer) => ({ balance: answer.balance }), providerFailure),

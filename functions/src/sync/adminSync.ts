@@ -1,4 +1,5 @@
 import type { DocumentReference } from "firebase-admin/firestore";
+import { clockOf } from "../platform/clock";
 import { liveLeaseHolder } from "../platform/lease";
 import { runSync, SYNC_LEASE, type SyncDeps } from "./syncEngine";
 import { awaitTaken, fileSyncRequest } from "./syncRequests";
@@ -14,12 +15,12 @@ export const TAKE_TIMEOUT_MS = 20_000;
  * took in time stays queued for the next run.
  */
 export async function syncForAdmin(
-  deps: Pick<SyncDeps, "db">,
+  deps: Pick<SyncDeps, "db" | "clock">,
   adminUid: string,
   takeTimeoutMs = TAKE_TIMEOUT_MS,
 ): Promise<AdminSyncAnswer> {
   const request = await fileSyncRequest(deps.db, adminUid);
-  const runId = await awaitTaken(request, takeTimeoutMs);
+  const runId = await awaitTaken(request, takeTimeoutMs, clockOf(deps));
   return runId
     ? {
         success: true,
@@ -43,7 +44,7 @@ export async function syncForAdmin(
  */
 export async function serveSyncRequest(deps: SyncDeps, request: DocumentReference): Promise<void> {
   if ((await request.get()).get("state") !== "waiting") return;
-  if (await liveLeaseHolder(deps.db, SYNC_LEASE, deps.now ?? (() => new Date()))) return;
+  if (await liveLeaseHolder(deps.db, SYNC_LEASE, clockOf(deps))) return;
   // Skipped if a scheduled run took the lease meanwhile: that run takes the request as it starts.
   await runSync(deps, "admin");
 }

@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import type { DatamartClient, DatamartOrderStatus } from "../providers/datamart";
 import { ProviderError } from "../providers/providerError";
+import type { Clock } from "../platform/clock";
 import { RateLimiter } from "../platform/rateLimiter";
 
 /**
@@ -29,8 +30,9 @@ export class DatamartGate {
       /** No request starts after this time (ms since the epoch): the run's time budget. */
       deadline: number;
     },
+    clock: Clock,
   ) {
-    this.limiter = new RateLimiter(options.ratePerMinute);
+    this.limiter = new RateLimiter(options.ratePerMinute, clock);
     this.slots = pLimit(options.concurrency);
   }
 

@@ -8,6 +8,7 @@ import { toDate } from "../domain/order";
 import { nextPassAt, WATCH_INTERVAL_MS, type PollPolicy } from "../domain/pollSchedule";
 import { logSyncCompleted } from "../logs";
 import { youngOrders } from "../orders/orderQueries";
+import { clockOf, dateNow, type Clock } from "../platform/clock";
 import { runLeasedJob } from "../platform/leasedJob";
 import { drainWithWorkers } from "../platform/workerPool";
 import type { DatamartClient } from "../providers/datamart";
@@ -46,8 +47,8 @@ export interface SyncDeps {
   walletRefunds: boolean;
   /** How long a failed order stays under watch (applyStatus); absent: not watched. */
   failedWatchMs?: number;
-  /** The clock orders are judged by; tests move it. */
-  now?: () => Date;
+  /** Orders are judged, and the time budget measured, by it; tests shift or speed it. */
+  clock?: Clock;
 }
 
 export const SYNC_LEASE = "datamartSync";
@@ -68,21 +69,21 @@ interface SyncState {
  */
 export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<SyncSummary> {
   const { db, options } = deps;
-  const now = deps.now ?? (() => new Date());
+  const clock = clockOf(deps);
   const runRef = db.collection(COLLECTIONS.syncRuns).doc();
-  const summary = newRunSummary(runRef.id, trigger, now());
+  const summary = newRunSummary(runRef.id, trigger, dateNow(clock));
   const expiry = options.runRetentionMs
-    ? { expireAt: Timestamp.fromMillis(now().getTime() + options.runRetentionMs) }
+    ? { expireAt: Timestamp.fromMillis(clock.now() + options.runRetentionMs) }
     : {};
 
   const ran = await runLeasedJob<SyncState, void>(
     db,
-    { lease: SYNC_LEASE, holder: runRef.id, budgetMs: options.timeBudgetMs, now },
+    { lease: SYNC_LEASE, holder: runRef.id, budgetMs: options.timeBudgetMs, clock },
     async (run) => {
       if (run.expiredHolder) await closeCrashedRun(db, run.expiredHolder);
       // Visible while it runs (an admin's request may be taken by it); replaced when it ends.
       await runRef.set({ ...summary, ...expiry, running: true });
-      const sync = new SyncRun(deps, summary, now, run.deadline);
+      const sync = new SyncRun(deps, summary, clock, run.deadline);
       return { result: undefined, save: await sync.run(await run.saved(), trigger === "schedule") };
     },
   );
@@ -90,7 +91,7 @@ export async function runSync(deps: SyncDeps, trigger: SyncTrigger): Promise<Syn
     summary.skipped = true;
     summary.message = "skipped: another run holds the lease";
   }
-  summary.finishedAt = now().toISOString();
+  summary.finishedAt = dateNow(clock).toISOString();
   await runRef.set({ ...summary, ...expiry });
   logSyncCompleted(summary);
   return summary;
@@ -108,11 +109,11 @@ class SyncRun {
   constructor(
     private readonly deps: SyncDeps,
     private readonly summary: SyncSummary,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
     private readonly deadline: number,
   ) {
     const { db, options, walletRefunds, failedWatchMs } = deps;
-    const gate = new DatamartGate(deps.datamart, { ...options, deadline: this.deadline });
+    const gate = new DatamartGate(deps.datamart, { ...options, deadline }, clock);
     this.gate = gate;
     this.pageSize = options.pageSize ?? 200;
     const { attentionAfterMs } = options;
@@ -120,16 +121,15 @@ class SyncRun {
   }
 
   private get stopped(): boolean {
-    this.outOfTime ||= this.gate.outOfTime || Date.now() >= this.deadline;
+    this.outOfTime ||= this.gate.outOfTime || this.clock.now() >= this.deadline;
     return this.outOfTime || this.gate.down;
   }
 
   /** @returns where the rounds stand, for the next run. */
   async run(state: SyncState, repeatPasses: boolean): Promise<SyncState> {
     const { db, options } = this.deps;
-    const runNow = this.now();
+    const runNow = dateNow(this.clock);
 
-    const passStarted = Date.now();
     const requested = await takeWaitingRequests(db, this.summary.runId);
     const context = await this.freshPass(runNow, true);
     await this.drain(
@@ -152,7 +152,7 @@ class SyncRun {
     this.summary.passes = 1;
     await this.answerRequests(requested, { checked: 0, updated: 0 });
 
-    if (repeatPasses) await this.repeatPasses(passStarted);
+    if (repeatPasses) await this.repeatPasses(runNow.getTime());
     this.summary.checked = this.gate.asked;
     this.summary.datamartRequests = this.gate.requests;
     if (this.stopped) {
@@ -170,19 +170,24 @@ class SyncRun {
    */
   private async repeatPasses(firstPassStarted: number): Promise<void> {
     const { db, options } = this.deps;
-    const requests = new SyncRequestListener(db, this.summary.runId);
+    const requests = new SyncRequestListener(db, this.summary.runId, this.clock);
     let passStarted = firstPassStarted;
     try {
       while (!this.stopped) {
-        const at = nextPassAt(passStarted, Date.now(), options.freshIntervalMs, this.deadline);
+        const at = nextPassAt(
+          passStarted,
+          this.clock.now(),
+          options.freshIntervalMs,
+          this.deadline,
+        );
         if (at === undefined && !requests.pending) break;
         if (at !== undefined) await requests.pause(at);
         if (this.stopped) break;
         const taken = await requests.take();
         const before = { checked: this.gate.asked, updated: this.summary.updated };
-        passStarted = Date.now();
+        passStarted = this.clock.now();
         this.seen = new Set();
-        await this.freshPass(this.now(), taken.length > 0);
+        await this.freshPass(new Date(passStarted), taken.length > 0);
         this.summary.passes += 1;
         await this.answerRequests(taken, before);
       }

@@ -1,5 +1,6 @@
 import { Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { COLLECTIONS, type SyncRequestRecord } from "../contract";
+import type { Clock } from "../platform/clock";
 
 /*
  * An admin's "sync now" is a `syncRequests/{id}` document (waiting -> taken -> done), never a run in
@@ -32,13 +33,14 @@ export async function fileSyncRequest(db: Firestore, uid: string): Promise<Docum
 export async function awaitTaken(
   ref: DocumentReference,
   timeoutMs: number,
+  clock: Clock,
 ): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = clock.now() + timeoutMs;
   for (;;) {
     const request = await ref.get();
     if (request.get("state") !== "waiting") return request.get("runId") as string;
-    if (Date.now() >= deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (clock.now() >= deadline) return undefined;
+    await clock.sleep(POLL_MS);
   }
 }
 
@@ -117,12 +119,14 @@ export async function completeRequests(
  */
 export class SyncRequestListener {
   private waiting: DocumentReference[] = [];
-  private wake: (() => void) | undefined;
+  /** Ends the pause in progress. */
+  private wake: AbortController | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly db: Firestore,
     private readonly runId: string,
+    private readonly clock: Clock,
   ) {
     this.unsubscribe = db
       .collection(COLLECTIONS.syncRequests)
@@ -130,7 +134,7 @@ export class SyncRequestListener {
       .onSnapshot(
         (snapshot) => {
           this.waiting = snapshot.docs.map((doc) => doc.ref);
-          if (this.waiting.length > 0) this.wake?.();
+          if (this.waiting.length > 0) this.wake?.abort();
         },
         // A broken listener only loses the early wake: the next run takes the requests.
         () => undefined,
@@ -142,16 +146,11 @@ export class SyncRequestListener {
   }
 
   /** Sleeps until `until` (ms since the epoch) or until a request arrives. */
-  pause(until: number): Promise<void> {
-    if (this.pending) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.max(0, until - Date.now()));
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    }).finally(() => (this.wake = undefined));
+  async pause(until: number): Promise<void> {
+    if (this.pending) return;
+    this.wake = new AbortController();
+    await this.clock.sleep(Math.max(0, until - this.clock.now()), this.wake.signal);
+    this.wake = undefined;
   }
 
   /** Marks the waiting requests taken by this run; answers those it took. */
@@ -163,6 +162,6 @@ export class SyncRequestListener {
 
   close(): void {
     this.unsubscribe();
-    this.wake?.();
+    this.wake?.abort();
   }
 }

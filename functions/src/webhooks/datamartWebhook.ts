@@ -11,6 +11,7 @@ import { logWebhookEvent, logWebhookRejected } from "../logs";
 import { findOrderByDatamartIdentity } from "../orders/findByDatamartIdentity";
 import { isValidSignature } from "./signature";
 import { COLLECTIONS, type WebhookEventRecord } from "../contract";
+import { clockOf, dateNow, type Clock } from "../platform/clock";
 
 export const WEBHOOK_EVENTS = [
   "order.created",
@@ -47,7 +48,7 @@ export interface WebhookDeps {
   walletRefunds: boolean;
   /** How long a failed order stays under watch (applyStatus); absent: not watched. */
   failedWatchMs?: number;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export interface WebhookRequest {
@@ -93,7 +94,7 @@ export async function handleDatamartWebhook(
       body: { success: false, error: { code: "unauthenticated", message: "Invalid signature" } },
     };
   }
-  const now = deps.now?.() ?? new Date();
+  const now = dateNow(clockOf(deps));
   const eventRef = deps.db
     .collection(COLLECTIONS.webhookEvents)
     .doc(createHash("sha256").update(request.rawBody).digest("hex"));
@@ -175,7 +176,7 @@ function badRequest(code: string, message: string): WebhookReply {
  * hour, deleted by TTL. Counting never changes the answer: a failed count is only logged.
  */
 async function countRejection(deps: WebhookDeps): Promise<void> {
-  const now = deps.now?.() ?? new Date();
+  const now = dateNow(clockOf(deps));
   await deps.db
     .collection(COLLECTIONS.webhookRejections)
     .doc(rejectionHour(now.getTime()))

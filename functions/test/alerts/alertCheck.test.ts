@@ -9,6 +9,7 @@ import { MnotifyClient } from "../../src/providers/mnotify";
 import { handleDatamartWebhook } from "../../src/webhooks/datamartWebhook";
 import { clearFirestore, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
+import { heldClock } from "../../dev/clocks";
 
 describe("operators' alerts (Firestore emulator, stand-in mNotify)", () => {
   let mnotify: MnotifyStandIn;
@@ -46,12 +47,12 @@ describe("operators' alerts (Firestore emulator, stand-in mNotify)", () => {
         }),
       },
       retryWindowMs: 6 * 3_600_000,
-      now: () => new Date(clock),
+      clock: heldClock(() => clock),
     },
     recipients: { sms: ["233241234567", "233201234567"], email: ["ops@datasell.example"] },
     throttleMs: 6 * 3_600_000,
     messageRetentionMs: 90 * 86_400_000,
-    now: () => new Date(clock),
+    clock: heldClock(() => clock),
   });
   const health = (fields: Record<string, unknown>) =>
     testDb().collection(COLLECTIONS.supplierHealth).doc("current").set(fields);
@@ -174,7 +175,7 @@ describe("operators' alerts (Firestore emulator, stand-in mNotify)", () => {
           retentionDays: 30,
           maxAgeMinutes: 60,
           walletRefunds: false,
-          now: () => new Date(clock),
+          clock: heldClock(() => clock),
         },
         { rawBody: Buffer.from("{}"), signature: "forged" },
       );

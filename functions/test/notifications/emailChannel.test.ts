@@ -6,6 +6,7 @@ import { emailChannel } from "../../src/notifications/emailChannel";
 import { runNotificationSweep } from "../../src/notifications/sweep";
 import { clearFirestore, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
+import { heldClock } from "../../dev/clocks";
 
 describe("email through the Trigger Email queue (Firestore emulator)", () => {
   let clock: number;
@@ -28,7 +29,7 @@ describe("email through the Trigger Email queue (Firestore emulator)", () => {
     retryWindowMs: 6 * 3_600_000,
     maxOrderAgeMs: 48 * 3_600_000,
     retention: { messagesMs: 90 * 86_400_000, runsMs: 30 * 86_400_000 },
-    now: () => new Date(clock),
+    clock: heldClock(() => clock),
   });
 
   /** An email record of customer u-1, as the trigger writes it. */

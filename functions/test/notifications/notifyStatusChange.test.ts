@@ -14,6 +14,7 @@ import { capturedLogs } from "../../dev/capturedLogs";
 import { anOrder, clearFirestore, dailyFigures, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
 import { summarize } from "../../src/domain/dailyStats";
+import { heldClock } from "../../dev/clocks";
 
 describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
   let mnotify: MnotifyStandIn;
@@ -46,7 +47,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
     retryWindowMs: retryHours * 3_600_000,
     maxOrderAgeMs: 48 * 3_600_000,
     retention: { messagesMs: 90 * 86_400_000, runsMs: 30 * 86_400_000 },
-    now: () => new Date(clock),
+    clock: heldClock(() => clock),
   });
   /** A stored SMS record for order-1's delivered message, as the trigger writes it. */
   const aRecord = (fields: Record<string, unknown>) => ({
@@ -575,7 +576,7 @@ describe("SMS on status change (Firestore emulator, stand-in mNotify)", () => {
       SWEEP_LEASE,
       "other-sweep",
       60_000,
-      () => new Date(clock),
+      heldClock(() => clock),
     );
     expect(await sweep()).to.deep.include({ skipped: true, tried: 0 });
     expect(mnotify.messages).to.have.length(0);

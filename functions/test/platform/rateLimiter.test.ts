@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { RateLimiter } from "../../src/platform/rateLimiter";
-import { VirtualClock } from "../support/virtualClock";
+import { VirtualClock } from "../../dev/clocks";
 
 describe("rate limiter (virtual clock)", () => {
   it("spaces request starts so no minute holds more than the limit", async () => {

@@ -9,6 +9,8 @@ import { runReconciliation, type ReconcileOptions } from "../../src/reconciliati
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
+import { heldClock } from "../../dev/clocks";
+import type { Clock } from "../../src/platform/clock";
 
 type StoredCase = Mismatch & {
   state: string;
@@ -35,14 +37,14 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
   const reconcile = (
     options: Partial<ReconcileOptions> = {},
     trigger: "admin" | "schedule" = "admin",
-    now?: () => Date,
+    clock?: Clock,
   ) =>
     runReconciliation(
       {
         db: testDb(),
         datamart: new DatamartClient({ baseUrl: standIn.baseUrl, apiKey: "k", timeoutMs: 2_000 }),
         options: { windowDays: 7, ratePerMinute: 60_000, timeBudgetMs: 30_000, ...options },
-        now,
+        clock,
       },
       trigger,
     );
@@ -316,9 +318,9 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
     await deliveredAt("later", 5);
     await deliveredAt("free", 26);
 
-    const first = await reconcile({}, "schedule", () => at(3));
-    const again = await reconcile({}, "schedule", () => at(3.1));
-    const next = await reconcile({}, "schedule", () => at(27));
+    const first = await reconcile({}, "schedule", heldClock(at(3).getTime()));
+    const again = await reconcile({}, "schedule", heldClock(at(3.1).getTime()));
+    const next = await reconcile({}, "schedule", heldClock(at(27).getTime()));
 
     expect(first).to.include({ complete: true, movements: 1, mismatches: 0 });
     expect(first.windowEnd).to.equal(at(3).toISOString());

@@ -3,6 +3,7 @@ import { DatamartClient } from "../../src/providers/datamart";
 import { runSync, type SyncDeps, type SyncOptions } from "../../src/sync/syncEngine";
 import { anOrder, testDb } from "./firestore";
 import { COLLECTIONS, type SyncSummary } from "../../src/contract";
+import type { Clock } from "../../src/platform/clock";
 
 /** Places an order the way the app does, and tells the stand-in Datamart about it. */
 export async function placeOrder(
@@ -50,6 +51,6 @@ export function syncDepsFor(
 }
 
 /** One scheduled sync run against the stand-in Datamart, with small test options, at `now`. */
-export function pollOnce(standIn: DatamartStandIn, now?: () => Date): Promise<SyncSummary> {
-  return runSync({ ...syncDepsFor(standIn), now }, "schedule");
+export function pollOnce(standIn: DatamartStandIn, clock?: Clock): Promise<SyncSummary> {
+  return runSync({ ...syncDepsFor(standIn), clock }, "schedule");
 }

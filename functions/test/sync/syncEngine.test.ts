@@ -7,6 +7,8 @@ import { runSync, SYNC_LEASE, type SyncOptions } from "../../src/sync/syncEngine
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
+import { clockAt, heldClock } from "../../dev/clocks";
+import type { Clock } from "../../src/platform/clock";
 
 const HOUR = 3_600_000;
 
@@ -26,7 +28,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
 
   function sync(
     options: Partial<SyncOptions> = {},
-    now?: () => Date,
+    clock?: Clock,
     trigger: "schedule" | "admin" = "schedule",
   ) {
     return runSync(
@@ -51,7 +53,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
           pageSize: 5,
           ...options,
         },
-        now,
+        clock,
       },
       trigger,
     );
@@ -180,8 +182,8 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(statuses.data().count).to.equal(10);
 
     standIn.setOutage(undefined);
-    const later = new Date(Date.now() + 2 * 60_000);
-    const next = await sync({ concurrency: 1 }, () => later);
+    const later = Date.now() + 2 * 60_000;
+    const next = await sync({ concurrency: 1 }, heldClock(later));
     expect(next).to.include({ updated: 10, errors: 0 });
   });
 
@@ -214,22 +216,22 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     const t0 = Date.parse("2026-11-26T10:00:00.000Z");
     await testDb().collection(COLLECTIONS.users).doc("user-1").set({ walletBalance: 10 });
     const placed = await placeOrder(standIn, "late", "failed", { amount: 5 });
-    await sync({}, () => new Date(t0));
+    await sync({}, heldClock(t0));
     expect(await order("late")).to.deep.include({ status: "failed" });
     expect((await order("late")).sync).to.have.property("watchUntil");
     expect((await order("late")).refund).to.include({ state: "credited" });
 
     // Within the hour nothing is asked; an hour later Datamart still says failed.
     standIn.resetCounters();
-    await sync({}, () => new Date(t0 + 30 * 60_000));
+    await sync({}, heldClock(t0 + 30 * 60_000));
     expect(standIn.requests).to.have.length(0);
-    const stillFailed = await sync({}, () => new Date(t0 + HOUR));
+    const stillFailed = await sync({}, heldClock(t0 + HOUR));
     expect(stillFailed.watched).to.equal(1);
     expect((await order("late")).status).to.equal("failed");
 
     // Two hours in, Datamart has delivered it after all.
     standIn.setStatus(String(placed.datamartTransactionId), "completed");
-    const delivered = await sync({}, () => new Date(t0 + 2 * HOUR));
+    const delivered = await sync({}, heldClock(t0 + 2 * HOUR));
     expect(delivered).to.include({ watched: 1, updated: 1 });
     const after = await order("late");
     expect(after.status).to.equal("delivered");
@@ -241,10 +243,10 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     const t0 = Date.parse("2026-11-26T10:00:00.000Z");
     await placeOrder(standIn, "gone", "failed");
     await placeOrder(standIn, "cancelled", "cancelled");
-    await sync({}, () => new Date(t0));
+    await sync({}, heldClock(t0));
     expect(await order("cancelled")).to.not.have.property("sync");
     standIn.resetCounters();
-    for (let hour = 1; hour <= 25; hour++) await sync({}, () => new Date(t0 + hour * HOUR));
+    for (let hour = 1; hour <= 25; hour++) await sync({}, heldClock(t0 + hour * HOUR));
     expect(standIn.requests).to.have.length(23);
   });
 
@@ -253,16 +255,16 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     await placeOrder(standIn, "stuck", "processing", {
       timestamp: new Date(now - 25 * HOUR).toISOString(),
     });
-    const first = await sync({}, () => new Date(now));
+    const first = await sync({}, heldClock(now));
     expect(first).to.include({ newlyNeedsAttention: 1, needsAttention: 1 });
     expect((await order("stuck")).sync).to.deep.equal({
       needsAttention: true,
       needsAttentionReason: "still open 24 h after it was placed",
     });
     // Within the hour it is not asked again.
-    expect(await sync({}, () => new Date(now + 30 * 60_000))).to.include({ checked: 0 });
+    expect(await sync({}, heldClock(now + 30 * 60_000))).to.include({ checked: 0 });
 
-    const second = await sync({}, () => new Date(now + 61 * 60_000));
+    const second = await sync({}, heldClock(now + 61 * 60_000));
     expect(second.swept).to.equal(1);
     expect(second).to.include({ checked: 1, newlyNeedsAttention: 0, needsAttention: 1 });
     const admins = await testDb()
@@ -272,7 +274,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     expect(admins.docs.map((d) => d.id)).to.deep.equal(["stuck"]);
 
     standIn.setStatus(String((await order("stuck")).datamartTransactionId), "completed");
-    const third = await sync({}, () => new Date(now + 122 * 60_000));
+    const third = await sync({}, heldClock(now + 122 * 60_000));
     expect(third).to.include({ updated: 1, needsAttention: 0 });
   });
 
@@ -287,7 +289,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
       ...noReference,
       timestamp: new Date(now - 11 * 60_000).toISOString(),
     });
-    const first = await sync({}, () => new Date(now));
+    const first = await sync({}, heldClock(now));
     expect(first).to.include({ noReference: 2, newlyNeedsAttention: 1, needsAttention: 1 });
     expect((await order("never-sent")).sync).to.deep.equal({
       needsAttention: true,
@@ -295,7 +297,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     });
     expect(await order("just-placed")).to.not.have.property("sync");
     expect(standIn.requests).to.have.length(0);
-    const second = await sync({}, () => new Date(now + 60_000));
+    const second = await sync({}, heldClock(now + 60_000));
     expect(second).to.include({ noReference: 2, newlyNeedsAttention: 0, needsAttention: 1 });
   });
 
@@ -325,8 +327,8 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     // An admin's sync now, which the crashed run had taken.
     const request = testDb().collection(COLLECTIONS.syncRequests).doc("asked");
     await request.set({ uid: "admin-1", state: "taken", runId: "crashed-run" });
-    expect((await sync({}, () => new Date(now))).skipped).to.be.true;
-    const after = await sync({}, () => new Date(now + 5 * 60_000 + 1));
+    expect((await sync({}, heldClock(now))).skipped).to.be.true;
+    const after = await sync({}, heldClock(now + 5 * 60_000 + 1));
     expect(after).to.include({ skipped: false, updated: 1, adminRequests: 1 });
     expect((await request.get()).data()).to.include({ state: "done", runId: after.runId });
     expect((await testDb().collection(COLLECTIONS.leases).doc(SYNC_LEASE).get()).exists).to.be
@@ -402,7 +404,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
 
     // With the sweep's lap just begun (so it visits nothing), one run finds all nine.
     await sweepLapBegunAt(now);
-    const summary = await sync({}, () => new Date(now));
+    const summary = await sync({}, heldClock(now));
     expect(summary).to.include({ updated: 9, adopted: 5, errors: 0 });
     expect((await testDb().collection(COLLECTIONS.syncAdoptions).get()).size).to.equal(0);
   });
@@ -414,7 +416,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
     await sweepLapBegunAt(now);
     const swept: number[] = [];
     for (let run = 1; run <= 12; run++)
-      swept.push((await sync({}, () => new Date(now + run * 5 * 60_000))).swept);
+      swept.push((await sync({}, heldClock(now + run * 5 * 60_000))).swept);
     // All within the hour, a slice a run (orders it delivered leave the set, so it runs ahead).
     expect(swept.reduce((a, b) => a + b)).to.equal(12);
     expect(Math.max(...swept)).to.equal(2);
@@ -449,7 +451,7 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
         sweep: { cursor: null, lapStartedAt: Timestamp.fromMillis(now) },
         agingPassAt: Timestamp.fromMillis(now),
       });
-    const summary = await sync({}, () => new Date(runAt));
+    const summary = await sync({}, heldClock(runAt));
     const asked = (id: string) => references.get(id)!.some((r) => requested().includes(r));
     expect(summary).to.include({ aging: 2, swept: 0 });
     expect(Object.keys(ages).filter(asked)).to.deep.equal(["threeHours", "crossesMark"]);
@@ -459,8 +461,9 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
 
   it("dates its run summary for Firestore's TTL, and keeps it when no retention is set", async () => {
     const at = new Date("2026-12-05T12:00:00Z");
-    const dated = await sync({ runRetentionMs: 30 * 24 * HOUR }, () => at);
-    const kept = await sync({}, () => at);
+    const held = heldClock(at.getTime());
+    const dated = await sync({ runRetentionMs: 30 * 24 * HOUR }, held);
+    const kept = await sync({}, held);
     const expiry = async (runId: string) =>
       (await testDb().collection(COLLECTIONS.syncRuns).doc(runId).get()).get("expireAt") as
         Timestamp | undefined;
@@ -483,16 +486,18 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
   it("re-checks young orders on every pass of a scheduled run while its budget lasts; an admin run makes one pass", async () => {
     await placeOrder(standIn, "young", "processing");
     const placed = await order("young");
-    const run = sync({ freshIntervalMs: 300, timeBudgetMs: 1_000 });
-    // Datamart delivers it during the run: a later pass of the same run sees it.
-    setTimeout(() => standIn.setStatus(String(placed.datamartTransactionId), "completed"), 400);
+    // Production's schedule (a pass every 90 s within a 240 s budget) on a clock 120 times as fast.
+    const production = { freshIntervalMs: 90_000, timeBudgetMs: 240_000 };
+    const run = sync(production, clockAt(Date.now(), 120));
+    // Datamart delivers it 2 minutes into the run, between the second and the third pass.
+    setTimeout(() => standIn.setStatus(String(placed.datamartTransactionId), "completed"), 1_000);
     const summary = await run;
-    expect(summary.passes).to.be.at.least(3);
+    expect(summary.passes).to.equal(3);
     expect(summary).to.include({ updated: 1 });
     expect((await order("young")).status).to.equal("delivered");
 
     await placeOrder(standIn, "young2", "processing");
-    const admin = await sync({ freshIntervalMs: 300, timeBudgetMs: 1_000 }, undefined, "admin");
+    const admin = await sync(production, clockAt(Date.now(), 120), "admin");
     expect(admin).to.include({ passes: 1, checked: 1 });
   });
 
@@ -504,10 +509,10 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
       await placeOrder(standIn, `old${i}`, "processing", {
         timestamp: new Date(now - 30 * HOUR).toISOString(),
       });
-    const first = await sync({ concurrency: 1, timeBudgetMs: 200 }, () => new Date(now));
+    const first = await sync({ concurrency: 1, timeBudgetMs: 200 }, clockAt(now));
     expect(first).to.include({ stoppedEarly: "time-budget", leftForNextRun: true });
     expect(first.swept).to.be.within(1, 6);
-    await sync({ concurrency: 2 }, () => new Date(now + 60_000));
+    await sync({ concurrency: 2 }, clockAt(now + 60_000));
     expect(requested()).to.have.length(10);
     expect(new Set(requested()).size).to.equal(10);
   });

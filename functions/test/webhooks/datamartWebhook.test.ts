@@ -7,6 +7,7 @@ import { isValidSignature, sign } from "../../src/webhooks/signature";
 import { placeOrder } from "../support/datamart";
 import { clearFirestore, testDb } from "../support/firestore";
 import { COLLECTIONS } from "../../src/contract";
+import { heldClock } from "../../dev/clocks";
 
 const SECRET = "whsec-test";
 
@@ -33,7 +34,7 @@ describe("Datamart webhook (Firestore emulator)", () => {
     retentionDays: 30,
     maxAgeMinutes: 60,
     walletRefunds: true,
-    now: () => new Date(clock),
+    clock: heldClock(() => clock),
   });
   const refs = () =>
     order.datamartResponse as {
