@@ -19,8 +19,9 @@ export async function syncForAdmin(
   adminUid: string,
   takeTimeoutMs = TAKE_TIMEOUT_MS,
 ): Promise<AdminSyncAnswer> {
-  const request = await fileSyncRequest(deps.db, adminUid);
-  const runId = await awaitTaken(request, takeTimeoutMs, clockOf(deps));
+  const clock = clockOf(deps);
+  const request = await fileSyncRequest(deps.db, adminUid, clock);
+  const runId = await awaitTaken(request, takeTimeoutMs, clock);
   return runId
     ? {
         success: true,

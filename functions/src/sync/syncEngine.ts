@@ -130,7 +130,7 @@ class SyncRun {
     const { db, options } = this.deps;
     const runNow = dateNow(this.clock);
 
-    const requested = await takeWaitingRequests(db, this.summary.runId);
+    const requested = await takeWaitingRequests(db, this.summary.runId, this.clock);
     const context = await this.freshPass(runNow, true);
     await this.drain(
       context,
@@ -202,10 +202,11 @@ class SyncRun {
     before: { checked: number; updated: number },
   ): Promise<void> {
     this.summary.adminRequests += requests.length;
-    await completeRequests(requests, {
+    const pass = {
       checked: this.gate.asked - before.checked,
       updated: this.summary.updated - before.updated,
-    });
+    };
+    await completeRequests(requests, pass, this.clock);
   }
 
   /** What each pass checks first: the adopted orders (when asked to) and the young ones. */

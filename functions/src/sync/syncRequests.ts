@@ -16,12 +16,16 @@ type SyncRequest = SyncRequestRecord<Timestamp>;
 const POLL_MS = 250;
 
 /** Writes an admin's request for the running run. */
-export async function fileSyncRequest(db: Firestore, uid: string): Promise<DocumentReference> {
+export async function fileSyncRequest(
+  db: Firestore,
+  uid: string,
+  clock: Clock,
+): Promise<DocumentReference> {
   const ref = db.collection(COLLECTIONS.syncRequests).doc();
   await ref.create({
     uid,
     state: "waiting",
-    requestedAt: Timestamp.now(),
+    requestedAt: Timestamp.fromMillis(clock.now()),
   } satisfies SyncRequest);
   return ref;
 }
@@ -69,6 +73,7 @@ async function take(
   db: Firestore,
   runId: string,
   refs: readonly DocumentReference[],
+  clock: Clock,
 ): Promise<DocumentReference[]> {
   const taken: DocumentReference[] = [];
   await Promise.all(
@@ -77,7 +82,7 @@ async function take(
         .runTransaction(async (tx) => {
           const request = await tx.get(ref);
           if (request.get("state") !== "waiting") return;
-          tx.update(ref, { state: "taken", runId, takenAt: Timestamp.now() });
+          tx.update(ref, { state: "taken", runId, takenAt: Timestamp.fromMillis(clock.now()) });
           taken.push(ref);
         })
         .catch(() => undefined),
@@ -90,6 +95,7 @@ async function take(
 export async function takeWaitingRequests(
   db: Firestore,
   runId: string,
+  clock: Clock,
 ): Promise<DocumentReference[]> {
   const waiting = await db
     .collection(COLLECTIONS.syncRequests)
@@ -100,6 +106,7 @@ export async function takeWaitingRequests(
     db,
     runId,
     waiting.docs.map((doc) => doc.ref),
+    clock,
   );
 }
 
@@ -107,10 +114,10 @@ export async function takeWaitingRequests(
 export async function completeRequests(
   requests: readonly DocumentReference[],
   pass: { checked: number; updated: number },
+  clock: Clock,
 ): Promise<void> {
-  await Promise.all(
-    requests.map((ref) => ref.update({ state: "done", doneAt: Timestamp.now(), ...pass })),
-  );
+  const doneAt = Timestamp.fromMillis(clock.now());
+  await Promise.all(requests.map((ref) => ref.update({ state: "done", doneAt, ...pass })));
 }
 
 /**
@@ -155,7 +162,7 @@ export class SyncRequestListener {
 
   /** Marks the waiting requests taken by this run; answers those it took. */
   async take(): Promise<DocumentReference[]> {
-    const taken = await take(this.db, this.runId, this.waiting);
+    const taken = await take(this.db, this.runId, this.waiting, this.clock);
     this.waiting = [];
     return taken;
   }
