@@ -1,7 +1,7 @@
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-// Dependencies point one way: triggers/ (and the composition root: wiring.ts, operations.ts,
+// Dependencies point one way: triggers/ (and the composition root: wiring.ts, channelWiring.ts,
 // index.ts) -> use cases -> providers/, platform/ and domain/. Each folder lists the folders it may
 // import besides domain/ and the shared modules (contract, errors, firestore, logs); no cycles.
 const LAYERS = {
@@ -20,7 +20,7 @@ const LAYERS = {
 const EDGE = [
   "../triggers/*",
   "../wiring",
-  "../operations",
+  "../channelWiring",
   "../index",
   "../config",
   "../settings",

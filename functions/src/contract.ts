@@ -200,7 +200,7 @@ export type CaseState = (typeof CASE_STATES)[number];
 
 /**
  * Each callable's request and answer, by name: the functions are typed against it
- * (triggers/callables.ts) and the console calls through it, so neither can read a field the other
+ * (triggers/callable.ts) and the console calls through it, so neither can read a field the other
  * does not send.
  */
 export interface Callables {

@@ -30,6 +30,9 @@ export function db(): Firestore {
   return firestore;
 }
 
+/** The default store, for the use cases that need only it. */
+export const storeDeps = (): StoreDeps => ({ db: db() });
+
 /** The gRPC status codes Firestore errors carry in `code`, by name. */
 export const GrpcStatus = {
   CANCELLED: 1,

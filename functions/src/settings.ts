@@ -4,7 +4,7 @@ import { PROVIDER_TIMEOUT_MAX_MS, SYNC_TIMEOUT_SECONDS, TIME_MARGIN_SECONDS } fr
 import type { RefreshLimits } from "./orders/refreshQuota";
 import { recipientsOf } from "./domain/alerts";
 import { normalizeGhanaPhone } from "./domain/phone";
-import { senderIdProblem } from "./providers/mnotify";
+import { senderIdProblem } from "./domain/senderId";
 
 /*
  * The one reader of plain params: each invocation reads every one once, here, and validates it.

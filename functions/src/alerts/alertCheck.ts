@@ -1,4 +1,3 @@
-import type { StoreDeps } from "../firestore";
 import {
   Timestamp,
   type DocumentReference,
@@ -192,21 +191,4 @@ async function gatherFacts(db: Firestore, nowMs: number): Promise<AlertFacts> {
     newOpenCases: cases,
     badSignaturesLastHour: signatures.reduce((sum, doc) => sum + Number(doc.get("count") ?? 0), 0),
   };
-}
-
-/** An admin has seen an active alert: named on it until the condition clears and starts again. */
-export async function acknowledgeAlert(
-  { db }: StoreDeps,
-  adminUid: string,
-  alertId: string,
-  now = new Date(),
-): Promise<"acknowledged" | "not-found" | "not-active"> {
-  const ref = db.collection(COLLECTIONS.alerts).doc(alertId);
-  return db.runTransaction(async (tx) => {
-    const alert = await tx.get(ref);
-    if (!alert.exists) return "not-found";
-    if (alert.get("active") !== true) return "not-active";
-    tx.update(ref, { acknowledgedBy: adminUid, acknowledgedAt: Timestamp.fromDate(now) });
-    return "acknowledged";
-  });
 }

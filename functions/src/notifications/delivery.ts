@@ -211,36 +211,3 @@ export async function recoverClaim(
     logNotificationOutcome(ref.id, null, recovered === "retried" ? "PENDING" : "UNKNOWN", {});
   return recovered;
 }
-
-/**
- * An admin's decision to send an UNKNOWN or FAILED message again: back to PENDING now, with an audit
- * entry naming the admin and what the record said before. Returns the state it was in.
- */
-export async function requeueByAdmin(
-  deps: DeliveryDeps,
-  ref: DocumentReference,
-  adminUid: string,
-): Promise<DeliveryState | undefined> {
-  const at = Timestamp.fromDate(clock(deps));
-  return deps.db.runTransaction(async (tx) => {
-    const snapshot = await tx.get(ref);
-    const record = snapshot.data() as NotificationRecord | undefined;
-    if (!record || (record.state !== "UNKNOWN" && record.state !== "FAILED")) return record?.state;
-    tx.create(ref.collection(COLLECTIONS.notificationAudit).doc(), {
-      action: "resend",
-      adminUid,
-      at,
-      previousState: record.state,
-      previousReason: record.reason ?? null,
-      lastError: record.lastError ?? null,
-    });
-    tx.update(ref, {
-      state: "PENDING",
-      nextAttemptAt: at,
-      reason: FieldValue.delete(),
-      resentBy: adminUid,
-      updatedAt: at,
-    });
-    return record.state;
-  });
-}

@@ -16,7 +16,6 @@ const orderStatusRequestSchema = z.object({
   transactionId: transactionIdSchema,
   refresh: z.boolean().optional(),
 });
-export type OrderStatusRequest = z.infer<typeof orderStatusRequestSchema>;
 
 export interface OrderStatusDeps {
   db: Firestore;
@@ -38,20 +37,18 @@ export interface OrderStatusDeps {
 /** A refresh is not worth a Datamart request if the order was checked this recently. */
 const FRESH_ENOUGH_MS = 60_000;
 
-/** Parses a client's request, or throws `invalid-argument` with what is wrong. */
-export const parseOrderStatusRequest = (input: unknown): OrderStatusRequest =>
-  parseInput(orderStatusRequestSchema, input);
-
 /**
- * An order's status for its owner (or an admin). Another user's order and a missing order are the
- * same `not-found`. With `refresh`, an open order not checked in the last minute is asked about now
- * and the answer applied through applyStatus (source `user`), within the user's refresh quota.
+ * An order's status for its owner (or an admin), from a client's request (`invalid-argument` says
+ * what is wrong with a bad one). Another user's order and a missing order are the same `not-found`.
+ * With `refresh`, an open order not checked in the last minute is asked about now and the answer
+ * applied through applyStatus (source `user`), within the user's refresh quota.
  */
-export async function answerOrderStatus(
+export async function checkOrderStatus(
   deps: OrderStatusDeps,
   caller: Caller,
-  request: OrderStatusRequest,
+  input: unknown,
 ): Promise<OrderStatusAnswer> {
+  const request = parseInput(orderStatusRequestSchema, input);
   const ref = deps.db.collection(COLLECTIONS.transactions).doc(request.transactionId);
   let snapshot = await ref.get();
   const owned = snapshot.exists && (caller.admin || snapshot.get("userId") === caller.uid);

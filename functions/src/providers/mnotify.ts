@@ -3,6 +3,7 @@ import { z } from "zod";
 import { jsonHttpClient, overloadOrServerError, parseJsonBody, transportError } from "./http";
 import { ProviderError } from "./providerError";
 import type { DeliveryReport } from "../contract";
+import { senderIdProblem } from "../domain/senderId";
 
 export interface MnotifyOptions {
   baseUrl: string;
@@ -35,14 +36,6 @@ export interface SmsReceipt {
   /** mNotify's campaign id (`summary._id`), for delivery reports. */
   campaignId: string;
   messageId?: string;
-}
-
-/** Checks a sender id against mNotify's rules: at most 11 characters, not all digits. */
-export function senderIdProblem(senderId: string): string | undefined {
-  if (senderId.trim() === "") return "the sender id is empty";
-  if (senderId.length > 11) return "the sender id is longer than 11 characters";
-  if (/^\d+$/.test(senderId)) return "the sender id is numeric";
-  return undefined;
 }
 
 /**

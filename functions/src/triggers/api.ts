@@ -8,12 +8,13 @@ import {
   datamartWebhookSecret,
 } from "../config";
 import { AppError } from "../errors";
-import { defaultApp } from "../firestore";
-import { checkOrderStatus, syncAsAdmin } from "../operations";
-import { orderStatusDeps, storeDeps, webhookDeps } from "../wiring";
+import { defaultApp, storeDeps } from "../firestore";
+import { orderStatusDeps, webhookDeps } from "../wiring";
 import type { Caller } from "../domain/caller";
+import { checkOrderStatus } from "../orders/orderStatusQuery";
+import { syncForAdmin } from "../sync/adminSync";
 import { handleDatamartWebhook } from "../webhooks/datamartWebhook";
-import { currentCaller } from "./caller";
+import { currentCaller, requireAdmin } from "./caller";
 import { HTTP_STATUS, publicError } from "./clientErrors";
 
 type Reply = { status: number; body: unknown };
@@ -48,7 +49,10 @@ const ROUTES: readonly Route[] = [
   {
     method: "POST",
     path: /^\/admin\/sync-datamart-orders\/?$/,
-    handle: asCaller((caller) => syncAsAdmin(storeDeps(), caller)),
+    handle: asCaller((caller) => {
+      requireAdmin(caller, "trigger a sync");
+      return syncForAdmin(storeDeps(), caller.uid);
+    }),
   },
   {
     // Datamart, not a user: authenticated by the signature over the raw body.

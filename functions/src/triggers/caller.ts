@@ -57,3 +57,8 @@ export async function currentCaller(
     throw new AppError("unauthenticated", "This session was revoked: sign in again");
   return caller;
 }
+
+/** Admin-only operations refuse everyone else first, with what they would have done. */
+export function requireAdmin(caller: Caller, action: string): void {
+  if (!caller.admin) throw new AppError("permission-denied", `Only admins can ${action}`);
+}

@@ -2,7 +2,7 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import { checkAlerts as check } from "../alerts/alertCheck";
 import { ALERT_SCHEDULE, mnotifyApiKey } from "../config";
 import { logger } from "../logs";
-import { alertDeps } from "../wiring";
+import { alertDeps } from "../channelWiring";
 
 /** Every 5 minutes: tells the operators (ALERT_SMS_TO, ALERT_EMAIL_TO) what started or cleared. */
 export const checkAlerts = onSchedule(

@@ -5,7 +5,8 @@ import { logStatusEventDropped } from "../logs";
 import { notifyStatusChange } from "../notifications/notifyStatusChange";
 import { readSettings } from "../settings";
 import { adoptIfUnreachable } from "../sync/adoptions";
-import { adoptionDeps, notifyDeps } from "../wiring";
+import { notifyDeps } from "../channelWiring";
+import { adoptionDeps } from "../wiring";
 
 /**
  * Tells the customer when an order's status changes, and hands the sync an order this write made

@@ -6,7 +6,7 @@ import {
   SWEEP_TIMEOUT_SECONDS,
 } from "../config";
 import { runNotificationSweep } from "../notifications/sweep";
-import { notifyDeps } from "../wiring";
+import { notifyDeps } from "../channelWiring";
 
 /**
  * Every 5 minutes: takes back crashed claims, sends the messages that are due, reads delivery

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { Timestamp } from "firebase-admin/firestore";
 import { MnotifyStandIn } from "../../dev/standins/mnotifyStandIn";
-import { acknowledgeAlert, checkAlerts, type AlertDeps } from "../../src/alerts/alertCheck";
+import { acknowledgeAlert } from "../../src/alerts/acknowledge";
+import { checkAlerts, type AlertDeps } from "../../src/alerts/alertCheck";
 import { emailChannel } from "../../src/notifications/emailChannel";
 import { smsChannel } from "../../src/notifications/smsChannel";
 import { runNotificationSweep } from "../../src/notifications/sweep";

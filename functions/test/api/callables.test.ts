@@ -1,12 +1,10 @@
 import { expect } from "chai";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
-import {
-  adminReconcileDatamart,
-  adminSyncDatamartOrders,
-  adminUpdateReconciliationCase,
-  getOrderStatus,
-} from "../../src/triggers/callables";
+import { adminReconcileDatamart } from "../../src/triggers/adminReconcileDatamart";
+import { adminSyncDatamartOrders } from "../../src/triggers/adminSyncDatamartOrders";
+import { adminUpdateReconciliationCase } from "../../src/triggers/adminUpdateReconciliationCase";
+import { getOrderStatus } from "../../src/triggers/getOrderStatus";
 import { placeOrder } from "../support/datamart";
 import { getAuth } from "firebase-admin/auth";
 import { defaultApp } from "../../src/firestore";

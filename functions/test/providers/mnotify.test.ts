@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import nock from "nock";
 import { providerFailure } from "../support/providerErrors";
-import { MnotifyClient, senderIdProblem } from "../../src/providers/mnotify";
+import { senderIdProblem } from "../../src/domain/senderId";
+import { MnotifyClient } from "../../src/providers/mnotify";
 
 const BASE = "https://mnotify.test/api";
 const KEY = "mn-secret-key-456";
