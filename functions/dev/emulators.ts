@@ -298,8 +298,10 @@ export async function startFunctionsEmulator(options: {
  * emulator neither prompts nor writes a `.env.local` of its own that would shadow later runs.
  */
 function writeEmulatorParams(projectId: string, values: Record<string, string>): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the compiled code's param declarations
-  require(join(FUNCTIONS_DIR, "lib", "index.js"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled code's param declarations
+  const index = require(join(FUNCTIONS_DIR, "lib", "index.js")) as Record<string, unknown>;
+  // Each function's module loads when its export is read (src/index.ts): read them all, as deploy does.
+  Object.values(index);
   const lines = Object.entries(paramValues(values)).map(([name, value]) => `${name}=${value}`);
   writeFileSync(
     join(FUNCTIONS_DIR, `.env.${projectId}`),
