@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { callerFromToken, currentCaller, type AccountState } from "../../src/triggers/caller";
+import {
+  callerFromToken,
+  currentCaller,
+  requireAdmin,
+  type AccountState,
+} from "../../src/triggers/caller";
 
 describe("the caller from an ID token", () => {
   it("is an admin only with the custom claim admin exactly true, as in firestore.rules", () => {
@@ -25,6 +30,13 @@ describe("the caller from an ID token", () => {
 
   it("refuses a missing token or one without a uid with the words 'Sign in first'", () => {
     expect(() => callerFromToken(undefined)).to.throw("Sign in first");
+  });
+
+  it("lets only admins through to admin-only actions, telling others what they would have done", () => {
+    expect(() => requireAdmin({ uid: "a", admin: true }, "refund an order")).to.not.throw();
+    expect(() => requireAdmin({ uid: "u", admin: false }, "refund an order"))
+      .to.throw("Only admins can refund an order")
+      .with.property("code", "permission-denied");
   });
 });
 
