@@ -29,7 +29,8 @@ export const CLAIM_LEASE_MS = 2 * 60_000;
 /** Writes of a provider's acceptance are tried this often before the outcome counts as unknown. */
 const RECORD_ATTEMPTS = 3;
 
-const clock = (deps: DeliveryDeps) => dateNow(clockOf(deps));
+/** Now, by the deps' clock. */
+const nowOf = (deps: DeliveryDeps) => dateNow(clockOf(deps));
 
 /**
  * Sends a PENDING message whose time has come, once. The claim (PENDING -> PROCESSING, with a lease)
@@ -47,7 +48,7 @@ export async function deliver(
   const claimed = await claim(deps, ref);
   if (!claimed || !("record" in claimed)) return claimed?.state;
   const { record } = claimed;
-  const now = Timestamp.fromDate(clock(deps));
+  const now = Timestamp.fromDate(nowOf(deps));
   try {
     await ref.update({ sendStartedAt: now, updatedAt: now });
   } catch {
@@ -61,7 +62,7 @@ export async function deliver(
   } catch (error) {
     return recordFailure(deps, ref, record, error);
   }
-  const sentAt = Timestamp.fromDate(clock(deps));
+  const sentAt = Timestamp.fromDate(nowOf(deps));
   for (let attempt = 1; ; attempt++) {
     try {
       await ref.update({
@@ -99,7 +100,7 @@ export const REPORT_FIRST_CHECK_MS = 5 * 60_000;
 type Claim = { state: "PROCESSING"; record: NotificationRecord } | { state: DeliveryState };
 
 async function claim(deps: DeliveryDeps, ref: DocumentReference): Promise<Claim | undefined> {
-  const now = clock(deps);
+  const now = nowOf(deps);
   return deps.db.runTransaction(async (tx): Promise<Claim | undefined> => {
     const snapshot = await tx.get(ref);
     const record = snapshot.data() as NotificationRecord | undefined;
@@ -144,7 +145,7 @@ async function recordFailure(
 ): Promise<DeliveryState> {
   const failure = channelOf(deps, record).describeFailure(error);
   const verdict = deliveryVerdict(failure);
-  const now = clock(deps);
+  const now = nowOf(deps);
   const lastError = {
     kind: failure?.kind ?? "internal",
     message: error instanceof Error ? error.message : String(error),
@@ -182,7 +183,7 @@ export async function recoverClaim(
   deps: DeliveryDeps,
   ref: DocumentReference,
 ): Promise<"retried" | "unknown" | undefined> {
-  const now = clock(deps);
+  const now = nowOf(deps);
   const recovered = await deps.db.runTransaction(async (tx) => {
     const snapshot = await tx.get(ref);
     const lease = snapshot.get("leaseExpiresAt") as Timestamp | undefined;

@@ -1,6 +1,6 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { GrpcStatus, hasGrpcStatus } from "../firestore";
-import { systemClock, type Clock } from "../platform/clock";
+import { systemClock } from "../platform/clock";
 import type { Channel } from "./channel";
 import type { NotificationRecord } from "./notificationRecord";
 import { COLLECTIONS } from "../contract";
@@ -20,9 +20,7 @@ export function emailChannel(options: {
   authEmail: (uid: string) => Promise<string | undefined>;
   /** How long a queued email document is kept (Firestore TTL on `expireAt`). */
   retentionMs: number;
-  clock?: Clock;
 }): Channel {
-  const clock = options.clock ?? systemClock;
   const mail = (record: NotificationRecord) =>
     options.db.collection(options.collection).doc(mailId(record));
   /** The users document's email, else the Firebase Auth account's. */
@@ -52,7 +50,7 @@ export function emailChannel(options: {
             text: record.message,
             html: `<p>${escapeHtml(record.message)}</p>`,
           },
-          expireAt: Timestamp.fromMillis(clock.now() + options.retentionMs),
+          expireAt: Timestamp.fromMillis(systemClock.now() + options.retentionMs),
         });
       } catch (error) {
         // Queued already by an attempt whose answer was lost: that is the one message.

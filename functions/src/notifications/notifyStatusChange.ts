@@ -1,4 +1,3 @@
-import { clockOf } from "../platform/clock";
 import { Timestamp } from "firebase-admin/firestore";
 import { noticeOf, silenceReason } from "../domain/customerNotice";
 import { orderSchema, toDate } from "../domain/order";
@@ -14,6 +13,7 @@ import { chosenChannels } from "../domain/notificationPreferences";
 import { notificationId, type NotificationRecord } from "./notificationRecord";
 import { deliver, type DeliveryDeps } from "./delivery";
 import { CHANNELS, COLLECTIONS, type ChannelName, type DeliveryState } from "../contract";
+import { clockOf } from "../platform/clock";
 
 export interface NotifyDeps extends DeliveryDeps {
   /** Changes to orders placed longer ago than this are not told (domain/customerNotice.ts). */
