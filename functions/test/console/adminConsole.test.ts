@@ -144,7 +144,17 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     expect(await answer.textContent()).to.equal("Checked.");
     // What customers with open orders are told comes from Datamart's tracker: the operator sees it.
     // (The message stays until then: a scheduled check in between must not store it gone.)
-    await page.locator("#supplier dd", { hasText: "Telecel portal is slow" }).waitFor();
+    await page
+      .locator("#supplier dd", { hasText: "Telecel portal is slow" })
+      .waitFor()
+      .catch(async (error: unknown) => {
+        const stored = await stack.db.collection(COLLECTIONS.supplierHealth).doc("current").get();
+        const asked = stack.datamart.requests.filter((r) => r.reference.endsWith("tracker"));
+        throw new Error(
+          `${String(error)}\n#supplier: ${await page.locator("#supplier").textContent()}` +
+            `\nstored: ${JSON.stringify(stored.data())}\ntracker asked: ${JSON.stringify(asked)}`,
+        );
+      });
     stack.datamart.setTrackerMessage(undefined);
     await page
       .locator("#supplier dd[class^=level-]", { hasText: /GHS [\d.]+ (OK|LOW|CRITICAL)/ })

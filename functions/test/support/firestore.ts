@@ -29,6 +29,17 @@ export async function clearFirestore(projectId = process.env.GCLOUD_PROJECT): Pr
   if (!response.ok) throw new Error(`Clearing the emulator failed: HTTP ${response.status}`);
 }
 
+/**
+ * Deletes every document one by one, as a client's delete would. Slower than clearFirestore, but a
+ * browser's listener on a document that clearFirestore removed never hears of it again (the emulator
+ * sends it no re-creation), so a stack that serves a browser empties itself this way.
+ */
+export async function deleteEveryDocument(projectId?: string): Promise<void> {
+  const firestore = testDb(projectId);
+  for (const collection of await firestore.listCollections())
+    await firestore.recursiveDelete(collection);
+}
+
 /** applyStatus's options as deployed by default: wallet refunds on. */
 export const REFUNDS_ON = { walletRefunds: true } as const;
 

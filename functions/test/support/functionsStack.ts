@@ -1,6 +1,6 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { eventually } from "./eventually";
-import { anOrder, clearFirestore, testDb } from "./firestore";
+import { anOrder, deleteEveryDocument, testDb } from "./firestore";
 import { freePort, startFunctionsEmulator, type FunctionsEmulator } from "../../dev/emulators";
 import { idTokenFor, type DemoUser } from "../../dev/authEmulator";
 import { DatamartStandIn } from "../../dev/standins/datamartStandIn";
@@ -90,7 +90,7 @@ async function start(): Promise<FunctionsStack> {
       datamart.reset();
       mnotify.reset();
       fcm.reset();
-      await clearFirestore(projectId);
+      await deleteEveryDocument(projectId);
     },
     emulator,
     datamart,
