@@ -22,7 +22,7 @@ const EDGE = [
   "../wiring",
   "../channelWiring",
   "../index",
-  "../config",
+  "../deployConfig",
   "../settings",
 ];
 const layerRules = Object.entries(LAYERS).map(([folder, allowed]) => ({

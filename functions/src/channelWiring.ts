@@ -1,6 +1,6 @@
 import { getAuth } from "firebase-admin/auth";
 import type { AlertDeps } from "./alerts/alertCheck";
-import { mnotifyApiKey } from "./config";
+import { mnotifyApiKey } from "./deployConfig";
 import { db, defaultApp } from "./firestore";
 import type { DeliveryDeps } from "./notifications/delivery";
 import { emailChannel } from "./notifications/emailChannel";

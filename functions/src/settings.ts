@@ -1,6 +1,6 @@
 import { defineBoolean, defineInt, defineString } from "firebase-functions/params";
 import { z } from "zod";
-import { PROVIDER_TIMEOUT_MAX_MS, SYNC_TIMEOUT_SECONDS, TIME_MARGIN_SECONDS } from "./config";
+import { PROVIDER_TIMEOUT_MAX_MS, SYNC_TIMEOUT_SECONDS, TIME_MARGIN_SECONDS } from "./deployConfig";
 import type { RefreshLimits } from "./orders/refreshQuota";
 import { recipientsOf } from "./domain/alerts";
 import { normalizeGhanaPhone } from "./domain/phone";

@@ -1,4 +1,4 @@
-import { datamartApiKey, datamartWebhookSecret } from "./config";
+import { datamartApiKey, datamartWebhookSecret } from "./deployConfig";
 import { db } from "./firestore";
 import type { ApplyOptions } from "./orders/applyStatus";
 import type { OrderStatusDeps } from "./orders/orderStatusQuery";

@@ -4,7 +4,11 @@ import { dirname, join } from "node:path";
 import { declaredParams } from "firebase-functions/params";
 import { parseSettings } from "../src/settings";
 import * as exported from "../src/index";
-import { PROVIDER_TIMEOUT_MAX_MS, SWEEP_TIME_BUDGET_MS, TIME_MARGIN_SECONDS } from "../src/config";
+import {
+  PROVIDER_TIMEOUT_MAX_MS,
+  SWEEP_TIME_BUDGET_MS,
+  TIME_MARGIN_SECONDS,
+} from "../src/deployConfig";
 import { TAKE_TIMEOUT_MS } from "../src/sync/adminSync";
 
 const production = {

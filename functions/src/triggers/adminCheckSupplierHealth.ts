@@ -1,4 +1,4 @@
-import { datamartApiKey } from "../config";
+import { datamartApiKey } from "../deployConfig";
 import { checkSupplierHealth } from "../supplier/supplierHealth";
 import { supplierHealthDeps } from "../wiring";
 import { adminCallable } from "./callable";

@@ -1,4 +1,4 @@
-import { datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
+import { datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../deployConfig";
 import { runReconciliation } from "../reconciliation/reconcile";
 import { reconcileDeps } from "../wiring";
 import { adminCallable } from "./callable";

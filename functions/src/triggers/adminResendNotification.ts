@@ -1,4 +1,4 @@
-import { mnotifyApiKey } from "../config";
+import { mnotifyApiKey } from "../deployConfig";
 import { resendForAdmin } from "../notifications/resend";
 import { deliveryDeps } from "../channelWiring";
 import { adminCallable } from "./callable";

@@ -1,4 +1,4 @@
-import { API_TIMEOUT_SECONDS } from "../config";
+import { API_TIMEOUT_SECONDS } from "../deployConfig";
 import { syncForAdmin } from "../sync/adminSync";
 import { storeDeps } from "../firestore";
 import { adminCallable } from "./callable";

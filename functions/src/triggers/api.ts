@@ -6,7 +6,7 @@ import {
   apiMaxInstances,
   datamartApiKey,
   datamartWebhookSecret,
-} from "../config";
+} from "../deployConfig";
 import { AppError } from "../errors";
 import { defaultApp, storeDeps } from "../firestore";
 import { orderStatusDeps, webhookDeps } from "../wiring";

@@ -1,5 +1,5 @@
 import { onCall, type CallableOptions, type CallableRequest } from "firebase-functions/v2/https";
-import { callableMaxInstances } from "../config";
+import { callableMaxInstances } from "../deployConfig";
 import type { Callables } from "../contract";
 import type { Caller } from "../domain/caller";
 import { currentCaller, requireAdmin } from "./caller";

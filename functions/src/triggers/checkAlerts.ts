@@ -1,6 +1,6 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { checkAlerts as check } from "../alerts/alertCheck";
-import { ALERT_SCHEDULE, mnotifyApiKey } from "../config";
+import { ALERT_SCHEDULE, mnotifyApiKey } from "../deployConfig";
 import { logger } from "../logs";
 import { alertDeps } from "../channelWiring";
 

@@ -1,5 +1,5 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import { datamartApiKey, SUPPLIER_HEALTH_SCHEDULE } from "../config";
+import { datamartApiKey, SUPPLIER_HEALTH_SCHEDULE } from "../deployConfig";
 import { checkSupplierHealth as check } from "../supplier/supplierHealth";
 import { supplierHealthDeps } from "../wiring";
 

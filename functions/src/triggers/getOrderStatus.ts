@@ -1,4 +1,4 @@
-import { datamartApiKey } from "../config";
+import { datamartApiKey } from "../deployConfig";
 import { checkOrderStatus } from "../orders/orderStatusQuery";
 import { orderStatusDeps } from "../wiring";
 import { callable } from "./callable";

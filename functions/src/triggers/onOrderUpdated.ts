@@ -1,5 +1,5 @@
 import { onDocumentUpdated } from "firebase-functions/v2/firestore";
-import { mnotifyApiKey } from "../config";
+import { mnotifyApiKey } from "../deployConfig";
 import { eventStillTimely } from "../domain/deliveryVerdict";
 import { logStatusEventDropped } from "../logs";
 import { notifyStatusChange } from "../notifications/notifyStatusChange";

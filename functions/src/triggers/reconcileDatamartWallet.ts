@@ -1,5 +1,5 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import { datamartApiKey, RECONCILE_SCHEDULE, SYNC_TIMEOUT_SECONDS } from "../config";
+import { datamartApiKey, RECONCILE_SCHEDULE, SYNC_TIMEOUT_SECONDS } from "../deployConfig";
 import { runReconciliation } from "../reconciliation/reconcile";
 import { reconcileDeps } from "../wiring";
 

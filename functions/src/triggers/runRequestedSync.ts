@@ -1,5 +1,5 @@
 import { onDocumentCreated } from "firebase-functions/v2/firestore";
-import { datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../config";
+import { datamartApiKey, SYNC_TIMEOUT_SECONDS } from "../deployConfig";
 import { serveSyncRequest } from "../sync/adminSync";
 import { syncDeps } from "../wiring";
 

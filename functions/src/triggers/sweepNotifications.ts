@@ -4,7 +4,7 @@ import {
   SMS_RETRY_SCHEDULE,
   SWEEP_TIME_BUDGET_MS,
   SWEEP_TIMEOUT_SECONDS,
-} from "../config";
+} from "../deployConfig";
 import { runNotificationSweep } from "../notifications/sweep";
 import { notifyDeps } from "../channelWiring";
 

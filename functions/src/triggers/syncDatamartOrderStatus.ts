@@ -1,5 +1,5 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import { datamartApiKey, SYNC_SCHEDULE, SYNC_TIMEOUT_SECONDS } from "../config";
+import { datamartApiKey, SYNC_SCHEDULE, SYNC_TIMEOUT_SECONDS } from "../deployConfig";
 import { runSync } from "../sync/syncEngine";
 import { syncDeps } from "../wiring";
 
