@@ -13,7 +13,8 @@ import {
   retriedOnceForLostEvents,
   type FunctionsStack,
 } from "../support/functionsStack";
-import { COLLECTIONS } from "../../src/contract";
+import { Timestamp } from "firebase-admin/firestore";
+import { COLLECTIONS, type SupplierHealthRecord } from "../../src/contract";
 
 /** Debian's Chromium (`apt-get install -y chromium`; npm test installs it when it is missing, as root). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -68,6 +69,10 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     pageErrors = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning")
+        pageErrors.push(`console ${message.type()}: ${message.text()}`);
+    });
   });
   afterEach(function () {
     // What the page itself said, for the reader of a failure.
@@ -106,6 +111,20 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
         needsAttention: 1,
       });
 
+    // The reading the scheduled check stored half an hour ago, as production always has one.
+    const earlier: SupplierHealthRecord<Timestamp> = {
+      checkedAt: Timestamp.fromMillis(Date.now() - 30 * 60_000),
+      balance: 80,
+      level: "critical",
+      daysOfCover: null,
+      thresholds: { lowGhs: 500, criticalGhs: 100 },
+      delivery: { today: {}, last7d: {} },
+      open: {},
+      stalledNetworks: [],
+      trackerMessage: null,
+    };
+    await stack.db.collection(COLLECTIONS.supplierHealth).doc("current").set(earlier);
+
     await signIn(ADMIN.email);
     const runs = page.locator("#sync tbody tr");
     await runs.first().waitFor();
@@ -137,6 +156,7 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     await page.locator("#lookup .details", { hasText: "Order stuck-1" }).waitFor();
     expect(await page.locator("#lookup .details").textContent()).to.contain("delivered");
     // Supplier health: the server reads the stand-in's balance; the key never reaches the page.
+    await page.locator("#supplier dd.level-critical", { hasText: "GHS 80.00 CRITICAL" }).waitFor();
     stack.datamart.setTrackerMessage("Telecel portal is slow. Estimated delivery: 1-2 hours");
     await page.getByRole("button", { name: "Check now", exact: true }).click();
     const answer = page.locator("#supplier .result", { hasText: /Checked|Failed/ });
@@ -150,14 +170,31 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
       .catch(async (error: unknown) => {
         const stored = await stack.db.collection(COLLECTIONS.supplierHealth).doc("current").get();
         const asked = stack.datamart.requests.filter((r) => r.reference.endsWith("tracker"));
+        const shown = await page.locator("#supplier").textContent();
+        // Does the page still hear other documents? A new run summary should show in its panel.
+        const before = await runs.count();
+        await stack.db
+          .collection(COLLECTIONS.syncRuns)
+          .doc("probe")
+          .set({ runId: "probe", trigger: "schedule", startedAt: new Date().toISOString() });
+        const otherListeners = await runs
+          .nth(before)
+          .waitFor({ timeout: 10_000 })
+          .then(() => "hear a new run", String);
+        await page.reload();
+        const reloaded = await page
+          .locator("#supplier dd", { hasText: "Telecel portal is slow" })
+          .waitFor({ timeout: 15_000 })
+          .then(() => "shows it", String);
         throw new Error(
-          `${String(error)}\n#supplier: ${await page.locator("#supplier").textContent()}` +
+          `${String(error)}\n#supplier: ${shown}\nthe other listeners: ${otherListeners}` +
+            `\nafter a reload: ${reloaded}` +
             `\nstored: ${JSON.stringify(stored.data())}\ntracker asked: ${JSON.stringify(asked)}`,
         );
       });
     stack.datamart.setTrackerMessage(undefined);
     await page
-      .locator("#supplier dd[class^=level-]", { hasText: /GHS [\d.]+ (OK|LOW|CRITICAL)/ })
+      .locator("#supplier dd.level-ok", { hasText: /GHS [\d.]+ OK/ })
       .waitFor({ timeout: 10_000 })
       .catch(async (error: unknown) => {
         throw new Error(
