@@ -163,7 +163,6 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     await answer.waitFor();
     expect(await answer.textContent()).to.equal("Checked.");
     // What customers with open orders are told comes from Datamart's tracker: the operator sees it.
-    // (The message stays until then: a scheduled check in between must not store it gone.)
     await page
       .locator("#supplier dd", { hasText: "Telecel portal is slow" })
       .waitFor()
@@ -192,7 +191,7 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
             `\nstored: ${JSON.stringify(stored.data())}\ntracker asked: ${JSON.stringify(asked)}`,
         );
       });
-    stack.datamart.setTrackerMessage(undefined);
+    stack.datamart.setTrackerMessage(undefined); // the stand-in's reset keeps its options
     await page
       .locator("#supplier dd.level-ok", { hasText: /GHS [\d.]+ OK/ })
       .waitFor({ timeout: 10_000 })
