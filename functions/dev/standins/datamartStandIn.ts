@@ -98,7 +98,12 @@ export class DatamartStandIn {
 
   private server!: RunningServer;
 
-  private constructor(readonly options: DatamartStandInOptions) {}
+  /** The options it started with, which `reset()` restores. */
+  private readonly startOptions: DatamartStandInOptions;
+
+  private constructor(readonly options: DatamartStandInOptions) {
+    this.startOptions = { ...options };
+  }
 
   static async start(options: DatamartStandInOptions = {}): Promise<DatamartStandIn> {
     const standIn = new DatamartStandIn(options);
@@ -236,7 +241,11 @@ export class DatamartStandIn {
     this.maxInFlight = 0;
   }
 
+  /** Back to how it started: no orders, no ledger, no canned replies, its starting options. */
   reset(): void {
+    for (const key of Object.keys(this.options) as (keyof DatamartStandInOptions)[])
+      delete this.options[key];
+    Object.assign(this.options, this.startOptions);
     this.timers.forEach(clearTimeout);
     this.timers.clear();
     this.orders.clear();

@@ -105,7 +105,6 @@ describe("callables, wrapped with firebase-functions-test (Firestore emulator, s
       }),
       thresholds: { lowGhs: 200, criticalGhs: 50 },
     });
-    datamart.setTrackerMessage(undefined);
     await placeOrder(datamart, "open-1", "processing", { userId: "u1" });
     await placeOrder(datamart, "done-1", "processing", { userId: "u1", status: "delivered" });
     const open = await statusOf({ transactionId: "open-1" }, user("u1"));

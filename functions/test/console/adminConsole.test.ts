@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { DEMO_PASSWORD } from "../../dev/authEmulator";
 import { buildConsole, serveConsole } from "../../dev/consoleServer";
 import { REPO_ROOT } from "../../dev/emulators";
@@ -96,20 +96,18 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
       "sync.needsAttention": true,
       "sync.needsAttentionReason": "still open 24 h after it was placed",
     });
-    await stack.db
-      .collection(COLLECTIONS.syncRuns)
-      .doc("earlier")
-      .set({
-        runId: "earlier",
-        trigger: "schedule",
-        startedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
-        skipped: false,
-        checked: 3,
-        updated: 1,
-        errors: 1,
-        errorsByKind: { server: 1 },
-        needsAttention: 1,
-      });
+    const earlierRun = {
+      runId: "earlier",
+      trigger: "schedule",
+      startedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+      skipped: false,
+      checked: 3,
+      updated: 1,
+      errors: 1,
+      errorsByKind: { server: 1 },
+      needsAttention: 1,
+    };
+    await stack.db.collection(COLLECTIONS.syncRuns).doc("earlier").set(earlierRun);
 
     // The reading the scheduled check stored half an hour ago, as production always has one.
     const earlier: SupplierHealthRecord<Timestamp> = {
@@ -162,44 +160,38 @@ describe("admin console in Chromium (functions and auth emulators, stand-ins)", 
     const answer = page.locator("#supplier .result", { hasText: /Checked|Failed/ });
     await answer.waitFor();
     expect(await answer.textContent()).to.equal("Checked.");
-    // What customers with open orders are told comes from Datamart's tracker: the operator sees it.
-    await page
-      .locator("#supplier dd", { hasText: "Telecel portal is slow" })
-      .waitFor()
-      .catch(async (error: unknown) => {
+    /**
+     * Waits for the supplier panel to show `shown`; else says what the page showed, whether its other
+     * listeners still hear and a reload shows it, what Firestore holds and what the tracker answered.
+     */
+    const supplierShows = (shown: Locator, timeout?: number) =>
+      shown.waitFor({ timeout }).catch(async (error: unknown) => {
         const stored = await stack.db.collection(COLLECTIONS.supplierHealth).doc("current").get();
         const asked = stack.datamart.requests.filter((r) => r.reference.endsWith("tracker"));
-        const shown = await page.locator("#supplier").textContent();
-        // Does the page still hear other documents? A new run summary should show in its panel.
+        const panel = await page.locator("#supplier").textContent();
         const before = await runs.count();
         await stack.db
           .collection(COLLECTIONS.syncRuns)
           .doc("probe")
-          .set({ runId: "probe", trigger: "schedule", startedAt: new Date().toISOString() });
+          .set({ ...earlierRun, runId: "probe", startedAt: new Date().toISOString() });
         const otherListeners = await runs
           .nth(before)
           .waitFor({ timeout: 10_000 })
           .then(() => "hear a new run", String);
         await page.reload();
-        const reloaded = await page
-          .locator("#supplier dd", { hasText: "Telecel portal is slow" })
-          .waitFor({ timeout: 15_000 })
-          .then(() => "shows it", String);
+        const reloaded = await shown.waitFor({ timeout: 15_000 }).then(() => "shows it", String);
         throw new Error(
-          `${String(error)}\n#supplier: ${shown}\nthe other listeners: ${otherListeners}` +
+          `${String(error)}\n#supplier: ${panel}\nthe other listeners: ${otherListeners}` +
             `\nafter a reload: ${reloaded}` +
             `\nstored: ${JSON.stringify(stored.data())}\ntracker asked: ${JSON.stringify(asked)}`,
         );
       });
-    stack.datamart.setTrackerMessage(undefined); // the stand-in's reset keeps its options
-    await page
-      .locator("#supplier dd.level-ok", { hasText: /GHS [\d.]+ OK/ })
-      .waitFor({ timeout: 10_000 })
-      .catch(async (error: unknown) => {
-        throw new Error(
-          `${String(error)}\n#supplier: ${await page.locator("#supplier").textContent()}`,
-        );
-      });
+    // What customers with open orders are told comes from Datamart's tracker: the operator sees it.
+    await supplierShows(page.locator("#supplier dd", { hasText: "Telecel portal is slow" }));
+    await supplierShows(
+      page.locator("#supplier dd.level-ok", { hasText: /GHS [\d.]+ OK/ }),
+      10_000,
+    );
     // Networks by the names customers know, not Datamart's codes.
     await page.locator("#supplier td", { hasText: "MTN" }).first().waitFor();
     expect(await page.locator("#supplier").textContent()).not.to.contain("YELLO");

@@ -92,6 +92,21 @@ describe("stand-in Datamart", () => {
     datamart.setOutage({ httpStatus: 503, body: "down" });
     expect((await fetch(`${datamart.baseUrl}/order-status/GN-A1`)).status).to.equal(503);
   });
+
+  it("goes back to how it started on reset: its starting options, no orders, no failures", async () => {
+    datamart = await DatamartStandIn.start({ ratePerMinute: 100 });
+    datamart.addOrder({ ...order });
+    datamart.setRatePerMinute(1);
+    datamart.options.latencyMs = 50;
+    datamart.setTrackerMessage("Yello portal is slow");
+    datamart.setOutage({ httpStatus: 503, body: "down" });
+    datamart.reset();
+    expect(datamart.options).to.deep.equal({ ratePerMinute: 100 });
+    expect((await status("GN-A1")).http).to.equal(404);
+    const tracker = await fetch(`${datamart.baseUrl}/delivery-tracker`);
+    expect(tracker.status).to.equal(200);
+    expect(((await tracker.json()) as { data: object }).data).not.to.have.property("message");
+  });
 });
 
 describe("stand-in mNotify", () => {

@@ -30,7 +30,6 @@ describe("reconciliation (Firestore emulator, stand-in Datamart's ledger)", () =
   after(() => standIn.close());
   beforeEach(async () => {
     standIn.reset();
-    standIn.options.latencyMs = 0;
     await clearFirestore();
   });
 

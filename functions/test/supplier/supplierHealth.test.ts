@@ -53,7 +53,6 @@ describe("supplier health (Firestore emulator, stand-in Datamart)", () => {
       "Yello portal is processing orders steadily. Estimated delivery: 1-2 hours",
     );
     const health = await check();
-    standIn.setTrackerMessage(undefined);
     // 60 GHS less two purchases of 5.98: under the 200 GHS low mark, over the 50 GHS critical one.
     expect(health).to.include({ balance: 48.04, level: "critical" });
     expect(health.daysOfCover).to.be.closeTo(48.04 / (31.96 / 1), 0.1);

@@ -30,9 +30,9 @@ export async function clearFirestore(projectId = process.env.GCLOUD_PROJECT): Pr
 }
 
 /**
- * Deletes every document one by one, as a client's delete would. Slower than clearFirestore, but a
- * browser's listener on a document that clearFirestore removed never hears of it again (the emulator
- * sends it no re-creation), so a stack that serves a browser empties itself this way.
+ * Deletes every document one by one, as a client's delete would. A stack that serves a browser
+ * empties itself this way: after clearFirestore had removed a document, a browser's listener that
+ * then saw it missing did not hear of its creation (docs/testing.md).
  */
 export async function deleteEveryDocument(projectId?: string): Promise<void> {
   const firestore = testDb(projectId);

@@ -17,7 +17,6 @@ describe("an admin's sync now beside a scheduled run (Firestore emulator, stand-
   after(() => standIn.close());
   beforeEach(async () => {
     standIn.reset();
-    standIn.options.latencyMs = 0;
     await clearFirestore();
   });
 

@@ -21,8 +21,6 @@ describe("sync engine (Firestore emulator, stand-in Datamart)", () => {
   after(() => standIn.close());
   beforeEach(async () => {
     standIn.reset();
-    standIn.options.latencyMs = 0;
-    standIn.setRatePerMinute(undefined);
     await clearFirestore();
   });
 
